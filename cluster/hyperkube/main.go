@@ -1,0 +1,50 @@
+// hyperkube: one binary that links every cluster component once, dispatching on the name it is
+// run as (argv[0], via symlinks) or on its first argument. Linking the apiserver, controller
+// manager, scheduler, kubelet and etcd separately would take four times the build time and disk.
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	_ "time/tzdata" // CronJob time zones, as cmd/kube-apiserver does
+
+	"github.com/spf13/cobra"
+	"go.etcd.io/etcd/server/v3/etcdmain"
+	"k8s.io/component-base/cli"
+	_ "k8s.io/component-base/logs/json/register"
+	_ "k8s.io/component-base/metrics/prometheus/clientgo"
+	_ "k8s.io/component-base/metrics/prometheus/version"
+	apiserver "k8s.io/kubernetes/cmd/kube-apiserver/app"
+	controllermanager "k8s.io/kubernetes/cmd/kube-controller-manager/app"
+	scheduler "k8s.io/kubernetes/cmd/kube-scheduler/app"
+	kubelet "k8s.io/kubernetes/cmd/kubelet/app"
+)
+
+var commands = map[string]func() *cobra.Command{
+	"kube-apiserver":          apiserver.NewAPIServerCommand,
+	"kube-controller-manager": controllermanager.NewControllerManagerCommand,
+	"kube-scheduler":          scheduler.NewSchedulerCommand,
+	"kubelet":                 func() *cobra.Command { return kubelet.NewKubeletCommand(context.Background()) },
+}
+
+func main() {
+	name := filepath.Base(os.Args[0])
+	args := os.Args[1:]
+	if name == "hyperkube" && len(args) > 0 {
+		name, args = args[0], args[1:]
+	}
+	if name == "etcd" {
+		etcdmain.Main(append([]string{"etcd"}, args...))
+		return
+	}
+	newCommand, ok := commands[name]
+	if !ok {
+		fmt.Fprintf(os.Stderr, "hyperkube: unknown component %q (etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kubelet)\n", name)
+		os.Exit(2)
+	}
+	command := newCommand()
+	command.SetArgs(args)
+	os.Exit(cli.Run(command))
+}
