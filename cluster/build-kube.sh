@@ -4,11 +4,11 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/lib.sh"
-out="$PODLENS_CACHE/bin/$KUBE_VERSION"
+out=$KUBE_BIN
 if [[ -x "$out/hyperkube" ]]; then exit 0; fi
 work="$PODLENS_CACHE/build/hyperkube-$KUBE_VERSION"
 mkdir -p "$work" "$out"
-cp "$here/hyperkube/main.go" "$work/main.go"
+cp "$here"/hyperkube/*.go "$work/"
 staging_version="v0.${KUBE_VERSION#v1.}"
 kube_mod=$(cd "$work" && GOFLAGS=-mod=mod go mod download -json "k8s.io/kubernetes@$KUBE_VERSION" | jq -r .GoMod)
 {

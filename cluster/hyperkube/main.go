@@ -25,7 +25,7 @@ import (
 var commands = map[string]func() *cobra.Command{
 	"kube-apiserver":          apiserver.NewAPIServerCommand,
 	"kube-controller-manager": controllermanager.NewControllerManagerCommand,
-	"kube-scheduler":          scheduler.NewSchedulerCommand,
+	"kube-scheduler":          func() *cobra.Command { return scheduler.NewSchedulerCommand() },
 	"kubelet":                 func() *cobra.Command { return kubelet.NewKubeletCommand(context.Background()) },
 }
 
@@ -35,13 +35,16 @@ func main() {
 	if name == "hyperkube" && len(args) > 0 {
 		name, args = args[0], args[1:]
 	}
+	if name == "remove-sandboxes" && len(args) == 1 {
+		os.Exit(removeSandboxes(args[0]))
+	}
 	if name == "etcd" {
 		etcdmain.Main(append([]string{"etcd"}, args...))
 		return
 	}
 	newCommand, ok := commands[name]
 	if !ok {
-		fmt.Fprintf(os.Stderr, "hyperkube: unknown component %q (etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kubelet)\n", name)
+		fmt.Fprintf(os.Stderr, "hyperkube: unknown component %q (etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kubelet, remove-sandboxes ENDPOINT)\n", name)
 		os.Exit(2)
 	}
 	command := newCommand()

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# cluster:status: each component's process and health; exits 1 when any is down.
+set -uo pipefail
+source "$(dirname "$0")/lib.sh"
+source "$cluster_dir/components.sh"
+bad=0
+printf '%-24s %-8s %-8s %s\n' COMPONENT PID STATE LOG
+for c in "${COMPONENTS[@]}"; do
+  pid=$(pid_of "$c"); state=down
+  if alive "$c"; then state=running; healthy "$c" && state=healthy; fi
+  [[ $state == healthy ]] || bad=1
+  printf '%-24s %-8s %-8s %s\n' "$c" "${pid:--}" "$state" "$STATE/logs/$c.log"
+done
+if [[ -f $STATE/admin.kubeconfig ]]; then
+  kubectl --kubeconfig "$STATE/admin.kubeconfig" get nodes -o wide 2>&1 | sed 's/^/  /'
+fi
+exit $bad

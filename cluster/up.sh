@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# cluster:up: a single-node Kubernetes cluster as local processes (etcd, kube-apiserver,
+# kube-controller-manager, kube-scheduler, kubelet, containerd+runc, CNI bridge, a local registry).
+# Idempotent: healthy components are left alone, dead ones are restarted; a lock keeps two runs apart.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+source "$cluster_dir/components.sh"
+source "$cluster_dir/pki.sh"
+started=$SECONDS
+
+[[ $(id -u) == 0 ]] || die "the local cluster needs root (it runs containerd and a kubelet); run as root or point \$KUBECONFIG at another cluster"
+for cmd in containerd runc ctr docker-registry skopeo openssl jq curl go gcc iptables ip; do
+  command -v "$cmd" >/dev/null || die "'$cmd' is missing: run 'bash cluster/install-deps.sh' (Debian packages)"
+done
+[[ -x /usr/lib/cni/bridge ]] || die "the CNI plugins are missing: run 'bash cluster/install-deps.sh'"
+
+mkdir -p "$PODLENS_CACHE"
+exec {lock}>"$PODLENS_CACHE/cluster.lock"
+if ! flock -n "$lock"; then
+  log "another cluster:up/down is running; waiting for it"
+  flock "$lock"
+fi
+
+"$cluster_dir/build-kube.sh"
+
+# After a reboot or a killed session the state directory may hold a dead cluster's mounts,
+# sandboxes and rules: if nothing of it runs, clear it before starting anew.
+any_alive=false
+for c in "${COMPONENTS[@]}"; do alive "$c" && any_alive=true; done
+if [[ $any_alive == false && -d $STATE ]]; then
+  log "clearing the state of a cluster that is no longer running"
+  "$cluster_dir/down.sh" --locked
+fi
+
+make_pki
+write_configs
+echo "$(cat /proc/sys/net/ipv4/ip_forward)" > "$STATE/run/ip_forward.before" 2>/dev/null || true
+[[ -f $STATE/run/ip_forward.orig ]] || mv "$STATE/run/ip_forward.before" "$STATE/run/ip_forward.orig"
+rm -f "$STATE/run/ip_forward.before"
+
+declare -A budget=([registry]=20 [etcd]=30 [kube-apiserver]=90 [containerd]=30
+  [kube-controller-manager]=60 [kube-scheduler]=60 [kubelet]=60)
+for c in "${COMPONENTS[@]}"; do
+  if alive "$c" && healthy "$c"; then continue; fi
+  if alive "$c"; then
+    # Running but not answering yet (e.g. just started by another run): give it its budget.
+    wait_healthy "$c" "${budget[$c]}" && continue
+  fi
+  log "starting $c"
+  start_component "$c"
+  wait_healthy "$c" "${budget[$c]}"
+  if [[ $c == registry ]]; then "$cluster_dir/images/push.sh"; fi
+done
+
+kubectl_admin() { kubectl --kubeconfig "$STATE/admin.kubeconfig" "$@"; }
+# The apiserver reaches kubelets (exec, logs, port-forward) as this user.
+kubectl_admin create clusterrolebinding podlens:apiserver-kubelet-client --clusterrole system:kubelet-api-admin \
+  --user kube-apiserver-kubelet-client --dry-run=client -o yaml | kubectl_admin apply -f - >/dev/null
+
+deadline=$((SECONDS + 90))
+until kubectl_admin get node "$NODE_NAME" -o jsonpath='{.status.conditions[?(@.type=="Ready")].status}' 2>/dev/null | grep -q True; do
+  ((SECONDS < deadline)) || fail_component kubelet "did not register a Ready node within 90 s"
+  sleep 0.5
+done
+# Pods can only be admitted once the controller manager made the namespace's service account.
+until kubectl_admin get serviceaccount default -n default >/dev/null 2>&1; do
+  ((SECONDS < deadline)) || fail_component kube-controller-manager "did not create the default service account"
+  sleep 0.5
+done
+log "cluster ready in $((SECONDS - started)) s: node $NODE_NAME ($NODE_IP), Kubernetes $KUBE_VERSION"
+log "use it with: eval \"\$(npm run --silent cluster:env)\""
