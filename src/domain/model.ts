@@ -1,0 +1,155 @@
+// Plain podlens types: what src/kube hands to the domain. No client types, timestamps are Dates
+// (converted once, in src/kube/normalize.ts), absent fields are undefined or empty arrays.
+// Field meanings follow the core/v1 API:
+// https://github.com/kubernetes/api/blob/master/core/v1/types.go
+
+export interface OwnerRef {
+  kind: string;
+  name: string;
+  uid: string;
+  controller: boolean;
+}
+
+export interface ContainerPort {
+  name?: string;
+  containerPort: number;
+  protocol: string;
+  hostPort?: number;
+}
+
+export interface VolumeMount {
+  name: string;
+  mountPath: string;
+  readOnly: boolean;
+  subPath?: string;
+}
+
+export type ContainerKind = 'init' | 'sidecar' | 'app' | 'ephemeral';
+
+export interface Probe {
+  kind: 'readiness' | 'liveness' | 'startup';
+  handler: string; // "http-get :8080/healthz", "exec cat /tmp/ready", "tcp-socket :80"
+  periodSeconds: number;
+  failureThreshold: number;
+}
+
+export interface ContainerSpec {
+  name: string;
+  kind: ContainerKind;
+  image: string;
+  command: string[];
+  ports: ContainerPort[];
+  volumeMounts: VolumeMount[];
+  requests: Record<string, string>;
+  limits: Record<string, string>;
+  probes: Probe[];
+  envFrom: { kind: 'ConfigMap' | 'Secret'; name: string; optional: boolean }[];
+}
+
+export type ContainerState =
+  | { kind: 'waiting'; reason?: string; message?: string }
+  | { kind: 'running'; startedAt?: Date }
+  | {
+      kind: 'terminated';
+      exitCode: number;
+      signal?: number;
+      reason?: string;
+      message?: string;
+      startedAt?: Date;
+      finishedAt?: Date;
+    }
+  | { kind: 'none' };
+
+export interface ContainerStatus {
+  name: string;
+  image: string;
+  imageID?: string;
+  containerID?: string;
+  ready: boolean;
+  started?: boolean;
+  restartCount: number;
+  state: ContainerState;
+  lastState: ContainerState;
+}
+
+export interface PodCondition {
+  type: string;
+  status: 'True' | 'False' | 'Unknown';
+  reason?: string;
+  message?: string;
+  lastTransitionTime?: Date;
+}
+
+export interface Volume {
+  name: string;
+  type: string; // emptyDir, configMap, secret, persistentVolumeClaim, hostPath, projected ...
+  source?: string; // the referenced object or path, when there is one
+}
+
+export interface Pod {
+  name: string;
+  namespace: string;
+  uid: string;
+  resourceVersion?: string;
+  creationTimestamp: Date;
+  deletionTimestamp?: Date;
+  deletionGracePeriodSeconds?: number;
+  labels: Record<string, string>;
+  finalizers: string[];
+  owners: OwnerRef[];
+  // spec
+  nodeName?: string;
+  nodeSelector: Record<string, string>;
+  hasAffinity: boolean;
+  tolerations: number;
+  schedulingGates: string[];
+  restartPolicy: string;
+  hostNetwork: boolean;
+  serviceAccountName?: string;
+  terminationGracePeriodSeconds?: number;
+  initContainers: ContainerSpec[];
+  containers: ContainerSpec[];
+  ephemeralContainers: ContainerSpec[];
+  volumes: Volume[];
+  readinessGates: string[];
+  // status
+  phase: string;
+  reason?: string;
+  message?: string;
+  podIP?: string;
+  podIPs: string[];
+  hostIP?: string;
+  qosClass?: string;
+  startTime?: Date;
+  nominatedNodeName?: string;
+  conditions: PodCondition[];
+  initContainerStatuses: ContainerStatus[];
+  containerStatuses: ContainerStatus[];
+  ephemeralContainerStatuses: ContainerStatus[];
+}
+
+export interface KubeEvent {
+  uid: string;
+  type: string; // Normal | Warning
+  reason: string;
+  message: string;
+  count: number;
+  firstSeen: Date;
+  lastSeen: Date;
+  source: string; // component (and host)
+  involvedObject: { kind: string; name: string; namespace?: string; uid?: string; fieldPath?: string };
+}
+
+/** The last lines of a container's log, fetched only for crashed containers. */
+export interface ContainerLog {
+  container: string;
+  previous: boolean; // true: the log of the previous (crashed) instance
+  lines: string[];
+  error?: string; // why the log could not be read (kept as evidence, not fatal)
+}
+
+/** Owner chain resolved by the adapter: e.g. ReplicaSet web-5d4f → Deployment web. */
+export interface OwnerChainLink {
+  kind: string;
+  name: string;
+}

@@ -1,0 +1,195 @@
+// The one place that turns every failure into one sentence and an exit code.
+// Commands and the kube adapter throw PodlensError (or let a KubeApiError / network error through);
+// cli.ts calls toUserError() once, prints the message, and exits with its code. No stack traces.
+
+export const ExitCode = {
+  OK: 0,
+  RUNTIME: 1, // the cluster answered with an error, or could not be reached
+  USAGE: 2, // bad flags or arguments
+  VERDICT: 3, // describe --exit-code: the verdict is "error"
+  POD_FAILED: 3, // reserved for watch
+  TIMEOUT: 4, // reserved for watch
+} as const;
+export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
+
+export type ErrorKind =
+  | 'usage'
+  | 'kubeconfig'
+  | 'context'
+  | 'unreachable'
+  | 'timeout'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'not-found'
+  | 'namespace-not-found'
+  | 'api'
+  | 'internal';
+
+export class PodlensError extends Error {
+  constructor(
+    readonly kind: ErrorKind,
+    message: string,
+    readonly exitCode: ExitCodeValue = kind === 'usage' ? ExitCode.USAGE : ExitCode.RUNTIME,
+  ) {
+    super(message);
+    this.name = 'PodlensError';
+  }
+}
+
+/** What the adapter knows about a failed API call, without any client types. */
+export interface ApiCall {
+  verb: string; // get, list, watch, create, delete, patch
+  resource: string; // pods, events, namespaces, deployments.apps ...
+  namespace?: string;
+  name?: string;
+  server?: string;
+  timeoutMs?: number;
+}
+
+/** An HTTP error answer from the API server, normalised by src/kube. */
+export class KubeApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly call: ApiCall,
+    readonly reason?: string, // metav1.Status reason: NotFound, Forbidden, Unauthorized ...
+    readonly serverMessage?: string,
+  ) {
+    super(serverMessage ?? `HTTP ${status}`);
+    this.name = 'KubeApiError';
+  }
+}
+
+/** The request never got an HTTP answer (DNS, refused, TLS, timeout). */
+export class KubeNetworkError extends Error {
+  constructor(
+    readonly call: ApiCall,
+    override readonly cause: unknown,
+    readonly timedOut: boolean,
+  ) {
+    super(timedOut ? 'timeout' : String((cause as Error)?.message ?? cause));
+    this.name = 'KubeNetworkError';
+  }
+}
+
+function where(call: ApiCall): string {
+  return call.namespace ? ` in namespace "${call.namespace}"` : '';
+}
+
+function what(call: ApiCall): string {
+  return call.name ? `${call.resource}/${call.name}` : call.resource;
+}
+
+// ---- user-facing messages, all together ----------------------------------------------------------
+
+export const messages = {
+  usage: (m: string) => m,
+  podNotFound: (name: string, namespace: string, suggestions: string[]) =>
+    `pod "${name}" not found in namespace "${namespace}"` +
+    (suggestions.length ? `; did you mean ${suggestions.map((s) => `"${s}"`).join(' or ')}?` : '.'),
+  podsNotFound: (names: string[], namespace: string) =>
+    `pods ${names.map((n) => `"${n}"`).join(', ')} not found in namespace "${namespace}".`,
+  objectNotFound: (kind: string, name: string, namespace: string) =>
+    `${kind} "${name}" not found in namespace "${namespace}".`,
+  namespaceNotFound: (namespace: string) =>
+    `namespace "${namespace}" does not exist (kubectl get namespaces lists them).`,
+  unknownContext: (context: string, known: string[]) =>
+    `context "${context}" is not in the kubeconfig` +
+    (known.length ? `; known contexts: ${known.join(', ')}.` : '; it has no contexts.'),
+  noCurrentContext: (file: string) =>
+    `the kubeconfig ${file} has no current context; pass --context NAME.`,
+  kubeconfigMissing: (file: string, from: string) => `cannot read kubeconfig ${file} (${from}): file does not exist.`,
+  kubeconfigUnreadable: (file: string, from: string, why: string) =>
+    `cannot read kubeconfig ${file} (${from}): ${why}.`,
+  kubeconfigMalformed: (file: string, why: string) => `kubeconfig ${file} is not valid: ${why}.`,
+  noKubeconfig: () =>
+    'no kubeconfig found: pass --kubeconfig FILE, set $KUBECONFIG, or create ~/.kube/config.',
+  timeout: (call: ApiCall) =>
+    `the cluster at ${call.server ?? 'the configured server'} did not answer within ${fmtMs(call.timeoutMs)} ` +
+    `(${call.verb} ${what(call)}); check that it is running and reachable, or raise --request-timeout.`,
+  unreachable: (call: ApiCall, why: string) =>
+    `cannot reach the cluster at ${call.server ?? 'the configured server'}: ${why}.`,
+  unauthorized: (call: ApiCall) =>
+    `the cluster at ${call.server ?? 'the configured server'} rejected the credentials (401 Unauthorized): ` +
+    'the token or certificate in the kubeconfig is expired, revoked or wrong.',
+  forbidden: (call: ApiCall, user?: string) =>
+    `not allowed to ${call.verb} ${call.resource}${where(call)}` +
+    (user ? ` as ${user}` : '') +
+    ` (RBAC forbidden); ask for a Role granting "${call.verb}" on "${call.resource}".`,
+  apiError: (call: ApiCall, status: number, msg?: string) =>
+    `the API server refused to ${call.verb} ${what(call)}${where(call)} (HTTP ${status})` + (msg ? `: ${msg}` : '.'),
+  internal: (m: string) => `internal error: ${m} (please report this).`,
+};
+
+function fmtMs(ms?: number): string {
+  if (ms === undefined) return 'the request timeout';
+  return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
+}
+
+const NETWORK_CODES: Record<string, string> = {
+  ECONNREFUSED: 'connection refused',
+  ENOTFOUND: 'host name not found',
+  EAI_AGAIN: 'host name lookup failed',
+  EHOSTUNREACH: 'host unreachable',
+  ENETUNREACH: 'network unreachable',
+  ECONNRESET: 'connection reset',
+  ETIMEDOUT: 'connection timed out',
+  CERT_HAS_EXPIRED: "the server's certificate has expired",
+  DEPTH_ZERO_SELF_SIGNED_CERT: "the server's certificate is self-signed and not trusted by the kubeconfig",
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: "the server's certificate is not trusted by the kubeconfig",
+  ERR_TLS_CERT_ALTNAME_INVALID: "the server's certificate does not match its address",
+};
+
+function networkWhy(cause: unknown): string {
+  const c = cause as { code?: string; errno?: string; message?: string; cause?: unknown } | undefined;
+  const code = c?.code ?? c?.errno;
+  if (code && NETWORK_CODES[code]) return NETWORK_CODES[code];
+  if (c?.cause) return networkWhy(c.cause);
+  return (c?.message ?? String(cause)).split('\n')[0];
+}
+
+/** Forbidden messages name the user: `User "system:serviceaccount:ns:sa" cannot list ...`. */
+function forbiddenUser(msg?: string): string | undefined {
+  const m = msg?.match(/User "([^"]+)"/);
+  return m?.[1];
+}
+
+export interface UserError {
+  message: string;
+  exitCode: ExitCodeValue;
+}
+
+/** The single mapping from any thrown value to what the user sees. */
+export function toUserError(err: unknown): UserError {
+  if (err instanceof PodlensError) return { message: err.message, exitCode: err.exitCode };
+  if (err instanceof KubeNetworkError) {
+    const message = err.timedOut ? messages.timeout(err.call) : messages.unreachable(err.call, networkWhy(err.cause));
+    return { message, exitCode: ExitCode.RUNTIME };
+  }
+  if (err instanceof KubeApiError) return { message: apiMessage(err), exitCode: ExitCode.RUNTIME };
+  const e = err as { code?: string; message?: string } | undefined;
+  // commander reports its own usage errors with codes like commander.unknownOption.
+  if (typeof e?.code === 'string' && e.code.startsWith('commander.')) {
+    return { message: (e.message ?? '').replace(/^error: /, ''), exitCode: ExitCode.USAGE };
+  }
+  return { message: messages.internal(e?.message ?? String(err)), exitCode: ExitCode.RUNTIME };
+}
+
+function apiMessage(err: KubeApiError): string {
+  const { call } = err;
+  switch (err.status) {
+    case 401:
+      return messages.unauthorized(call);
+    case 403:
+      return messages.forbidden(call, forbiddenUser(err.serverMessage));
+    case 404:
+      if (call.resource === 'namespaces' && call.name) return messages.namespaceNotFound(call.name);
+      if (call.name) return messages.objectNotFound(call.resource, call.name, call.namespace ?? '');
+      return messages.apiError(call, err.status, err.serverMessage);
+    default:
+      return messages.apiError(call, err.status, err.serverMessage);
+  }
+}
+
+export function usage(message: string): PodlensError {
+  return new PodlensError('usage', message, ExitCode.USAGE);
+}

@@ -1,0 +1,180 @@
+// The only module that talks to @kubernetes/client-node. Every call goes through call(), which
+// applies the request timeout (1.4.x has none of its own) and turns failures into KubeApiError /
+// KubeNetworkError so that src/errors.ts can phrase them.
+import { AppsV1Api, BatchV1Api, CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
+import { KubeApiError, KubeNetworkError, type ApiCall } from '../errors.js';
+import type { KubeEvent, Pod } from '../domain/model.js';
+import { loadKubeConfig } from './config.js';
+import { normalizeEvent, normalizePod } from './normalize.js';
+import type { Cluster, ConnectOptions, ListOptions, LogOptions, Workload, WorkloadKind } from './types.js';
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+type Raw = any;
+
+export function connect(opts: ConnectOptions): KubeCluster {
+  const loaded = loadKubeConfig({ kubeconfig: opts.kubeconfig, context: opts.context, env: opts.env });
+  return new KubeCluster(loaded.kc, loaded.context, loaded.namespace, loaded.server, opts.requestTimeoutMs);
+}
+
+/** Builds the label selector string from a metav1.LabelSelector. */
+export function selectorString(sel: Raw): string {
+  const parts: string[] = [];
+  for (const [k, v] of Object.entries(sel?.matchLabels ?? {})) parts.push(`${k}=${v}`);
+  for (const e of sel?.matchExpressions ?? []) {
+    const vals = (e.values ?? []).join(',');
+    if (e.operator === 'In') parts.push(`${e.key} in (${vals})`);
+    else if (e.operator === 'NotIn') parts.push(`${e.key} notin (${vals})`);
+    else if (e.operator === 'Exists') parts.push(e.key);
+    else if (e.operator === 'DoesNotExist') parts.push(`!${e.key}`);
+  }
+  return parts.join(',');
+}
+
+function parseStatusBody(body: unknown): { reason?: string; message?: string } {
+  let b = body;
+  if (typeof body === 'string') {
+    try {
+      b = JSON.parse(body);
+    } catch {
+      return { message: body.trim() || undefined };
+    }
+  }
+  const s = b as { reason?: string; message?: string } | undefined;
+  return { reason: s?.reason, message: s?.message };
+}
+
+function toWorkload(kind: WorkloadKind, o: Raw): Workload {
+  return {
+    kind,
+    name: o.metadata?.name,
+    namespace: o.metadata?.namespace,
+    uid: o.metadata?.uid,
+    selector: selectorString(o.spec?.selector),
+    owners: (o.metadata?.ownerReferences ?? []).map((r: Raw) => ({ kind: r.kind, name: r.name, uid: r.uid, controller: Boolean(r.controller) })),
+  };
+}
+
+export class KubeCluster implements Cluster {
+  readonly core: CoreV1Api;
+  readonly apps: AppsV1Api;
+  readonly batch: BatchV1Api;
+
+  constructor(
+    readonly kc: KubeConfig,
+    readonly context: string,
+    readonly namespace: string,
+    readonly server: string,
+    readonly timeoutMs: number,
+  ) {
+    this.core = kc.makeApiClient(CoreV1Api);
+    this.apps = kc.makeApiClient(AppsV1Api);
+    this.batch = kc.makeApiClient(BatchV1Api);
+  }
+
+  /**
+   * Runs one API call with an abort signal armed for the request timeout. The options object is a
+   * per-call middleware (the object API wraps it as a promise middleware) that sets the signal.
+   */
+  async call<T>(call: Omit<ApiCall, 'server' | 'timeoutMs'>, fn: (options: any) => Promise<T>): Promise<T> {
+    const full: ApiCall = { ...call, server: this.server, timeoutMs: this.timeoutMs };
+    const ac = new AbortController();
+    const timer = this.timeoutMs > 0 ? setTimeout(() => ac.abort(), this.timeoutMs) : undefined;
+    const options = {
+      middleware: [
+        {
+          pre: async (ctx: { setSignal(s: AbortSignal): void }) => (ctx.setSignal(ac.signal), ctx),
+          post: async (rsp: unknown) => rsp,
+        },
+      ],
+      middlewareMergeStrategy: 'append',
+    };
+    try {
+      return await fn(options);
+    } catch (e) {
+      const err = e as { code?: unknown; body?: unknown; name?: string; type?: string };
+      if (typeof err?.code === 'number' && err.code >= 300) {
+        const { reason, message } = parseStatusBody(err.body);
+        throw new KubeApiError(err.code, full, reason, message);
+      }
+      throw new KubeNetworkError(full, e, ac.signal.aborted || err?.name === 'AbortError');
+    } finally {
+      if (timer) clearTimeout(timer);
+    }
+  }
+
+  async getPod(namespace: string, name: string): Promise<Pod> {
+    const raw = await this.call({ verb: 'get', resource: 'pods', namespace, name }, (o) =>
+      this.core.readNamespacedPod({ name, namespace }, o),
+    );
+    return normalizePod(raw);
+  }
+
+  async listPods(opts: ListOptions): Promise<Pod[]> {
+    const { namespace, labelSelector, fieldSelector } = opts;
+    const list = await this.call({ verb: 'list', resource: 'pods', namespace }, (o) =>
+      namespace
+        ? this.core.listNamespacedPod({ namespace, labelSelector, fieldSelector }, o)
+        : this.core.listPodForAllNamespaces({ labelSelector, fieldSelector }, o),
+    );
+    return (list.items ?? []).map(normalizePod);
+  }
+
+  async listEvents(opts: ListOptions): Promise<KubeEvent[]> {
+    const { namespace, fieldSelector } = opts;
+    const list = await this.call({ verb: 'list', resource: 'events', namespace }, (o) =>
+      namespace
+        ? this.core.listNamespacedEvent({ namespace, fieldSelector }, o)
+        : this.core.listEventForAllNamespaces({ fieldSelector }, o),
+    );
+    return (list.items ?? []).map(normalizeEvent);
+  }
+
+  async namespaceExists(name: string): Promise<boolean | undefined> {
+    try {
+      await this.call({ verb: 'get', resource: 'namespaces', name }, (o) => this.core.readNamespace({ name }, o));
+      return true;
+    } catch (e) {
+      if (e instanceof KubeApiError && e.status === 404) return false;
+      if (e instanceof KubeApiError && e.status === 403) return undefined;
+      throw e;
+    }
+  }
+
+  async readLog(namespace: string, pod: string, container: string, opts: LogOptions): Promise<string> {
+    return this.call({ verb: 'get', resource: 'pods/log', namespace, name: pod }, (o) =>
+      this.core.readNamespacedPodLog({ name: pod, namespace, container, previous: opts.previous, tailLines: opts.tailLines }, o),
+    );
+  }
+
+  async getWorkload(kind: WorkloadKind, namespace: string, name: string): Promise<Workload> {
+    const p = { name, namespace };
+    const call = (resource: string, fn: (o: any) => Promise<unknown>) =>
+      this.call({ verb: 'get', resource, namespace, name }, fn);
+    let raw: unknown;
+    switch (kind) {
+      case 'Deployment':
+        raw = await call('deployments.apps', (o) => this.apps.readNamespacedDeployment(p, o));
+        break;
+      case 'ReplicaSet':
+        raw = await call('replicasets.apps', (o) => this.apps.readNamespacedReplicaSet(p, o));
+        break;
+      case 'StatefulSet':
+        raw = await call('statefulsets.apps', (o) => this.apps.readNamespacedStatefulSet(p, o));
+        break;
+      case 'DaemonSet':
+        raw = await call('daemonsets.apps', (o) => this.apps.readNamespacedDaemonSet(p, o));
+        break;
+      case 'Job':
+        raw = await call('jobs.batch', (o) => this.batch.readNamespacedJob(p, o));
+        break;
+    }
+    return toWorkload(kind, raw);
+  }
+
+  async listReplicaSets(namespace: string, labelSelector: string): Promise<Workload[]> {
+    const list = await this.call({ verb: 'list', resource: 'replicasets.apps', namespace }, (o) =>
+      this.apps.listNamespacedReplicaSet({ namespace, labelSelector }, o),
+    );
+    return (list.items ?? []).map((rs: Raw) => toWorkload('ReplicaSet', rs));
+  }
+}

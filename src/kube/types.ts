@@ -1,0 +1,45 @@
+// The cluster as commands see it: plain podlens types in, plain types out. Commands depend on this
+// interface (tests can hand them a fake); src/kube/adapter.ts implements it with the client.
+import type { KubeEvent, OwnerRef, Pod } from '../domain/model.js';
+
+export interface ConnectOptions {
+  kubeconfig?: string;
+  context?: string;
+  requestTimeoutMs: number; // 0 = no timeout
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface ListOptions {
+  namespace?: string; // undefined = all namespaces
+  labelSelector?: string;
+  fieldSelector?: string;
+}
+
+export type WorkloadKind = 'Deployment' | 'ReplicaSet' | 'Job' | 'StatefulSet' | 'DaemonSet';
+
+export interface Workload {
+  kind: WorkloadKind;
+  name: string;
+  namespace: string;
+  uid: string;
+  selector: string; // label selector string, e.g. "app=web,tier in (a,b)"
+  owners: OwnerRef[];
+}
+
+export interface LogOptions {
+  previous: boolean;
+  tailLines: number;
+}
+
+export interface Cluster {
+  readonly context: string;
+  readonly namespace: string; // the context's default namespace
+  readonly server: string;
+  getPod(namespace: string, name: string): Promise<Pod>;
+  listPods(opts: ListOptions): Promise<Pod[]>;
+  listEvents(opts: ListOptions): Promise<KubeEvent[]>;
+  namespaceExists(name: string): Promise<boolean | undefined>; // undefined: not allowed to tell
+  readLog(namespace: string, pod: string, container: string, opts: LogOptions): Promise<string>;
+  getWorkload(kind: WorkloadKind, namespace: string, name: string): Promise<Workload>;
+  listReplicaSets(namespace: string, labelSelector: string): Promise<Workload[]>;
+}
