@@ -1,7 +1,7 @@
 // The only module that talks to @kubernetes/client-node. Every call goes through call(), which
 // applies the request timeout (1.4.x has none of its own) and turns failures into KubeApiError /
 // KubeNetworkError so that src/errors.ts can phrase them.
-import { AppsV1Api, BatchV1Api, CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
+import { AppsV1Api, BatchV1Api, CoreV1Api, Observable, type KubeConfig } from '@kubernetes/client-node';
 import { KubeApiError, KubeNetworkError, type ApiCall } from '../errors.js';
 import type { KubeEvent, Pod } from '../domain/model.js';
 import { loadKubeConfig } from './config.js';
@@ -73,7 +73,7 @@ export class KubeCluster implements Cluster {
 
   /**
    * Runs one API call with an abort signal armed for the request timeout. The options object is a
-   * per-call middleware (the object API wraps it as a promise middleware) that sets the signal.
+   * per-call (observable) middleware, appended to the configured ones, that sets the signal.
    */
   async call<T>(call: Omit<ApiCall, 'server' | 'timeoutMs'>, fn: (options: any) => Promise<T>): Promise<T> {
     const full: ApiCall = { ...call, server: this.server, timeoutMs: this.timeoutMs };
@@ -82,8 +82,8 @@ export class KubeCluster implements Cluster {
     const options = {
       middleware: [
         {
-          pre: async (ctx: { setSignal(s: AbortSignal): void }) => (ctx.setSignal(ac.signal), ctx),
-          post: async (rsp: unknown) => rsp,
+          pre: (ctx: { setSignal(s: AbortSignal): void }) => (ctx.setSignal(ac.signal), new Observable(Promise.resolve(ctx))),
+          post: (rsp: unknown) => new Observable(Promise.resolve(rsp)),
         },
       ],
       middlewareMergeStrategy: 'append',

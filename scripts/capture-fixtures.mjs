@@ -1,0 +1,192 @@
+#!/usr/bin/env node
+// Re-captures the fixtures that the domain unit tests read: creates each failure case on the live
+// cluster ($KUBECONFIG) in a scratch namespace, waits for the state worth explaining, and saves the
+// pod, its events and (for crashed containers) its logs exactly as the API returns them.
+// Usage: KUBECONFIG=... npm run capture-fixtures [-- case ...]
+import { spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const OUT = join(dirname(fileURLToPath(import.meta.url)), '..', 'test', 'fixtures');
+const NS = 'podlens-fixtures';
+
+function kubectl(args, input) {
+  return new Promise((resolve) => {
+    const p = spawn('kubectl', args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    p.stdout.on('data', (d) => (out += d));
+    p.stderr.on('data', (d) => (err += d));
+    p.on('close', (code) => resolve({ code, out, err }));
+    p.stdin.end(input ?? '');
+  });
+}
+async function ok(args, input) {
+  const r = await kubectl(args, input);
+  if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')}: ${r.err.trim()}`);
+  return r.out;
+}
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+const busy = (name, command, extra = {}) => ({ name, image: 'busybox', imagePullPolicy: 'IfNotPresent', command: ['sh', '-c', command], ...extra });
+const nginx = (extra = {}) => ({ name: 'web', image: 'nginx', imagePullPolicy: 'IfNotPresent', ports: [{ containerPort: 80, name: 'http' }], ...extra });
+const pod = (name, spec, metadata = {}) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, ...metadata }, spec: { terminationGracePeriodSeconds: 1, ...spec } });
+
+const statuses = (p) => [...(p.status?.initContainerStatuses ?? []), ...(p.status?.containerStatuses ?? [])];
+const st = (p, c) => statuses(p).find((s) => s.name === c);
+const cond = (p, type) => (p.status?.conditions ?? []).find((c) => c.type === type);
+
+// Each case: the objects to create, the pod to capture (or how to find it), when it is ready to
+// capture, and what to do before capturing (e.g. delete to get Terminating) and after.
+const CASES = {
+  'unschedulable-selector': {
+    objects: [pod('no-node', { nodeSelector: { disktype: 'ssd-that-no-node-has' }, containers: [nginx()] })],
+    ready: (p) => cond(p, 'PodScheduled')?.reason === 'Unschedulable',
+  },
+  'unschedulable-resources': {
+    objects: [pod('too-big', { containers: [nginx({ resources: { requests: { cpu: '500', memory: '1Ti' } } })] })],
+    ready: (p) => cond(p, 'PodScheduled')?.reason === 'Unschedulable',
+  },
+  'image-missing': {
+    objects: [pod('no-image', { containers: [{ name: 'app', image: 'registry.invalid/podlens/does-not-exist:1.0' }] })],
+    ready: (p) => st(p, 'app')?.state?.waiting?.reason === 'ImagePullBackOff',
+  },
+  crashloop: {
+    objects: [pod('crasher', { containers: [busy('app', 'echo "starting app"; echo "fatal: config file /etc/app.conf not found" >&2; exit 3')] })],
+    ready: (p) => st(p, 'app')?.state?.waiting?.reason === 'CrashLoopBackOff' && st(p, 'app')?.restartCount >= 1,
+    logs: [['app', true]],
+  },
+  oomkilled: {
+    objects: [pod('memory-hog', { containers: [busy('hog', 'echo "loading everything into memory"; tail /dev/zero', { resources: { limits: { memory: '20Mi' } } })] })],
+    ready: (p) => st(p, 'hog')?.lastState?.terminated?.reason === 'OOMKilled' && st(p, 'hog')?.state?.waiting?.reason === 'CrashLoopBackOff',
+    logs: [['hog', true]],
+  },
+  'init-failed-never': {
+    objects: [pod('init-fails', {
+      restartPolicy: 'Never',
+      initContainers: [busy('wait-db', 'echo "waiting for db:5432"; echo "db unreachable" >&2; exit 2'), busy('migrate', 'echo migrate')],
+      containers: [nginx()],
+    })],
+    ready: (p) => p.status?.phase === 'Failed',
+    logs: [['wait-db', false]],
+  },
+  'init-in-progress': {
+    objects: [pod('init-slow', {
+      initContainers: [busy('fetch-config', 'echo fetched > /work/index.html', { volumeMounts: [{ name: 'work', mountPath: '/work' }] }), busy('wait-for-service', 'sleep 3600')],
+      containers: [nginx({ volumeMounts: [{ name: 'work', mountPath: '/usr/share/nginx/html' }] })],
+      volumes: [{ name: 'work', emptyDir: {} }],
+    })],
+    ready: (p) => !!st(p, 'wait-for-service')?.state?.running,
+  },
+  completed: {
+    objects: [pod('one-shot', { restartPolicy: 'Never', containers: [busy('task', 'echo "report generated"; sleep 1')] })],
+    ready: (p) => p.status?.phase === 'Succeeded',
+  },
+  'native-sidecar': {
+    objects: [pod('with-sidecar', {
+      initContainers: [busy('log-shipper', 'touch /logs/access.log; tail -F /logs/access.log', { restartPolicy: 'Always', volumeMounts: [{ name: 'logs', mountPath: '/logs' }] })],
+      containers: [nginx({ volumeMounts: [{ name: 'logs', mountPath: '/var/log/nginx' }] })],
+      volumes: [{ name: 'logs', emptyDir: {} }],
+    })],
+    ready: (p) => cond(p, 'Ready')?.status === 'True',
+  },
+  deployment: {
+    objects: [{
+      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'shop' },
+      spec: { replicas: 1, selector: { matchLabels: { app: 'shop' } }, template: { metadata: { labels: { app: 'shop' } }, spec: { terminationGracePeriodSeconds: 1, containers: [nginx()] } } },
+    }],
+    find: 'app=shop',
+    ready: (p) => cond(p, 'Ready')?.status === 'True',
+  },
+  standalone: {
+    objects: [pod('nginx-pod', { containers: [nginx()] }, { labels: { app: 'nginx' } })],
+    ready: (p) => cond(p, 'Ready')?.status === 'True',
+  },
+  'readiness-failing': {
+    objects: [pod('not-ready', { containers: [nginx({ readinessProbe: { httpGet: { path: '/healthz', port: 80 }, periodSeconds: 2, failureThreshold: 1 } })] })],
+    ready: (p, events) => !!st(p, 'web')?.state?.running && events.filter((e) => e.reason === 'Unhealthy').reduce((n, e) => n + (e.count ?? 1), 0) >= 3,
+  },
+  'deletion-held': {
+    objects: [pod('held', { containers: [busy('app', 'trap "exit 0" TERM; sleep 3600 & wait')] }, { finalizers: ['podlens.dev/hold'] })],
+    ready: (p) => cond(p, 'Ready')?.status === 'True',
+    before: async (name) => ok(['-n', NS, 'delete', 'pod', name, '--wait=false']),
+    readyAfter: (p) => p.metadata?.deletionTimestamp && statuses(p).every((s) => s.state?.terminated),
+    after: async (name) => ok(['-n', NS, 'patch', 'pod', name, '--type=merge', '-p', '{"metadata":{"finalizers":null}}']),
+  },
+};
+
+async function podOf(c, name) {
+  if (!c.find) {
+    const r = await kubectl(['-n', NS, 'get', 'pod', name, '-o', 'json']);
+    return r.code === 0 ? JSON.parse(r.out) : undefined;
+  }
+  const list = JSON.parse(await ok(['-n', NS, 'get', 'pods', '-l', c.find, '-o', 'json']));
+  return list.items[0];
+}
+
+async function eventsOf(p) {
+  const sel = `involvedObject.name=${p.metadata.name},involvedObject.namespace=${NS},involvedObject.uid=${p.metadata.uid}`;
+  return JSON.parse(await ok(['-n', NS, 'get', 'events', '--field-selector', sel, '-o', 'json'])).items;
+}
+
+async function waitUntil(label, c, name, check, timeoutMs = 150_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const p = await podOf(c, name);
+    if (p) {
+      const events = await eventsOf(p);
+      if (check(p, events)) return { pod: p, events };
+    }
+    if (Date.now() > deadline) throw new Error(`${label}: timed out waiting for the state to capture`);
+    await sleep(2000);
+  }
+}
+
+async function capture(id) {
+  const c = CASES[id];
+  const name = c.objects[0].metadata.name;
+  await ok(['-n', NS, 'apply', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'List', items: c.objects }));
+  let got = await waitUntil(id, c, name, c.ready);
+  if (c.before) {
+    await c.before(got.pod.metadata.name);
+    got = await waitUntil(id, c, name, c.readyAfter);
+    await sleep(2000);
+    got = await waitUntil(id, c, name, c.readyAfter);
+  }
+  const logs = [];
+  for (const [container, previous] of c.logs ?? []) {
+    const args = ['-n', NS, 'logs', got.pod.metadata.name, '-c', container, '--tail=10', ...(previous ? ['--previous'] : [])];
+    const r = await kubectl(args);
+    logs.push({ container, previous, text: r.code === 0 ? r.out : '', error: r.code === 0 ? undefined : r.err.trim() });
+  }
+  if (c.after) await c.after(got.pod.metadata.name);
+  const file = join(OUT, `${id}.json`);
+  writeFileSync(file, JSON.stringify({ case: id, capturedAt: new Date().toISOString(), pod: got.pod, events: got.events, logs }, null, 2) + '\n');
+  console.log(`captured ${id} -> ${file}`);
+}
+
+async function main() {
+  if (!process.env.KUBECONFIG) console.error('note: $KUBECONFIG is not set; kubectl uses its default');
+  const wanted = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(CASES);
+  mkdirSync(OUT, { recursive: true });
+  await ok(['delete', 'namespace', NS, '--ignore-not-found', '--wait=true', '--timeout=120s']);
+  await ok(['create', 'namespace', NS]);
+  for (let i = 0; i < 30 && (await kubectl(['-n', NS, 'get', 'sa', 'default'])).code !== 0; i++) await sleep(1000);
+  const results = await Promise.allSettled(wanted.map(capture));
+  let failed = 0;
+  results.forEach((r, i) => {
+    if (r.status === 'rejected') {
+      failed++;
+      console.error(`FAILED ${wanted[i]}: ${r.reason?.message ?? r.reason}`);
+    }
+  });
+  for (const [id, c] of Object.entries(CASES)) if (c.after && wanted.includes(id)) await c.after(c.objects[0].metadata.name).catch(() => {});
+  await kubectl(['delete', 'namespace', NS, '--wait=false']);
+  process.exitCode = failed ? 1 : 0;
+}
+
+main().catch((e) => {
+  console.error(e.message);
+  process.exitCode = 1;
+});

@@ -1,0 +1,70 @@
+// Containers of a pod: spec and status joined, in the order the kubelet starts them.
+import type { ContainerSpec, ContainerState, ContainerStatus, Pod } from './model.js';
+
+export interface ContainerView {
+  spec: ContainerSpec;
+  status?: ContainerStatus;
+  /** 1-based position among the pod's init containers (sidecars included), for "init 1 of 2". */
+  initIndex?: number;
+}
+
+export function containerViews(pod: Pod): ContainerView[] {
+  const find = (list: ContainerStatus[], name: string) => list.find((s) => s.name === name);
+  return [
+    ...pod.initContainers.map((spec, i) => ({ spec, status: find(pod.initContainerStatuses, spec.name), initIndex: i + 1 })),
+    ...pod.containers.map((spec) => ({ spec, status: find(pod.containerStatuses, spec.name) })),
+    ...pod.ephemeralContainers.map((spec) => ({ spec, status: find(pod.ephemeralContainerStatuses, spec.name) })),
+  ];
+}
+
+// Linux signal numbers (signal(7)); exit codes above 128 mean "killed by signal code-128".
+const SIGNALS: Record<number, string> = {
+  1: 'SIGHUP', 2: 'SIGINT', 3: 'SIGQUIT', 4: 'SIGILL', 6: 'SIGABRT', 7: 'SIGBUS', 8: 'SIGFPE',
+  9: 'SIGKILL', 11: 'SIGSEGV', 13: 'SIGPIPE', 14: 'SIGALRM', 15: 'SIGTERM',
+};
+
+export type Terminated = Extract<ContainerState, { kind: 'terminated' }>;
+
+export function signalOf(t: Terminated): string | undefined {
+  const n = t.signal ?? (t.exitCode > 128 && t.exitCode < 160 ? t.exitCode - 128 : undefined);
+  return n === undefined ? undefined : (SIGNALS[n] ?? `signal ${n}`);
+}
+
+/** "exit code 137 (SIGKILL)" */
+export function exitWords(t: Terminated): string {
+  const sig = signalOf(t);
+  return `exit code ${t.exitCode}${sig ? ` (${sig})` : ''}`;
+}
+
+export function kindWords(v: ContainerView, pod: Pod): string {
+  switch (v.spec.kind) {
+    case 'init':
+      return `init container "${v.spec.name}" (${v.initIndex} of ${pod.initContainers.length})`;
+    case 'sidecar':
+      return `sidecar "${v.spec.name}"`;
+    case 'ephemeral':
+      return `ephemeral container "${v.spec.name}"`;
+    default:
+      return `container "${v.spec.name}"`;
+  }
+}
+
+/** Will the kubelet start this container again after it exits? (restartPolicy, sidecars always). */
+export function willRestart(v: ContainerView, pod: Pod, exitCode: number): boolean {
+  if (v.spec.kind === 'ephemeral') return false;
+  if (v.spec.kind === 'sidecar') return true;
+  if (pod.restartPolicy === 'Always') return true;
+  return pod.restartPolicy === 'OnFailure' && exitCode !== 0;
+}
+
+/** Which containers deserve their log in the report: the crashed ones. */
+export function logsWanted(pod: Pod): { container: string; previous: boolean }[] {
+  const out: { container: string; previous: boolean }[] = [];
+  for (const v of containerViews(pod)) {
+    const s = v.status;
+    if (!s) continue;
+    if (s.state.kind === 'terminated' && s.state.exitCode !== 0) out.push({ container: s.name, previous: false });
+    else if (s.lastState.kind === 'terminated' && s.lastState.exitCode !== 0) out.push({ container: s.name, previous: true });
+  }
+  return out;
+}

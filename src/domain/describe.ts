@@ -1,0 +1,148 @@
+// Pure: a pod, its events and crashed containers' logs in, a DescribeReport out. No I/O, no colour.
+import { conditionRows } from './conditions.js';
+import { containerViews, signalOf, type ContainerView } from './containers.js';
+import { dedupe, eventsOf } from './events.js';
+import { findings } from './findings.js';
+import type { ContainerLog, ContainerState, KubeEvent, OwnerChainLink, Pod } from './model.js';
+import { nextSteps, type CommandContext } from './nextsteps.js';
+import { phaseInfo, verdict } from './phase.js';
+import { REPORT_API_VERSION, type ContainerRow, type DescribeReport, type EventRow, type PodIdentity, type PodSummary } from './report.js';
+import { network, volumes } from './sharing.js';
+import { kubectlStatus } from './status.js';
+import { age } from './time.js';
+import { timeline } from './timeline.js';
+
+export interface DescribeInput {
+  pod: Pod;
+  events: KubeEvent[]; // may include events of other objects; filtered here
+  logs?: ContainerLog[];
+  ownerChain?: OwnerChainLink[]; // the controller's own controllers, resolved by the command
+  now: Date;
+  commands?: CommandContext;
+}
+
+const isoOrNull = (d?: Date) => (d ? d.toISOString() : null);
+
+function identity(pod: Pod, chain: OwnerChainLink[], now: Date): PodIdentity {
+  const ks = kubectlStatus(pod);
+  const owner = pod.owners.find((o) => o.controller);
+  const grace = pod.deletionGracePeriodSeconds ?? null;
+  return {
+    name: pod.name,
+    namespace: pod.namespace,
+    uid: pod.uid,
+    node: pod.nodeName ?? null,
+    podIP: pod.podIP ?? null,
+    podIPs: pod.podIPs,
+    hostIP: pod.hostIP ?? null,
+    hostNetwork: pod.hostNetwork,
+    phase: pod.phase,
+    status: ks.status,
+    ready: ks.ready,
+    restarts: ks.restarts,
+    qosClass: pod.qosClass ?? null,
+    createdAt: pod.creationTimestamp.toISOString(),
+    age: age(pod.creationTimestamp, now),
+    owner: owner ? { kind: owner.kind, name: owner.name } : null,
+    ownerChain: owner ? [{ kind: owner.kind, name: owner.name }, ...chain] : [],
+    deletion: pod.deletionTimestamp
+      ? {
+          requestedAt: new Date(pod.deletionTimestamp.getTime() - (grace ?? 0) * 1000).toISOString(),
+          deadline: pod.deletionTimestamp.toISOString(),
+          gracePeriodSeconds: grace,
+          finalizers: pod.finalizers,
+        }
+      : null,
+  };
+}
+
+function stateWord(s: ContainerState): ContainerRow['state'] {
+  return s.kind === 'running' ? 'Running' : s.kind === 'waiting' ? 'Waiting' : s.kind === 'terminated' ? 'Terminated' : 'NotCreated';
+}
+
+function containerRow(v: ContainerView, logs: ContainerLog[]): ContainerRow {
+  const s = v.status;
+  const st: ContainerState = s?.state ?? { kind: 'none' };
+  const last = s?.lastState;
+  const log = logs.find((l) => l.container === v.spec.name);
+  return {
+    kind: v.spec.kind,
+    name: v.spec.name,
+    image: v.spec.image,
+    state: stateWord(st),
+    reason: st.kind === 'waiting' || st.kind === 'terminated' ? (st.reason ?? null) : null,
+    message: st.kind === 'waiting' || st.kind === 'terminated' ? (st.message?.trim() ?? null) : null,
+    exitCode: st.kind === 'terminated' ? st.exitCode : null,
+    signal: st.kind === 'terminated' ? (signalOf(st) ?? null) : null,
+    restarts: s?.restartCount ?? 0,
+    ready: s?.ready ?? false,
+    ports: v.spec.ports.map((p) => `${p.containerPort}/${p.protocol}${p.name ? ` (${p.name})` : ''}`),
+    startedAt: st.kind === 'running' || st.kind === 'terminated' ? isoOrNull(st.startedAt) : null,
+    finishedAt: st.kind === 'terminated' ? isoOrNull(st.finishedAt) : null,
+    lastTermination:
+      last?.kind === 'terminated'
+        ? { exitCode: last.exitCode, reason: last.reason ?? null, signal: signalOf(last) ?? null, finishedAt: isoOrNull(last.finishedAt) }
+        : null,
+    log: log ? { previous: log.previous, lines: log.lines, error: log.error ?? null } : null,
+  };
+}
+
+function eventRow(e: KubeEvent, now: Date): EventRow {
+  return {
+    type: e.type,
+    reason: e.reason,
+    message: e.message,
+    count: e.count,
+    firstSeen: e.firstSeen.toISOString(),
+    lastSeen: e.lastSeen.toISOString(),
+    age: age(e.lastSeen, now),
+    source: e.source,
+    object: e.involvedObject.fieldPath ?? null,
+  };
+}
+
+export function describePod(input: DescribeInput): DescribeReport {
+  const { pod, now } = input;
+  const logs = input.logs ?? [];
+  const events = dedupe(eventsOf(pod, input.events));
+  const found = findings({ pod, events, logs, now });
+  const ks = kubectlStatus(pod);
+  const v = verdict(pod, found, ks);
+  return {
+    apiVersion: REPORT_API_VERSION,
+    kind: 'PodReport',
+    generatedAt: now.toISOString(),
+    pod: identity(pod, input.ownerChain ?? [], now),
+    verdict: v,
+    phase: phaseInfo(pod, found, v, now),
+    findings: found,
+    timeline: timeline(pod, events),
+    containers: containerViews(pod).map((cv) => containerRow(cv, logs)),
+    conditions: conditionRows(pod),
+    network: network(pod),
+    volumes: volumes(pod),
+    events: events.map((e) => eventRow(e, now)),
+    nextSteps: nextSteps(pod, found, input.commands ?? { kubectlFlags: '' }),
+  };
+}
+
+/** One line for the many-pods view: the same verdict as the full report, without logs. */
+export function summarizePod(pod: Pod, podEvents: KubeEvent[], now: Date): PodSummary {
+  const events = dedupe(eventsOf(pod, podEvents));
+  const found = findings({ pod, events, logs: [], now });
+  const ks = kubectlStatus(pod);
+  const owner = pod.owners.find((o) => o.controller);
+  return {
+    name: pod.name,
+    namespace: pod.namespace,
+    node: pod.nodeName ?? null,
+    podIP: pod.podIP ?? null,
+    phase: pod.phase,
+    status: ks.status,
+    ready: ks.ready,
+    restarts: ks.restarts,
+    age: age(pod.creationTimestamp, now),
+    owner: owner ? { kind: owner.kind, name: owner.name } : null,
+    verdict: verdict(pod, found, ks),
+  };
+}

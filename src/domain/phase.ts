@@ -1,0 +1,100 @@
+// The verdict (one line) and what the phase means right now, with Pending split into the sub-state
+// the evidence shows. Phases: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/#pod-phase
+import type { Pod } from './model.js';
+import type { Finding, PhaseInfo, Verdict } from './report.js';
+import { SEVERITY_RANK } from './report.js';
+import type { KubectlStatus } from './status.js';
+import { age } from './time.js';
+
+/** The most severe status finding wins; among equals the first (they come in causal order). */
+export function verdict(pod: Pod, found: Finding[], ks: KubectlStatus): Verdict {
+  let top: Finding | undefined;
+  for (const f of found) {
+    if (f.category !== 'status') continue;
+    if (!top || SEVERITY_RANK[f.severity] > SEVERITY_RANK[top.severity]) top = f;
+  }
+  if (top) return { severity: top.severity, code: top.code, summary: top.message };
+  switch (pod.phase) {
+    case 'Succeeded':
+      return { severity: 'ok', code: 'Completed', summary: 'all containers ran to completion with exit code 0' };
+    case 'Running': {
+      const ready = pod.conditions.some((c) => c.type === 'Ready' && c.status === 'True');
+      return ready
+        ? { severity: 'ok', code: 'Running', summary: `running and ready: ${ks.ready} containers ready, ${ks.restarts} restarts` }
+        : { severity: 'progressing', code: 'NotReady', summary: `running, ${ks.ready} containers ready` };
+    }
+    case 'Failed':
+      return { severity: 'error', code: 'Failed', summary: pod.message ?? 'the pod has failed' };
+    default:
+      return { severity: 'progressing', code: pod.phase, summary: `the pod is ${pod.phase}` };
+  }
+}
+
+function initProgress(pod: Pod, now: Date): string | undefined {
+  const done = pod.conditions.some((c) => c.type === 'Initialized' && c.status === 'True');
+  if (done || !pod.initContainers.length) return undefined;
+  for (const [i, spec] of pod.initContainers.entries()) {
+    const s = pod.initContainerStatuses.find((x) => x.name === spec.name);
+    if (!s) return `init container ${i + 1} of ${pod.initContainers.length} ("${spec.name}") has not started`;
+    if (s.state.kind === 'terminated' && s.state.exitCode === 0) continue;
+    if (spec.kind === 'sidecar' && s.started) continue;
+    const st =
+      s.state.kind === 'running'
+        ? `running${s.state.startedAt ? ` for ${age(s.state.startedAt, now)}` : ''}`
+        : s.state.kind === 'waiting'
+          ? `waiting (${s.state.reason ?? 'not started'})`
+          : s.state.kind === 'terminated'
+            ? `failed with exit code ${s.state.exitCode}`
+            : 'not started';
+    return `init container ${i + 1} of ${pod.initContainers.length} ("${spec.name}") is ${st}`;
+  }
+  return undefined;
+}
+
+const CREATED = 'The pod was created, which only means the API server stored it; ';
+
+export function phaseInfo(pod: Pod, found: Finding[], v: Verdict, now: Date): PhaseInfo {
+  const codes = new Set(found.map((f) => f.code));
+  const has = (...c: string[]) => c.some((x) => codes.has(x));
+  if (pod.deletionTimestamp) {
+    const requested = new Date(pod.deletionTimestamp.getTime() - (pod.deletionGracePeriodSeconds ?? 0) * 1000);
+    const held = pod.finalizers.length ? ` The finalizers ${pod.finalizers.join(', ')} keep the object until they are removed.` : '';
+    return {
+      phase: pod.phase,
+      state: 'Terminating',
+      meaning: `Deletion was requested ${age(requested, now)} ago with a grace period of ${pod.deletionGracePeriodSeconds ?? 0}s; the pod is stopping and nothing will restart it (phase ${pod.phase}).${held}`,
+    };
+  }
+  switch (pod.phase) {
+    case 'Pending': {
+      if (!pod.nodeName) {
+        const state = has('SchedulingGated') ? 'SchedulingGated' : has('Unschedulable') ? 'Unschedulable' : 'NotScheduled';
+        return { phase: 'Pending', state, meaning: `${CREATED}it is not scheduled to any node yet: ${v.summary}.` };
+      }
+      const on = `${CREATED}it is scheduled to ${pod.nodeName} but not running yet: `;
+      const init = initProgress(pod, now);
+      const sandbox = pod.conditions.find((c) => c.type === 'PodReadyToStartContainers');
+      let state = 'StartingContainers';
+      let why = 'the kubelet is starting its containers';
+      if (has('FailedMount', 'FailedAttachVolume')) [state, why] = ['MountingVolumes', `its volumes are not mounted: ${v.summary}`];
+      else if (sandbox && sandbox.status !== 'True') [state, why] = ['CreatingSandbox', 'the kubelet is creating its sandbox (pause container) and network'];
+      else if (init) [state, why] = ['Initializing', init];
+      else if (has('ErrImagePull', 'ImagePullBackOff', 'InvalidImageName')) [state, why] = ['ImagePullError', v.summary];
+      else if (has('CreateContainerConfigError', 'CreateContainerError')) [state, why] = ['ConfigError', v.summary];
+      else if (has('Pulling')) [state, why] = ['PullingImages', v.summary];
+      if (init && state !== 'Initializing') why += `; ${init}`;
+      return { phase: 'Pending', state, meaning: `${on}${why}.` };
+    }
+    case 'Running': {
+      const ready = pod.conditions.some((c) => c.type === 'Ready' && c.status === 'True');
+      if (ready) return { phase: 'Running', state: 'Ready', meaning: 'Every container is running and ready: the pod is counted in the endpoints of Services that select it.' };
+      return { phase: 'Running', state: 'NotReady', meaning: `At least one container runs, but the pod is not ready, so Services send it no traffic: ${v.summary}.` };
+    }
+    case 'Succeeded':
+      return { phase: 'Succeeded', state: 'Completed', meaning: `All containers exited with code 0 and will not be started again (restartPolicy ${pod.restartPolicy}).` };
+    case 'Failed':
+      return { phase: 'Failed', state: 'Failed', meaning: `All containers have stopped and at least one failed; nothing will restart them (restartPolicy ${pod.restartPolicy}): ${v.summary}.` };
+    default:
+      return { phase: pod.phase, state: 'Unknown', meaning: `The state of the pod cannot be obtained: the node ${pod.nodeName ?? ''} is not reporting (kubelet unreachable).` };
+  }
+}

@@ -1,0 +1,159 @@
+// The describe report as data: what -o json/yaml prints and what the text renderer draws.
+// Versioned: schema/describe.v1.json describes exactly this shape. Change both together.
+
+export const REPORT_API_VERSION = 'podlens.dev/v1';
+
+export type Severity = 'ok' | 'progressing' | 'warning' | 'error';
+export const SEVERITY_RANK: Record<Severity, number> = { ok: 0, progressing: 1, warning: 2, error: 3 };
+
+export interface Finding {
+  severity: Severity;
+  code: string; // Kubernetes' reason name where one exists, else a podlens code (README)
+  message: string;
+  container?: string;
+  /** 'status' findings decide the verdict; 'advice' findings are shown but do not change it. */
+  category: 'status' | 'advice';
+  evidence: string[];
+}
+
+export interface Verdict {
+  severity: Severity;
+  code: string;
+  summary: string;
+}
+
+export interface PodIdentity {
+  name: string;
+  namespace: string;
+  uid: string;
+  node: string | null;
+  podIP: string | null;
+  podIPs: string[];
+  hostIP: string | null;
+  hostNetwork: boolean;
+  phase: string;
+  status: string; // the STATUS column of kubectl get pods
+  ready: string; // the READY column, e.g. "1/2"
+  restarts: number;
+  qosClass: string | null;
+  createdAt: string;
+  age: string;
+  owner: { kind: string; name: string } | null;
+  ownerChain: { kind: string; name: string }[]; // pod's controller first, then its controller ...
+  deletion: { requestedAt: string; deadline: string; gracePeriodSeconds: number | null; finalizers: string[] } | null;
+}
+
+export interface PhaseInfo {
+  phase: string;
+  state: string; // the sub-state, e.g. Unschedulable, PullingImages, Initializing, NotReady, Terminating
+  meaning: string;
+}
+
+export interface TimelineEntry {
+  at: string;
+  offsetSeconds: number; // since creation
+  event: string;
+  detail: string | null;
+  durationSeconds: number | null;
+}
+
+export interface ContainerRow {
+  kind: 'init' | 'sidecar' | 'app' | 'ephemeral';
+  name: string;
+  image: string;
+  state: 'Running' | 'Waiting' | 'Terminated' | 'NotCreated';
+  reason: string | null;
+  message: string | null;
+  exitCode: number | null;
+  signal: string | null;
+  restarts: number;
+  ready: boolean;
+  ports: string[];
+  startedAt: string | null;
+  finishedAt: string | null;
+  lastTermination: { exitCode: number; reason: string | null; signal: string | null; finishedAt: string | null } | null;
+  log: { previous: boolean; lines: string[]; error: string | null } | null;
+}
+
+export interface ConditionRow {
+  type: string;
+  status: string;
+  reason: string | null;
+  message: string | null;
+  since: string | null;
+  meaning: string;
+  why: string | null; // why it is not True, in words, when it is not
+}
+
+export interface NetworkInfo {
+  podIP: string | null;
+  hostNetwork: boolean;
+  sharedBy: string[];
+  explanation: string;
+  ports: { container: string; port: number; protocol: string; name: string | null; hostPort: number | null }[];
+  conflicts: string[];
+}
+
+export interface VolumeInfo {
+  name: string;
+  type: string;
+  source: string | null;
+  mounts: { container: string; kind: string; path: string; readOnly: boolean }[];
+  note: string | null;
+}
+
+export interface EventRow {
+  type: string;
+  reason: string;
+  message: string;
+  count: number;
+  firstSeen: string;
+  lastSeen: string;
+  age: string;
+  source: string;
+  object: string | null; // fieldPath, e.g. spec.containers{app}
+}
+
+export interface NextStep {
+  command: string;
+  why: string;
+}
+
+export interface DescribeReport {
+  apiVersion: typeof REPORT_API_VERSION;
+  kind: 'PodReport';
+  generatedAt: string;
+  pod: PodIdentity;
+  verdict: Verdict;
+  phase: PhaseInfo;
+  findings: Finding[];
+  timeline: TimelineEntry[];
+  containers: ContainerRow[];
+  conditions: ConditionRow[];
+  network: NetworkInfo;
+  volumes: VolumeInfo[];
+  events: EventRow[];
+  nextSteps: NextStep[];
+}
+
+/** One line per pod when several pods are described. */
+export interface PodSummary {
+  name: string;
+  namespace: string;
+  node: string | null;
+  podIP: string | null;
+  phase: string;
+  status: string;
+  ready: string;
+  restarts: number;
+  age: string;
+  owner: { kind: string; name: string } | null;
+  verdict: Verdict;
+}
+
+export interface PodSummaryList {
+  apiVersion: typeof REPORT_API_VERSION;
+  kind: 'PodSummaryList';
+  generatedAt: string;
+  items: PodSummary[];
+}
