@@ -27,7 +27,7 @@ function eventEvidence(e: KubeEvent | undefined): string[] {
 
 /** The first sentence of a scheduler message, without the preemption post-script. */
 function schedulerWords(msg: string): string {
-  return msg.replace(/\s*preemption:.*$/s, '').replace(/\.$/, '');
+  return msg.split(/\.\s/)[0].replace(/\.$/, '');
 }
 
 // ---- scheduling -------------------------------------------------------------------------------
@@ -56,7 +56,7 @@ function schedulingFindings(ev: Evidence): Finding[] {
     const hints: string[] = [];
     const sel = Object.entries(pod.nodeSelector).map(([k, v]) => `${k}=${v}`);
     if (sel.length && /affinity|selector/i.test(msg ?? '')) hints.push(`no node carries the labels of its nodeSelector ${sel.join(',')}`);
-    for (const m of (msg ?? '').matchAll(/Insufficient ([\w./-]+)/g)) {
+    for (const m of (msg ?? '').matchAll(/Insufficient ([\w/-]+(?:\.[\w/-]+)*)/g)) {
       const req = sumRequests(pod, m[1]);
       hints.push(`no node has enough free ${m[1]}${req ? ` for its request of ${req}` : ''}`);
     }
@@ -144,7 +144,7 @@ function waitingFinding(v: ContainerView, ev: Evidence, reason: string, message:
   if (reason === 'CrashLoopBackOff') {
     // The kubelet doubles the restart delay after each crash, from 10s up to 5m:
     // https://github.com/kubernetes/kubernetes/blob/v1.34.0/pkg/kubelet/kubelet.go (MaxContainerBackOff)
-    parts.push(`the kubelet waits ${backoff ?? 'a while'} before starting it again (the delay doubles after each crash, up to 5m) - CrashLoopBackOff`);
+    parts.push(`the kubelet waits ${backoff ?? 'a while'} before starting it again (CrashLoopBackOff: the delay doubles after each crash, up to 5m)`);
   } else {
     // The kubelet's own message, then the latest warning event about this container, if it adds to it.
     const warn = [...ev.events].reverse().find((e) => e.type === 'Warning' && eventContainer(e) === s.name && !repeatsReason(e.message) && !(message ?? '').includes(e.message.replace(/^Failed to pull image "[^"]*": /, '')));
@@ -200,6 +200,10 @@ function runningFindings(v: ContainerView, ev: Evidence): Finding[] {
         s.name,
       ),
     );
+  }
+  if (v.spec.kind === 'init') {
+    const since = s.state.kind === 'running' ? s.state.startedAt : undefined;
+    out.push(finding('progressing', 'ContainersNotInitialized', `${who} is running${since ? ` (for ${age(since, now)})` : ''}; the app containers start after it completes`, ['state.running', 'condition Initialized=False'], s.name));
   }
   if (!s.ready && v.spec.kind !== 'init') {
     const probe = v.spec.probes.find((p) => p.kind === 'readiness');
@@ -294,13 +298,20 @@ function eventFindings(ev: Evidence, found: Finding[]): Finding[] {
   const explained = new Set(found.map((f) => f.container).filter(Boolean));
   const unscheduled = found.some((f) => f.code === 'Unschedulable');
   const stuck = pod.phase === 'Pending' || !pod.conditions.some((c) => c.type === 'Ready' && c.status === 'True');
+  // A pod-level warning did not block the pod if the kubelet went on to start a container.
+  const started = [...pod.initContainerStatuses, ...pod.containerStatuses].some((s) => s.state.kind === 'running' || s.state.kind === 'terminated' || s.lastState.kind === 'terminated');
+  let blocking = true;
+  const advice = new Set<string>();
   const byReason = new Map<string, KubeEvent[]>();
   for (const e of events) {
     if (e.type !== 'Warning' || repeatsReason(e.message)) continue;
     const c = eventContainer(e);
     if (c && explained.has(c)) continue;
+    if (!c && started) blocking = false;
     if (e.reason === 'FailedScheduling' && (unscheduled || pod.nodeName)) continue;
     if (now.getTime() - e.lastSeen.getTime() > 3_600_000) continue; // older than events live by default
+    if (!blocking) advice.add(e.reason);
+    blocking = true;
     byReason.set(e.reason, [...(byReason.get(e.reason) ?? []), e]);
   }
   const out: Finding[] = [];
@@ -313,7 +324,10 @@ function eventFindings(ev: Evidence, found: Finding[]): Finding[] {
     const recurring = e.lastSeen.getTime() - list[0].firstSeen.getTime() > 60_000;
     const severity: Severity = stuck && recurring ? 'error' : 'warning';
     const f = finding(severity, reason, `${e.message.replace(/\.$/, '')} (${n}x, last ${age(e.lastSeen, now)} ago)`, eventEvidence(e), c);
-    if (!stuck || pod.phase === 'Succeeded') f.category = 'advice';
+    if (!stuck || pod.phase === 'Succeeded' || advice.has(reason)) {
+      f.category = 'advice';
+      f.severity = 'warning';
+    }
     out.push(f);
   }
   return out;

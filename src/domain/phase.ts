@@ -51,6 +51,8 @@ function initProgress(pod: Pod, now: Date): string | undefined {
   return undefined;
 }
 
+const stopped = (pod: Pod) => [...pod.initContainerStatuses, ...pod.containerStatuses].every((s) => s.state.kind !== 'running');
+
 const CREATED = 'The pod was created, which only means the API server stored it; ';
 
 export function phaseInfo(pod: Pod, found: Finding[], v: Verdict, now: Date): PhaseInfo {
@@ -62,7 +64,7 @@ export function phaseInfo(pod: Pod, found: Finding[], v: Verdict, now: Date): Ph
     return {
       phase: pod.phase,
       state: 'Terminating',
-      meaning: `Deletion was requested ${age(requested, now)} ago with a grace period of ${pod.deletionGracePeriodSeconds ?? 0}s; the pod is stopping and nothing will restart it (phase ${pod.phase}).${held}`,
+      meaning: `Deletion was requested ${age(requested, now)} ago with a grace period of ${pod.deletionGracePeriodSeconds ?? 0}s; ${stopped(pod) ? 'its containers have stopped' : 'the pod is stopping'} and nothing will restart it (phase ${pod.phase}).${held}`,
     };
   }
   switch (pod.phase) {

@@ -27,7 +27,7 @@ export function humanDuration(ms: number): string {
 /** A short precise duration for the timeline: 850ms, 4s, 1m5s. */
 export function shortDuration(ms: number): string {
   if (ms < 0) ms = 0;
-  if (ms < 1000) return `${Math.round(ms)}ms`;
+  if (ms < 1000) return ms === 0 ? 'under 1s' : `${Math.round(ms)}ms`;
   const s = Math.round(ms / 1000);
   if (s < 60) return `${s}s`;
   const m = Math.floor(s / 60);

@@ -1,0 +1,168 @@
+// The domain on pods and events captured from a live cluster (test/fixtures, npm run capture-fixtures).
+import { FIXTURES, reportOf } from './fixtures.js';
+
+describe('describe report on captured pods', () => {
+  test('unschedulable by nodeSelector names the selector and the scheduler message', () => {
+    const r = reportOf('unschedulable-selector');
+    expect(r.verdict).toEqual({
+      severity: 'error',
+      code: 'Unschedulable',
+      summary:
+        'the scheduler cannot place the pod: no node carries the labels of its nodeSelector disktype=ssd-that-no-node-has ' +
+        `(scheduler: "0/1 nodes are available: 1 node(s) didn't match Pod's node affinity/selector"); it retries when nodes or pods change`,
+    });
+    expect(r.phase.state).toBe('Unschedulable');
+    expect(r.phase.meaning).toMatch(/^The pod was created, which only means the API server stored it; it is not scheduled to any node yet/);
+    expect(r.pod).toMatchObject({ node: null, podIP: null, status: 'Pending', ready: '0/1', phase: 'Pending' });
+    expect(r.nextSteps.map((s) => s.command)).toContain('kubectl -n podlens-fixtures get nodes --show-labels');
+  });
+
+  test('unschedulable by resources names each missing resource and the request', () => {
+    const r = reportOf('unschedulable-resources');
+    expect(r.verdict.code).toBe('Unschedulable');
+    expect(r.verdict.summary).toBe(
+      'the scheduler cannot place the pod: no node has enough free cpu for its request of 500; no node has enough free memory for its request of 1Ti ' +
+        '(scheduler: "0/1 nodes are available: 1 Insufficient cpu, 1 Insufficient memory"); it retries when nodes or pods change',
+    );
+  });
+
+  test('an image that does not exist is ImagePullBackOff with the registry error', () => {
+    const r = reportOf('image-missing');
+    expect(r.verdict.severity).toBe('error');
+    expect(r.verdict.code).toBe('ImagePullBackOff');
+    expect(r.verdict.summary).toMatch(/^container "app" cannot start \(ImagePullBackOff\); Back-off pulling image "registry.invalid\/podlens\/does-not-exist:1.0": ErrImagePull: .*no such host; the kubelet retries with a growing delay \(up to 5m\)$/);
+    expect(r.phase).toMatchObject({ phase: 'Pending', state: 'ImagePullError' });
+    expect(r.pod.status).toBe('ImagePullBackOff');
+  });
+
+  test('CrashLoopBackOff gives exit code, restarts, back-off and the last log line', () => {
+    const r = reportOf('crashloop');
+    expect(r.verdict).toEqual({
+      severity: 'error',
+      code: 'CrashLoopBackOff',
+      summary:
+        'container "app" keeps stopping: its last run exited with exit code 3 after running under 1s, 14s ago; restarted 2 times; ' +
+        'its last log line was "fatal: config file /etc/app.conf not found"; the kubelet waits 20s before starting it again ' +
+        '(CrashLoopBackOff: the delay doubles after each crash, up to 5m)',
+    });
+    const app = r.containers.find((c) => c.name === 'app')!;
+    expect(app).toMatchObject({ kind: 'app', state: 'Waiting', reason: 'CrashLoopBackOff', restarts: 2, ready: false });
+    expect(app.lastTermination).toMatchObject({ exitCode: 3, reason: 'Error', signal: null });
+    expect(app.log).toEqual({ previous: true, lines: ['starting app', 'fatal: config file /etc/app.conf not found'], error: null });
+    expect(r.nextSteps[0].command).toBe('kubectl -n podlens-fixtures logs crasher -c app --previous');
+    expect(r.pod).toMatchObject({ status: 'CrashLoopBackOff', restarts: 2, ready: '0/1', phase: 'Running' });
+  });
+
+  test('OOMKilled names the memory limit and SIGKILL, under CrashLoopBackOff', () => {
+    const r = reportOf('oomkilled');
+    expect(r.verdict.code).toBe('OOMKilled');
+    expect(r.verdict.summary).toBe(
+      'container "hog" keeps stopping: its last run was killed by the kernel for using more than its memory limit of 20Mi ' +
+        '(OOMKilled, exit code 137 (SIGKILL)), 3s ago; restarted 1 time; its last log line was "loading everything into memory"; ' +
+        'the kubelet waits 10s before starting it again (CrashLoopBackOff: the delay doubles after each crash, up to 5m)',
+    );
+    expect(r.containers[0].lastTermination).toMatchObject({ exitCode: 137, reason: 'OOMKilled', signal: 'SIGKILL' });
+  });
+
+  test('an init container failing under restartPolicy Never fails the pod for good', () => {
+    const r = reportOf('init-failed-never');
+    expect(r.verdict).toEqual({
+      severity: 'error',
+      code: 'Error',
+      summary:
+        'init container "wait-db" (1 of 2) exited with exit code 2 after running under 1s, 4s ago; its last log line was "db unreachable"; ' +
+        'with restartPolicy Never the pod does not retry it, so the pod has failed and its app containers never started',
+    });
+    expect(r.pod.status).toBe('Init:Error');
+    expect(r.phase).toMatchObject({ phase: 'Failed', state: 'Failed' });
+    expect(r.containers.map((c) => [c.kind, c.name, c.state])).toEqual([
+      ['init', 'wait-db', 'Terminated'],
+      ['init', 'migrate', 'Waiting'],
+      ['app', 'web', 'Waiting'],
+    ]);
+    expect(r.containers[0].log?.lines).toEqual(['waiting for db:5432', 'db unreachable']);
+  });
+
+  test('init containers in progress: which one, i of n, and the shared emptyDir', () => {
+    const r = reportOf('init-in-progress');
+    expect(r.verdict).toEqual({
+      severity: 'progressing',
+      code: 'ContainersNotInitialized',
+      summary: 'init container "wait-for-service" (2 of 2) is running (for 3s); the app containers start after it completes',
+    });
+    expect(r.pod.status).toBe('Init:1/2');
+    expect(r.phase).toEqual({
+      phase: 'Pending',
+      state: 'Initializing',
+      meaning: 'The pod was created, which only means the API server stored it; it is scheduled to vm but not running yet: init container 2 of 2 ("wait-for-service") is running for 3s.',
+    });
+    const work = r.volumes.find((v) => v.name === 'work')!;
+    expect(work.note).toBe('init container fetch-config can prepare files here before web starts; the data lives as long as the pod');
+    expect(r.timeline.map((t) => t.event)).toEqual(expect.arrayContaining(['created', 'scheduled', 'init fetch-config completed', 'init wait-for-service started']));
+  });
+
+  test('a completed pod is ok', () => {
+    const r = reportOf('completed');
+    expect(r.verdict).toEqual({ severity: 'ok', code: 'Completed', summary: 'all containers ran to completion with exit code 0' });
+    expect(r.pod.status).toBe('Completed');
+    expect(r.phase.state).toBe('Completed');
+  });
+
+  test('a native sidecar is a sidecar, counted in READY, sharing the pod IP', () => {
+    const r = reportOf('native-sidecar');
+    expect(r.verdict.severity).toBe('ok');
+    expect(r.pod.ready).toBe('2/2');
+    expect(r.containers.map((c) => [c.kind, c.name, c.state, c.ready])).toEqual([
+      ['sidecar', 'log-shipper', 'Running', true],
+      ['app', 'web', 'Running', true],
+    ]);
+    expect(r.network.explanation).toBe(
+      "all 2 containers (log-shipper, web) share IP 10.244.0.8 and one network namespace, held by the pod's pause (sandbox) container: they reach each other on localhost, and the IP stays the same when a container restarts",
+    );
+    expect(r.volumes.find((v) => v.name === 'logs')!.note).toBe('shared by log-shipper and web while they run; the data lives as long as the pod');
+  });
+
+  test('owned by a Deployment vs standalone', () => {
+    const d = reportOf('deployment');
+    expect(d.pod.owner?.kind).toBe('ReplicaSet');
+    expect(d.findings.some((f) => f.code === 'NoController')).toBe(false);
+    const s = reportOf('standalone');
+    expect(s.pod.owner).toBeNull();
+    expect(s.verdict.severity).toBe('ok');
+    expect(s.findings.find((f) => f.code === 'NoController')).toMatchObject({ severity: 'warning', category: 'advice' });
+  });
+
+  test('a failing readiness probe: running, not ready, with the probe and its error', () => {
+    const r = reportOf('readiness-failing');
+    expect(r.verdict).toEqual({
+      severity: 'warning',
+      code: 'Unhealthy',
+      summary:
+        'container "web" is running but not ready: its readiness probe (http-get http://:80/healthz) fails: HTTP probe failed with statuscode: 404 ' +
+        '(3 failures, last 1s ago); the pod gets no Service traffic until it passes',
+    });
+    expect(r.phase.state).toBe('NotReady');
+    expect(r.conditions.find((c) => c.type === 'Ready')).toMatchObject({ status: 'False', reason: 'ContainersNotReady' });
+  });
+
+  test('deletion held by a finalizer', () => {
+    const r = reportOf('deletion-held');
+    expect(r.verdict.code).toBe('DeletionHeldByFinalizers');
+    expect(r.verdict.summary).toBe(
+      'deletion was requested but the finalizer podlens.dev/hold holds the pod: the API server keeps it until the controller that set it removes it',
+    );
+    expect(r.phase.state).toBe('Terminating');
+    expect(r.pod.deletion?.finalizers).toEqual(['podlens.dev/hold']);
+    expect(r.nextSteps.map((s) => s.command)).toContain(`kubectl -n podlens-fixtures patch pod held --type=merge -p '{"metadata":{"finalizers":null}}'`);
+  });
+
+  test.each(FIXTURES)('%s: events newest last, timeline in order, no duplicate events', (name) => {
+    const r = reportOf(name);
+    const seen = r.events.map((e) => Math.floor(Date.parse(e.lastSeen) / 1000));
+    expect([...seen].sort((a, b) => a - b)).toEqual(seen);
+    const at = r.timeline.map((t) => Date.parse(t.at));
+    expect([...at].sort((a, b) => a - b)).toEqual(at);
+    const keys = r.events.map((e) => `${e.type}/${e.reason}/${e.object}/${e.message}`);
+    expect(new Set(keys).size).toBe(keys.length);
+  });
+});

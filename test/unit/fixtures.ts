@@ -1,0 +1,37 @@
+// Loads a fixture captured by scripts/capture-fixtures.mjs and builds its report as `describe` does.
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describePod } from '../../src/domain/describe.js';
+import type { ContainerLog } from '../../src/domain/model.js';
+import { normalizeEvent, normalizePod } from '../../src/kube/normalize.js';
+
+const DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures');
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+export interface Fixture {
+  case: string;
+  capturedAt: string;
+  pod: any;
+  events: any[];
+  logs: { container: string; previous: boolean; text: string; error?: string }[];
+}
+
+export function load(name: string): Fixture {
+  return JSON.parse(readFileSync(join(DIR, `${name}.json`), 'utf8'));
+}
+
+export function reportOf(name: string) {
+  const fx = load(name);
+  const logs: ContainerLog[] = fx.logs.map((l) => ({
+    container: l.container,
+    previous: l.previous,
+    lines: l.text ? l.text.replace(/\n$/, '').split('\n') : [],
+  }));
+  return describePod({ pod: normalizePod(fx.pod), events: fx.events.map(normalizeEvent), logs, now: new Date(fx.capturedAt) });
+}
+
+export const FIXTURES = [
+  'completed', 'crashloop', 'deletion-held', 'deployment', 'image-missing', 'init-failed-never', 'init-in-progress',
+  'native-sidecar', 'oomkilled', 'readiness-failing', 'standalone', 'unschedulable-resources', 'unschedulable-selector',
+];
