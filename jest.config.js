@@ -11,6 +11,6 @@ const common = {
 export default {
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
-    { ...common, displayName: 'live', testMatch: ['<rootDir>/test/live/**/*.test.ts'] },
+    { ...common, displayName: 'live', testMatch: ['<rootDir>/test/live/**/*.test.ts'], testTimeout: 240_000 },
   ],
 };

@@ -1,0 +1,197 @@
+// podlens describe against the live cluster: every failure case of issue 3, created in parallel.
+import { apply, is, kubectlOk, podlens, pod, useNamespace, waitForPod, kubectl, type RawPod } from './support.js';
+
+const ns = useNamespace('describe');
+
+const busy = (name: string, command: string, extra: Record<string, unknown> = {}) => ({ name, image: 'busybox', command: ['sh', '-c', command], ...extra });
+const nginx = (extra: Record<string, unknown> = {}) => ({ name: 'web', image: 'nginx', ports: [{ containerPort: 80 }], ...extra });
+
+const PODS = [
+  pod('no-node', { nodeSelector: { disktype: 'none-has-this' }, containers: [nginx()] }),
+  pod('too-big', { containers: [nginx({ resources: { requests: { cpu: '500' } } })] }),
+  pod('no-image', { containers: [{ name: 'app', image: 'podlens-missing-image:0.0.1' }] }),
+  pod('crasher', { containers: [busy('app', 'echo "fatal: no config" >&2; exit 3')] }),
+  pod('hog', { containers: [busy('hog', 'echo filling memory; tail /dev/zero', { resources: { limits: { memory: '20Mi' } } })] }),
+  pod('init-fails', { restartPolicy: 'Never', initContainers: [busy('wait-db', 'echo db unreachable; exit 2')], containers: [nginx()] }),
+  pod('init-slow', { initContainers: [busy('first', 'true'), busy('second', 'sleep 3600')], containers: [nginx()] }),
+  pod('one-shot', { restartPolicy: 'Never', containers: [busy('task', 'echo done')] }),
+  pod('sidecar', { initContainers: [busy('shipper', 'sleep 3600', { restartPolicy: 'Always' })], containers: [nginx()] }),
+  pod('standalone', { containers: [nginx()] }),
+  pod('not-ready', { containers: [nginx({ readinessProbe: { httpGet: { path: '/nope', port: 80 }, periodSeconds: 2, failureThreshold: 1 } })] }),
+  pod('held', { containers: [busy('app', 'trap "exit 0" TERM; sleep 3600 & wait')] }, { finalizers: ['podlens.dev/test-hold'] }),
+];
+const DEPLOY = {
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  metadata: { name: 'shop' },
+  spec: { replicas: 2, selector: { matchLabels: { app: 'shop' } }, template: { metadata: { labels: { app: 'shop' } }, spec: { terminationGracePeriodSeconds: 1, containers: [nginx({ imagePullPolicy: 'IfNotPresent' })] } } },
+};
+
+async function describe1(name: string, ...args: string[]) {
+  return podlens(['describe', name, '-n', ns.name, ...args]);
+}
+async function json(name: string) {
+  const r = await describe1(name, '-o', 'json');
+  expect(r.stderr).toBe('');
+  expect(r.code).toBe(0);
+  return JSON.parse(r.stdout);
+}
+
+beforeAll(async () => {
+  await apply([...PODS, DEPLOY], ns.name);
+  await Promise.all([
+    waitForPod(ns.name, 'no-node', is.condition('PodScheduled', 'False', 'Unschedulable')),
+    waitForPod(ns.name, 'too-big', is.condition('PodScheduled', 'False', 'Unschedulable')),
+    waitForPod(ns.name, 'no-image', (p) => is.waiting('app', 'ImagePullBackOff')(p) || is.waiting('app', 'ErrImagePull')(p)),
+    waitForPod(ns.name, 'crasher', is.all(is.waiting('app', 'CrashLoopBackOff'), is.lastTerminated('app'))),
+    waitForPod(ns.name, 'hog', is.lastTerminated('hog', 'OOMKilled')),
+    waitForPod(ns.name, 'init-fails', is.phase('Failed')),
+    waitForPod(ns.name, 'init-slow', is.running('second')),
+    waitForPod(ns.name, 'one-shot', is.phase('Succeeded')),
+    waitForPod(ns.name, 'sidecar', is.condition('Ready')),
+    waitForPod(ns.name, 'standalone', is.condition('Ready')),
+    waitForPod(ns.name, 'not-ready', is.running('web')),
+    waitForPod(ns.name, 'held', is.condition('Ready')),
+  ]);
+  // The readiness probe needs a few failures to leave evidence.
+  await new Promise((r) => setTimeout(r, 5000));
+}, 200_000);
+
+afterAll(async () => {
+  await kubectl(['-n', ns.name, 'patch', 'pod', 'held', '--type=merge', '-p', '{"metadata":{"finalizers":null}}']);
+});
+
+test('unschedulable: nodeSelector', async () => {
+  const r = await describe1('no-node');
+  expect(r.code).toBe(0);
+  expect(r.stdout).toContain('Verdict:    ERROR Unschedulable: the scheduler cannot place the pod: no node carries the labels of its nodeSelector disktype=none-has-this');
+  expect(r.stdout).toMatch(/Phase:\s+Pending \(Unschedulable\)/);
+});
+
+test('unschedulable: resources', async () => {
+  const j = await json('too-big');
+  expect(j.verdict.code).toBe('Unschedulable');
+  expect(j.verdict.summary).toContain('no node has enough free cpu for its request of 500');
+});
+
+test('image that does not exist', async () => {
+  const j = await json('no-image');
+  expect(['ErrImagePull', 'ImagePullBackOff']).toContain(j.verdict.code);
+  expect(j.verdict.severity).toBe('error');
+  expect(j.verdict.summary).toContain('podlens-missing-image:0.0.1');
+  expect(j.phase.state).toBe('ImagePullError');
+});
+
+test('CrashLoopBackOff with its exit code and previous log; --exit-code exits 3', async () => {
+  const r = await describe1('crasher', '--exit-code');
+  expect(r.code).toBe(3);
+  expect(r.stdout).toMatch(/Verdict:\s+ERROR CrashLoopBackOff: container "app" keeps stopping: its last run exited with exit code 3/);
+  expect(r.stdout).toContain('| fatal: no config');
+  expect(r.stdout).toContain(`kubectl -n ${ns.name} logs crasher -c app --previous`);
+});
+
+test('OOMKilled names the limit', async () => {
+  const j = await json('hog');
+  expect(j.verdict.code).toBe('OOMKilled');
+  expect(j.verdict.summary).toContain('memory limit of 20Mi');
+  expect(j.containers[0].lastTermination).toMatchObject({ exitCode: 137, reason: 'OOMKilled', signal: 'SIGKILL' });
+});
+
+test('init container failing under restartPolicy Never', async () => {
+  const j = await json('init-fails');
+  expect(j.pod.status).toBe('Init:Error');
+  expect(j.verdict.severity).toBe('error');
+  expect(j.verdict.summary).toContain('init container "wait-db" (1 of 1) exited with exit code 2');
+  expect(j.verdict.summary).toContain('with restartPolicy Never the pod does not retry it');
+  expect(j.containers[0].log.lines).toEqual(['db unreachable']);
+});
+
+test('init containers in progress', async () => {
+  const j = await json('init-slow');
+  expect(j.pod.status).toBe('Init:1/2');
+  expect(j.verdict).toMatchObject({ severity: 'progressing', code: 'ContainersNotInitialized' });
+  expect(j.phase.state).toBe('Initializing');
+  expect(j.phase.meaning).toContain('init container 2 of 2 ("second") is running');
+});
+
+test('completed pod', async () => {
+  const j = await json('one-shot');
+  expect(j.verdict).toMatchObject({ severity: 'ok', code: 'Completed' });
+  expect(j.pod.status).toBe('Completed');
+});
+
+test('native sidecar', async () => {
+  const j = await json('sidecar');
+  expect(j.containers.map((c: { kind: string; name: string }) => `${c.kind}/${c.name}`)).toEqual(['sidecar/shipper', 'app/web']);
+  expect(j.pod.ready).toBe('2/2');
+  expect(j.network.sharedBy).toEqual(['shipper', 'web']);
+});
+
+test('standalone vs owned by a Deployment (and deploy/NAME lists its pods)', async () => {
+  const s = await describe1('standalone');
+  expect(s.stdout).toContain('! standalone pod: no controller owns it');
+  expect(s.stdout).toMatch(/Verdict:\s+OK Running/);
+  await kubectlOk(['-n', ns.name, 'rollout', 'status', 'deploy/shop', '--timeout=90s']);
+  const d = await podlens(['describe', 'deploy/shop', '-n', ns.name]);
+  expect(d.code).toBe(0);
+  const lines = d.stdout.trim().split('\n');
+  expect(lines[0]).toMatch(/^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE\s+NODE\s+VERDICT$/);
+  expect(lines).toHaveLength(3);
+  const one = lines[1].split(/\s+/)[0];
+  const j = await json(one);
+  expect(j.pod.owner.kind).toBe('ReplicaSet');
+  expect(j.pod.ownerChain).toEqual([j.pod.owner, { kind: 'Deployment', name: 'shop' }]);
+  expect(j.findings.some((f: { code: string }) => f.code === 'NoController')).toBe(false);
+});
+
+test('readiness probe failing', async () => {
+  const j = await json('not-ready');
+  expect(j.verdict.code).toBe('Unhealthy');
+  expect(j.verdict.summary).toContain('readiness probe (http-get http://:80/nope) fails: HTTP probe failed with statuscode: 404');
+  expect(j.phase.state).toBe('NotReady');
+});
+
+test('deletion held by a finalizer', async () => {
+  await kubectlOk(['-n', ns.name, 'delete', 'pod', 'held', '--wait=false']);
+  await waitForPod(ns.name, 'held', (p: RawPod) => Boolean(p.metadata.deletionTimestamp));
+  const j = await json('held');
+  expect(j.phase.state).toBe('Terminating');
+  expect(j.pod.deletion.finalizers).toEqual(['podlens.dev/test-hold']);
+  expect(['DeletionHeldByFinalizers', 'Terminating']).toContain(j.verdict.code);
+});
+
+test('phase, status, node, IP and restarts agree with kubectl', async () => {
+  const pods = JSON.parse(await kubectlOk(['-n', ns.name, 'get', 'pods', '-o', 'json'])).items as RawPod[];
+  const table = await kubectlOk(['-n', ns.name, 'get', 'pods', '--no-headers']);
+  const kubectlStatus = new Map(table.trim().split('\n').map((l) => { const f = l.split(/\s+/); return [f[0], { ready: f[1], status: f[2], restarts: Number(f[3]) }]; }));
+  const r = await podlens(['describe', '-n', ns.name, '-o', 'json']);
+  expect(r.code).toBe(0);
+  const items = JSON.parse(r.stdout).items as { name: string; phase: string; status: string; node: string | null; podIP: string | null; restarts: number; ready: string }[];
+  for (const p of pods) {
+    const mine = items.find((i) => i.name === p.metadata.name)!;
+    const k = kubectlStatus.get(p.metadata.name)!;
+    const restarts = [...(p.status.initContainerStatuses ?? []), ...(p.status.containerStatuses ?? [])].reduce((n: number, s: RawPod) => n + s.restartCount, 0);
+    expect({ name: mine.name, phase: mine.phase, node: mine.node, podIP: mine.podIP }).toEqual({
+      name: p.metadata.name, phase: p.status.phase, node: p.spec.nodeName ?? null, podIP: p.status.podIP ?? null,
+    });
+    // Restarts can tick between the two calls on crash-looping pods; status and ready are stable here.
+    if (!['crasher', 'hog'].includes(p.metadata.name)) {
+      expect({ status: mine.status, ready: mine.ready, restarts: mine.restarts }).toEqual(k);
+      expect(mine.restarts).toBe(restarts);
+    }
+  }
+});
+
+test('-l selects, -A spans namespaces, one line per pod', async () => {
+  const l = await podlens(['describe', '-n', ns.name, '-l', 'app=shop']);
+  expect(l.stdout.trim().split('\n')).toHaveLength(3);
+  const a = await podlens(['describe', '-A']);
+  expect(a.code).toBe(0);
+  expect(a.stdout).toMatch(/^NAMESPACE\s+NAME/);
+  expect(a.stdout).toContain(ns.name);
+});
+
+test('-o yaml', async () => {
+  const r = await describe1('one-shot', '-o', 'yaml');
+  expect(r.stdout).toMatch(/^apiVersion: podlens.dev\/v1\nkind: PodReport\n/);
+});
