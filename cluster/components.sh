@@ -84,6 +84,9 @@ failSwapOn: false
 serializeImagePulls: false
 rotateCertificates: false
 clusterDomain: cluster.local
+# No DNS server runs in this cluster (no CoreDNS image offline); the address keeps the kubelet from
+# warning about every pod (MissingClusterDNS) and is what kubeadm clusters use.
+clusterDNS: ["10.96.0.10"]
 evictionHard: { memory.available: "100Mi", nodefs.available: "1%", imagefs.available: "1%", nodefs.inodesFree: "1%" }
 imageGCHighThresholdPercent: 100
 YAML
@@ -150,7 +153,8 @@ start_component() {
   mapfile -t cmd < <(start_cmd "$name")
   echo "=== $(date -u +%FT%TZ) starting: ${cmd[*]}" >> "$STATE/logs/$name.log"
   # setsid: the component outlives this script and is not killed by the terminal's Ctrl-C.
-  setsid "${cmd[@]}" >> "$STATE/logs/$name.log" 2>&1 < /dev/null &
+  # 9>&-: it must not inherit the lock (fd 9) that up.sh and down.sh hold.
+  setsid "${cmd[@]}" >> "$STATE/logs/$name.log" 2>&1 < /dev/null 9>&- &
   echo $! > "$STATE/run/$name.pid"
 }
 

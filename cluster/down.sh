@@ -9,8 +9,8 @@ source "$cluster_dir/components.sh"
 [[ $(id -u) == 0 ]] || die "cluster:down needs root"
 if [[ ${1:-} != --locked ]]; then
   mkdir -p "$PODLENS_CACHE"
-  exec {lock}>"$PODLENS_CACHE/cluster.lock"
-  flock "$lock"
+  exec 9>"$PODLENS_CACHE/cluster.lock"
+  flock 9
 fi
 
 # 1. Stop the kubelet first so it does not recreate what is being removed, then let containerd
@@ -35,7 +35,7 @@ done
 
 # 3. Mounts under the state directory (volumes, rootfs overlays, sandbox shm) and the pods' netns.
 if [[ -d $STATE ]]; then
-  findmnt -rn -o TARGET | grep -F "$STATE" | sort -r | while read -r target; do
+  { findmnt -rn -o TARGET | grep -F "$STATE" || true; } | sort -r | while read -r target; do
     umount -l "$target" 2>/dev/null || true
   done
 fi
@@ -52,8 +52,8 @@ remove_cni_rules() {
   local table=$1 chain rule
   # Rules in built-in chains that jump to CNI chains for our network (the bridge plugin tags them
   # with a comment naming the network) or to portmap's chains.
-  iptables-save -t "$table" 2>/dev/null | grep -E '^-A (POSTROUTING|PREROUTING|OUTPUT|FORWARD|INPUT) ' \
-    | grep -E "name: \\\\?\"?$CNI_NETWORK|-j CNI-HOSTPORT|-j CNI-FORWARD" | while read -r rule; do
+  { iptables-save -t "$table" 2>/dev/null | grep -E '^-A (POSTROUTING|PREROUTING|OUTPUT|FORWARD|INPUT) ' \
+    | grep -E "name: \\\\?\"?$CNI_NETWORK|-j CNI-HOSTPORT|-j CNI-FORWARD" || true; } | while read -r rule; do
       eval "iptables -t $table -D ${rule#-A }" 2>/dev/null || true
     done
   for chain in $(iptables-save -t "$table" 2>/dev/null | grep -oE '^:CNI-[A-Za-z0-9_-]+' | tr -d :); do
@@ -71,6 +71,6 @@ fi
 
 # 5. Files: the state directory and the paths containerd 1.6 uses whatever its config says.
 rm -rf "$STATE"
-rm -rf /run/containerd/s /var/lib/cni/results /var/lib/cni/networks/"$CNI_NETWORK"
-rmdir /run/containerd /var/lib/cni/networks /var/lib/cni 2>/dev/null || true
+rm -rf /run/containerd/s /run/containerd/runc/k8s.io /var/lib/cni/results /var/lib/cni/networks/"$CNI_NETWORK"
+rmdir /run/containerd/runc /run/containerd /var/lib/cni/networks /var/lib/cni 2>/dev/null || true
 log "cluster down"

@@ -15,10 +15,10 @@ done
 [[ -x /usr/lib/cni/bridge ]] || die "the CNI plugins are missing: run 'bash cluster/install-deps.sh'"
 
 mkdir -p "$PODLENS_CACHE"
-exec {lock}>"$PODLENS_CACHE/cluster.lock"
-if ! flock -n "$lock"; then
+exec 9>"$PODLENS_CACHE/cluster.lock"
+if ! flock -n 9; then
   log "another cluster:up/down is running; waiting for it"
-  flock "$lock"
+  flock 9
 fi
 
 "$cluster_dir/build-kube.sh"
