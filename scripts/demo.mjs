@@ -1,0 +1,33 @@
+#!/usr/bin/env node
+// `npm run demo`: a cluster (yours, or the local one started for you), the seed's example pods in
+// the namespace podlens-demo, and podlens on them.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { findCluster, root, run } from './find-cluster.mjs';
+
+const ns = 'podlens-demo';
+const cluster = findCluster();
+if (!cluster.env) {
+  console.error(`demo: no cluster: ${cluster.reason}. Point KUBECONFIG at a cluster, or run as root for the local one.`);
+  process.exit(1);
+}
+const env = { ...cluster.env, FORCE_COLOR: process.stdout.isTTY ? '1' : '0' };
+if (!existsSync(join(root, 'dist', 'cli.js')) && run('npm', ['run', '--silent', 'build']) !== 0) process.exit(1);
+
+const bold = (text) => (process.stdout.isTTY && !process.env.NO_COLOR ? `\x1b[1m${text}\x1b[0m` : text);
+const step = (title) => console.log(`\n${bold(`$ ${title}`)}`);
+const kubectl = (...args) => run('kubectl', args, env);
+const podlens = (...args) => {
+  step(`podlens ${args.join(' ')}`);
+  return run(process.execPath, [join(root, 'bin', 'podlens'), ...args], env);
+};
+
+run('sh', ['-c', `kubectl create namespace ${ns} --dry-run=client -o yaml | kubectl apply -f - >/dev/null`], env);
+for (const example of ['pod.yaml', 'init-container.yaml', 'shared-network.yaml']) {
+  kubectl('-n', ns, 'apply', '-f', join(root, 'examples', example));
+}
+kubectl('-n', ns, 'wait', '--for=condition=Ready', 'pod', '--all', '--timeout=120s');
+
+podlens('describe', '-n', ns);
+podlens('describe', '-n', ns, 'nginx-pod');
+console.log(`\nThe pods stay in namespace ${ns} for you to explore; remove them with: kubectl delete namespace ${ns}`);
