@@ -24,4 +24,9 @@ KUBE_BIN=$PODLENS_CACHE/bin/$KUBE_VERSION-$(cat "$cluster_dir"/hyperkube/*.go | 
 COMPONENTS=(registry etcd kube-apiserver containerd kube-controller-manager kube-scheduler kubelet)
 
 pid_of() { cat "$STATE/run/$1.pid" 2>/dev/null || true; }
-alive() { local pid; pid=$(pid_of "$1"); [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null; }
+# alive NAME: its recorded process runs and is really ours (every component's command line names
+# the state directory), not an unrelated process that reuses the pid after a reboot.
+alive() {
+  local pid; pid=$(pid_of "$1")
+  [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null && tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | grep -qF "$STATE"
+}

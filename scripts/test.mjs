@@ -3,7 +3,7 @@
 // Live tests use the cluster $KUBECONFIG points at when it answers; otherwise the project's own
 // local cluster (cluster/up.sh, root only). Under CI=true the live tests must run: no cluster is a
 // failure. Elsewhere they are not run, with one loud line that says how to get a cluster.
-import { findCluster, run } from './find-cluster.mjs';
+import { findCluster, localKubeconfig, run } from './find-cluster.mjs';
 
 const ci = process.env.CI === 'true' || process.env.CI === '1';
 
@@ -21,4 +21,7 @@ if (!cluster.env) {
   process.exit(failed ? 1 : 0);
 }
 failed = run('npm', ['run', '--silent', 'test:live'], cluster.env) !== 0 || failed;
+if (cluster.env.KUBECONFIG === localKubeconfig) {
+  failed = run('npm', ['run', '--silent', 'test:lifecycle'], cluster.env) !== 0 || failed;
+}
 process.exit(failed ? 1 : 0);
