@@ -9,8 +9,11 @@ const common = {
 };
 
 export default {
+  testTimeout: 240_000, // live tests wait for pods; unit tests finish far sooner
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
-    { ...common, displayName: 'live', testMatch: ['<rootDir>/test/live/**/*.test.ts'], testTimeout: 240_000 },
+    { ...common, displayName: 'live', testMatch: ['<rootDir>/test/live/**/*.test.ts'] },
+    // Stops and restarts the local cluster: run only by scripts/test.mjs, after the live tests.
+    { ...common, displayName: 'lifecycle', testMatch: ['<rootDir>/test/lifecycle/**/*.test.ts'] },
   ],
 };
