@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Re-captures the node-side fixtures that test/unit/node-parse.test.ts and sandbox.test.ts read:
+# real `ctr`, `readlink`, `ip` and `pidof` output from the node this script runs on, for the seed's
+# shared-network pod and its init-container pod, plus those pods as the API returns them.
+# Usage (root, on the node): eval "$(bash cluster/env.sh)"; bash scripts/capture-node-fixtures.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+OUT=test/fixtures/node
+NS=podlens-fixtures-node
+SOCK=${CONTAINERD_ADDRESS:-/run/containerd/containerd.sock}
+CTR=(ctr --address "$SOCK" -n k8s.io)
+mkdir -p "$OUT"
+
+kubectl get ns "$NS" >/dev/null 2>&1 || kubectl create ns "$NS"
+kubectl -n "$NS" apply -f examples/shared-network.yaml -f examples/init-container.yaml
+kubectl -n "$NS" wait --for=condition=Ready pod/shared-network-pod pod/nginx-pod --timeout=120s
+
+for pod in shared-network-pod nginx-pod; do
+  kubectl -n "$NS" get pod "$pod" -o json >"$OUT/$pod.pod.json"
+  uid=$(kubectl -n "$NS" get pod "$pod" -o jsonpath='{.metadata.uid}')
+  "${CTR[@]}" containers ls "labels.\"io.kubernetes.pod.uid\"==$uid" >"$OUT/$pod.containers-ls.txt"
+  for id in $(tail -n +2 "$OUT/$pod.containers-ls.txt" | awk '{print $1}'); do
+    "${CTR[@]}" containers info "$id" >"$OUT/$pod.info.${id:0:12}.json"
+  done
+done
+
+"${CTR[@]}" containers ls >"$OUT/node.containers-ls.txt"
+"${CTR[@]}" tasks ls >"$OUT/node.tasks-ls.txt"
+kubectl get pods -A --field-selector spec.nodeName="$(hostname)" -o json >"$OUT/node.pods.json"
+for id in $(tail -n +2 "$OUT/node.containers-ls.txt" | awk '{print $1}'); do
+  "${CTR[@]}" containers info "$id" >"$OUT/node.info.${id:0:12}.json"
+done
+
+# The network namespace of every running task of the shared-network pod, and the pause's addresses.
+uid=$(kubectl -n "$NS" get pod shared-network-pod -o jsonpath='{.metadata.uid}')
+for id in $(tail -n +2 "$OUT/shared-network-pod.containers-ls.txt" | awk '{print $1}'); do
+  pid=$(awk -v id="$id" '$1 == id {print $2}' "$OUT/node.tasks-ls.txt")
+  [ -n "$pid" ] && readlink "/proc/$pid/ns/net" >"$OUT/shared-network-pod.readlink.${id:0:12}.txt"
+done
+sandbox=$(grep pause "$OUT/shared-network-pod.containers-ls.txt" | awk '{print $1}')
+spid=$(awk -v id="$sandbox" '$1 == id {print $2}' "$OUT/node.tasks-ls.txt")
+nsenter -t "$spid" -n ip -o addr show >"$OUT/shared-network-pod.ip-addr.txt"
+pidof containerd >"$OUT/pidof-containerd.txt" || true
+# How ctr fails on a socket that does not exist, and how busybox nsenter fails on PID 1 here.
+"${CTR[@]/$SOCK//nonexistent.sock}" containers ls >/dev/null 2>"$OUT/ctr-no-socket.stderr.txt" || true
+echo "captured into $OUT (pod uid $uid)"
