@@ -114,6 +114,20 @@ const CASES = {
     readyAfter: (p) => p.metadata?.deletionTimestamp && statuses(p).every((s) => s.state?.terminated),
     after: async (name) => ok(['-n', NS, 'patch', 'pod', name, '--type=merge', '-p', '{"metadata":{"finalizers":null}}']),
   },
+  // Two containers declaring the same port: they share one network namespace, so only one can
+  // listen on it (here nginx does; the other only sleeps, so the pod runs and the warning is advice).
+  'port-conflict': {
+    objects: [pod('same-port', { containers: [nginx(), busy('sidekick', 'sleep 3600', { ports: [{ containerPort: 80, name: 'alt-http' }] })] })],
+    ready: (p) => cond(p, 'Ready')?.status === 'True',
+  },
+  // An ephemeral container added by kubectl debug (the pod's spec.ephemeralContainers).
+  ephemeral: {
+    objects: [pod('debugged', { containers: [nginx()] })],
+    ready: (p) => cond(p, 'Ready')?.status === 'True',
+    before: async (name) =>
+      ok(['-n', NS, 'debug', name, '--image=busybox', '--image-pull-policy=IfNotPresent', '--container=debugger', '--target=web', '--profile=general', '--', 'sleep', '3600']),
+    readyAfter: (p) => !!(p.status?.ephemeralContainerStatuses ?? []).find((s) => s.name === 'debugger')?.state?.running,
+  },
 };
 
 async function podOf(c, name) {

@@ -175,6 +175,7 @@ function terminatedFinding(v: ContainerView, ev: Evidence, t: Terminated): Findi
   const line = lastLogLine(ev, s.name, false);
   if (line) parts.push(`its last log line was "${line}"`);
   if (willRestart(v, pod, t.exitCode)) parts.push('the kubelet will start it again');
+  else if (v.spec.kind === 'ephemeral') parts.push('ephemeral containers are never restarted, and the pod\'s other containers are not affected');
   else if (v.spec.kind === 'init') {
     parts.push(`with restartPolicy ${pod.restartPolicy} the pod does not retry it, so the pod has failed and its app containers never started`);
   } else parts.push(`with restartPolicy ${pod.restartPolicy} it is not restarted`);
@@ -205,7 +206,8 @@ function runningFindings(v: ContainerView, ev: Evidence): Finding[] {
     const since = s.state.kind === 'running' ? s.state.startedAt : undefined;
     out.push(finding('progressing', 'ContainersNotInitialized', `${who} is running${since ? ` (for ${age(since, now)})` : ''}; the app containers start after it completes`, ['state.running', 'condition Initialized=False'], s.name));
   }
-  if (!s.ready && v.spec.kind !== 'init') {
+  // Ephemeral containers have no probes and never count for readiness (kubectl debug adds them).
+  if (!s.ready && v.spec.kind !== 'init' && v.spec.kind !== 'ephemeral') {
     const probe = v.spec.probes.find((p) => p.kind === 'readiness');
     const startup = v.spec.probes.find((p) => p.kind === 'startup');
     const unhealthy = ev.events.filter((e) => e.reason === 'Unhealthy' && eventContainer(e) === s.name && /^Readiness/.test(e.message));
@@ -350,7 +352,13 @@ function riskFindings(ev: Evidence): Finding[] {
 
 export function findings(ev: Evidence): Finding[] {
   const out: Finding[] = [...deletionFindings(ev), ...schedulingFindings(ev), ...podReasonFindings(ev)];
-  for (const v of containerViews(ev.pod)) out.push(...containerFindings(v, ev));
+  for (const v of containerViews(ev.pod)) {
+    const found = containerFindings(v, ev);
+    // A debugging container (kubectl debug) does not make the pod's state: what happens to it is
+    // shown, but does not decide the verdict.
+    if (v.spec.kind === 'ephemeral') for (const f of found) Object.assign(f, { category: 'advice', severity: f.severity === 'error' ? 'warning' : f.severity });
+    out.push(...found);
+  }
   out.push(...eventFindings(ev, out));
   out.push(...riskFindings(ev));
   return out;

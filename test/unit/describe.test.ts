@@ -41,16 +41,16 @@ describe('describe report on captured pods', () => {
       severity: 'error',
       code: 'CrashLoopBackOff',
       summary:
-        'container "app" keeps stopping: its last run exited with exit code 3 after running under 1s, 14s ago; restarted 2 times; ' +
-        'its last log line was "fatal: config file /etc/app.conf not found"; the kubelet waits 20s before starting it again ' +
+        'container "app" keeps stopping: its last run exited with exit code 3 after running under 1s, 4s ago; restarted 1 time; ' +
+        'its last log line was "fatal: config file /etc/app.conf not found"; the kubelet waits 10s before starting it again ' +
         '(CrashLoopBackOff: the delay doubles after each crash, up to 5m)',
     });
     const app = r.containers.find((c) => c.name === 'app')!;
-    expect(app).toMatchObject({ kind: 'app', state: 'Waiting', reason: 'CrashLoopBackOff', restarts: 2, ready: false });
+    expect(app).toMatchObject({ kind: 'app', state: 'Waiting', reason: 'CrashLoopBackOff', restarts: 1, ready: false });
     expect(app.lastTermination).toMatchObject({ exitCode: 3, reason: 'Error', signal: null });
     expect(app.log).toEqual({ previous: true, lines: ['starting app', 'fatal: config file /etc/app.conf not found'], error: null });
     expect(r.nextSteps[0].command).toBe('kubectl -n podlens-fixtures logs crasher -c app --previous');
-    expect(r.pod).toMatchObject({ status: 'CrashLoopBackOff', restarts: 2, ready: '0/1', phase: 'Running' });
+    expect(r.pod).toMatchObject({ status: 'CrashLoopBackOff', restarts: 1, ready: '0/1', phase: 'Running' });
   });
 
   test('OOMKilled names the memory limit and SIGKILL, under CrashLoopBackOff', () => {
@@ -58,8 +58,8 @@ describe('describe report on captured pods', () => {
     expect(r.verdict.code).toBe('OOMKilled');
     expect(r.verdict.summary).toBe(
       'container "hog" keeps stopping: its last run was killed by the kernel for using more than its memory limit of 20Mi ' +
-        '(OOMKilled, exit code 137 (SIGKILL)), 3s ago; restarted 1 time; its last log line was "loading everything into memory"; ' +
-        'the kubelet waits 10s before starting it again (CrashLoopBackOff: the delay doubles after each crash, up to 5m)',
+        '(OOMKilled, exit code 137 (SIGKILL)), 15s ago; restarted 2 times; its last log line was "loading everything into memory"; ' +
+        'the kubelet waits 20s before starting it again (CrashLoopBackOff: the delay doubles after each crash, up to 5m)',
     );
     expect(r.containers[0].lastTermination).toMatchObject({ exitCode: 137, reason: 'OOMKilled', signal: 'SIGKILL' });
   });
@@ -117,7 +117,7 @@ describe('describe report on captured pods', () => {
       ['app', 'web', 'Running', true],
     ]);
     expect(r.network.explanation).toBe(
-      "all 2 containers (log-shipper, web) share IP 10.244.0.8 and one network namespace, held by the pod's pause (sandbox) container: they reach each other on localhost, and the IP stays the same when a container restarts",
+      "all 2 containers (log-shipper, web) share IP 10.244.0.43 and one network namespace, held by the pod's pause (sandbox) container: they reach each other on localhost, and the IP stays the same when a container restarts",
     );
     expect(r.volumes.find((v) => v.name === 'logs')!.note).toBe('shared by log-shipper and web while they run; the data lives as long as the pod');
   });
@@ -154,6 +154,55 @@ describe('describe report on captured pods', () => {
     expect(r.phase.state).toBe('Terminating');
     expect(r.pod.deletion?.finalizers).toEqual(['podlens.dev/hold']);
     expect(r.nextSteps.map((s) => s.command)).toContain(`kubectl -n podlens-fixtures patch pod held --type=merge -p '{"metadata":{"finalizers":null}}'`);
+  });
+
+  test('two containers declaring the same port: both listed, and the conflict is named', () => {
+    const r = reportOf('port-conflict');
+    expect(r.verdict).toEqual({ severity: 'ok', code: 'Running', summary: 'running and ready: 2/2 containers ready, 0 restarts' });
+    expect(r.containers.map((c) => [c.kind, c.name, c.state, c.ready, c.ports])).toEqual([
+      ['app', 'web', 'Running', true, ['80/TCP (http)']],
+      ['app', 'sidekick', 'Running', true, ['80/TCP (alt-http)']],
+    ]);
+    expect(r.network.ports).toEqual([
+      { container: 'web', port: 80, protocol: 'TCP', name: 'http', hostPort: null },
+      { container: 'sidekick', port: 80, protocol: 'TCP', name: 'alt-http', hostPort: null },
+    ]);
+    expect(r.network.conflicts).toEqual([
+      'containers "web" and "sidekick" both declare 80/TCP: they share one network namespace, so only one of them can listen on it',
+    ]);
+    expect(r.network.sharedBy).toEqual(['web', 'sidekick']);
+  });
+
+  test('an ephemeral container (kubectl debug) is kind ephemeral and does not make the pod not ready', () => {
+    const r = reportOf('ephemeral');
+    expect(r.verdict).toEqual({ severity: 'ok', code: 'Running', summary: 'running and ready: 1/1 containers ready, 0 restarts' });
+    expect(r.pod).toMatchObject({ status: 'Running', ready: '1/1', restarts: 0 });
+    expect(r.containers.map((c) => [c.kind, c.name, c.image, c.state, c.ready, c.ports])).toEqual([
+      ['app', 'web', 'nginx', 'Running', true, ['80/TCP (http)']],
+      ['ephemeral', 'debugger', 'busybox', 'Running', false, []],
+    ]);
+    expect(r.network.sharedBy).toEqual(['web', 'debugger']);
+    expect(r.timeline.map((t) => t.event).slice(-2)).toEqual(['image present for debugger', 'ephemeral debugger started']);
+  });
+
+  test.each([
+    ['completed', ['warning/NoController/advice']],
+    ['crashloop', ['error/CrashLoopBackOff/status', 'warning/NoController/advice']],
+    ['deletion-held', ['warning/DeletionHeldByFinalizers/status', 'warning/NoController/advice']],
+    ['deployment', []],
+    ['ephemeral', ['warning/NoController/advice']],
+    ['image-missing', ['error/ImagePullBackOff/status', 'warning/NoController/advice']],
+    ['init-failed-never', ['error/Error/status', 'warning/NoController/advice']],
+    ['init-in-progress', ['progressing/ContainersNotInitialized/status', 'warning/NoController/advice']],
+    ['native-sidecar', ['warning/NoController/advice']],
+    ['oomkilled', ['error/OOMKilled/status', 'warning/NoController/advice']],
+    ['port-conflict', ['warning/NoController/advice']],
+    ['readiness-failing', ['warning/Unhealthy/status', 'warning/NoController/advice']],
+    ['standalone', ['warning/NoController/advice']],
+    ['unschedulable-resources', ['error/Unschedulable/status', 'warning/NoController/advice']],
+    ['unschedulable-selector', ['error/Unschedulable/status', 'warning/NoController/advice']],
+  ])('%s: exactly these findings', (name, expected) => {
+    expect(reportOf(name).findings.map((f) => `${f.severity}/${f.code}/${f.category}`)).toEqual(expected);
   });
 
   test.each(FIXTURES)('%s: events newest last, timeline in order, no duplicate events', (name) => {

@@ -32,6 +32,6 @@ export function reportOf(name: string) {
 }
 
 export const FIXTURES = [
-  'completed', 'crashloop', 'deletion-held', 'deployment', 'image-missing', 'init-failed-never', 'init-in-progress',
-  'native-sidecar', 'oomkilled', 'readiness-failing', 'standalone', 'unschedulable-resources', 'unschedulable-selector',
+  'completed', 'crashloop', 'deletion-held', 'deployment', 'ephemeral', 'image-missing', 'init-failed-never', 'init-in-progress',
+  'native-sidecar', 'oomkilled', 'port-conflict', 'readiness-failing', 'standalone', 'unschedulable-resources', 'unschedulable-selector',
 ];
