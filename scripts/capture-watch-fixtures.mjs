@@ -1,0 +1,137 @@
+#!/usr/bin/env node
+// Re-captures the watch fixtures that the watch unit tests read (test/fixtures/watch/*.json): in a
+// scratch namespace it LISTs pods and events, opens the raw watch streams exactly as the API server
+// sends them (kubectl get --raw, one JSON object per line, bookmarks on), creates each scenario's
+// pod, waits for its end state, and saves the list, every watch line and the final list.
+// Usage: KUBECONFIG=... node scripts/capture-watch-fixtures.mjs [scenario ...]
+import { spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const OUT = join(dirname(fileURLToPath(import.meta.url)), '..', 'test', 'fixtures', 'watch');
+const NS = 'podlens-watch-fixtures';
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+function kubectl(args, input) {
+  return new Promise((resolve) => {
+    const p = spawn('kubectl', args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    p.stdout.on('data', (d) => (out += d));
+    p.stderr.on('data', (d) => (err += d));
+    p.on('close', (code) => resolve({ code, out, err }));
+    p.stdin.end(input ?? '');
+  });
+}
+async function ok(args, input) {
+  const r = await kubectl(args, input);
+  if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')}: ${r.err.trim()}`);
+  return r.out;
+}
+
+/** A raw watch stream: every line the API server sends, parsed, in order. */
+function rawWatch(path) {
+  const lines = [];
+  const p = spawn('kubectl', ['get', '--raw', path], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let buf = '';
+  p.stdout.on('data', (d) => {
+    buf += d;
+    let i;
+    while ((i = buf.indexOf('\n')) >= 0) {
+      const line = buf.slice(0, i).trim();
+      buf = buf.slice(i + 1);
+      if (line) lines.push(JSON.parse(line));
+    }
+  });
+  return { lines, stop: () => p.kill('SIGTERM') };
+}
+
+const busy = (name, command, extra = {}) => ({ name, image: 'busybox', imagePullPolicy: 'IfNotPresent', command: ['sh', '-c', command], ...extra });
+const pod = (name, spec) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name }, spec: { terminationGracePeriodSeconds: 1, ...spec } });
+const cond = (p, type) => (p?.status?.conditions ?? []).find((c) => c.type === type)?.status === 'True';
+
+async function getPod(name) {
+  const r = await kubectl(['-n', NS, 'get', 'pod', name, '-o', 'json']);
+  return r.code === 0 ? JSON.parse(r.out) : undefined;
+}
+async function waitPod(name, check, timeoutMs = 120_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const p = await getPod(name);
+    if (check(p)) return p;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for pod ${name}`);
+    await sleep(1000);
+  }
+}
+
+// Each scenario: the pod, then the steps that drive it to the state worth keeping.
+const SCENARIOS = {
+  // Two init containers and a main container, from creation to Ready, then deletion.
+  'init-to-ready-and-delete': {
+    pod: pod('two-inits', {
+      initContainers: [busy('fetch', 'sleep 2'), busy('migrate', 'sleep 2')],
+      containers: [{ name: 'web', image: 'nginx', imagePullPolicy: 'IfNotPresent' }],
+    }),
+    drive: async (name) => {
+      await waitPod(name, (p) => cond(p, 'Ready'));
+      await sleep(1500);
+      await ok(['-n', NS, 'delete', 'pod', name, '--wait=true', '--timeout=60s']);
+    },
+  },
+  // A run-to-completion pod.
+  completes: {
+    pod: pod('one-shot', { restartPolicy: 'Never', containers: [busy('task', 'sleep 2; echo done')] }),
+    drive: async (name) => {
+      await waitPod(name, (p) => p?.status?.phase === 'Succeeded');
+      await sleep(1500);
+    },
+  },
+  // A crashing container: terminated, back-off, restarted.
+  crashloop: {
+    pod: pod('crasher', { containers: [busy('app', 'sleep 1; echo "fatal: no config" >&2; exit 3')] }),
+    drive: async (name) => {
+      await waitPod(name, (p) => (p?.status?.containerStatuses?.[0]?.restartCount ?? 0) >= 2, 150_000);
+      await sleep(1500);
+      await ok(['-n', NS, 'delete', 'pod', name, '--wait=true', '--timeout=60s']);
+    },
+  },
+};
+
+async function capture(id) {
+  const s = SCENARIOS[id];
+  const name = s.pod.metadata.name;
+  const podsList = JSON.parse(await ok(['get', '--raw', `/api/v1/namespaces/${NS}/pods`]));
+  const eventsList = JSON.parse(await ok(['get', '--raw', `/api/v1/namespaces/${NS}/events?fieldSelector=involvedObject.kind%3DPod`]));
+  const q = (rv) => `watch=1&allowWatchBookmarks=true&resourceVersion=${rv}&timeoutSeconds=600`;
+  const pods = rawWatch(`/api/v1/namespaces/${NS}/pods?fieldSelector=metadata.name%3D${name}&${q(podsList.metadata.resourceVersion)}`);
+  const events = rawWatch(`/api/v1/namespaces/${NS}/events?fieldSelector=involvedObject.kind%3DPod,involvedObject.name%3D${name}&${q(eventsList.metadata.resourceVersion)}`);
+  await sleep(500);
+  await ok(['-n', NS, 'create', '-f', '-'], JSON.stringify(s.pod));
+  await s.drive(name);
+  await sleep(1000);
+  pods.stop();
+  events.stop();
+  const file = join(OUT, `${id}.json`);
+  const data = { scenario: id, capturedAt: new Date().toISOString(), podsList, podWatch: pods.lines, eventsList, eventWatch: events.lines };
+  writeFileSync(file, JSON.stringify(data, null, 1) + '\n');
+  console.log(`captured ${id}: ${pods.lines.length} pod watch lines, ${events.lines.length} event watch lines -> ${file}`);
+}
+
+async function main() {
+  const wanted = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(SCENARIOS);
+  mkdirSync(OUT, { recursive: true });
+  await ok(['delete', 'namespace', NS, '--ignore-not-found', '--wait=true', '--timeout=120s']);
+  await ok(['create', 'namespace', NS]);
+  for (let i = 0; i < 30 && (await kubectl(['-n', NS, 'get', 'sa', 'default'])).code !== 0; i++) await sleep(1000);
+  const results = await Promise.allSettled(wanted.map(capture));
+  await kubectl(['delete', 'namespace', NS, '--wait=false']);
+  const failed = results.filter((r) => r.status === 'rejected');
+  for (const f of failed) console.error(`FAILED: ${f.reason?.message ?? f.reason}`);
+  process.exitCode = failed.length ? 1 : 0;
+}
+
+main().catch((e) => {
+  console.error(e.message);
+  process.exitCode = 1;
+});

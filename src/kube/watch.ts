@@ -1,0 +1,214 @@
+// The list/watch sources of `podlens watch` (pods and their events), and pod creation for
+// `watch -f`, on top of @kubernetes/client-node.
+// The client's own Watch (1.4.x) cannot be aborted before the server answers and has no timeout,
+// so a black-holed connection would hang it for good; this module opens the stream itself with
+// node:https, using the kubeconfig's agent and headers from the client, and can always abort.
+import { request as httpRequest, type ClientRequest, type IncomingMessage, type RequestOptions } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { KubeApiError, type ApiCall } from '../errors.js';
+import type { KubeEvent, Pod } from '../domain/model.js';
+import type { KubeCluster } from './adapter.js';
+import { ResourceExpiredError, WatchRefusedError, type ListResult, type ListWatchSource, type WatchHandle, type WatchHandlers } from './listwatch.js';
+import { normalizeEvent, normalizePod } from './normalize.js';
+import type { Cluster } from './types.js';
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+type Raw = any;
+
+export interface WatchScope {
+  namespace?: string; // undefined: all namespaces
+  labelSelector?: string;
+  fieldSelector?: string;
+}
+
+/** An event with the resourceVersion the reflector compares. */
+export type VersionedEvent = KubeEvent & { resourceVersion: string };
+
+const PAGE = 500; // LIST in pages, as kubectl does, so thousands of pods never arrive in one body
+
+function kubeOf(cluster: Cluster): KubeCluster {
+  const k = cluster as KubeCluster;
+  if (!k.kc) throw new Error('watch needs a cluster connected through src/kube/adapter.ts');
+  return k;
+}
+
+function path(resource: 'pods' | 'events', namespace?: string): string {
+  return namespace ? `/api/v1/namespaces/${encodeURIComponent(namespace)}/${resource}` : `/api/v1/${resource}`;
+}
+
+/** Opens one watch stream; every outcome arrives through the handlers exactly once. */
+async function openStream(k: KubeCluster, call: ApiCall, url: URL, h: WatchHandlers<Raw>, isStopped: () => boolean, setReq: (r: ClientRequest) => void): Promise<void> {
+  const opts: Raw = {};
+  await k.kc.applyToHTTPSOptions(opts);
+  if (isStopped()) return;
+  const cluster = k.kc.getCurrentCluster();
+  const req = (url.protocol === 'https:' ? httpsRequest : httpRequest)(url, {
+    method: 'GET',
+    agent: opts.agent,
+    headers: { ...opts.headers, Accept: 'application/json' },
+    ...(cluster?.tlsServerName ? { servername: cluster.tlsServerName } : {}),
+  } as RequestOptions);
+  setReq(req);
+  let done = false;
+  const finish = (err: unknown) => {
+    if (done || isStopped()) return;
+    done = true;
+    req.destroy();
+    h.onDone(err);
+  };
+  req.on('error', (e) => finish(e));
+  req.on('response', (res: IncomingMessage) => {
+    if (res.statusCode !== 200) return readError(res, call, finish);
+    h.onOpen?.();
+    let buf = '';
+    res.setEncoding('utf8');
+    res.on('data', (chunk: string) => {
+      buf += chunk;
+      let i;
+      while (!done && (i = buf.indexOf('\n')) >= 0) {
+        const line = buf.slice(0, i).trim();
+        buf = buf.slice(i + 1);
+        if (line) onLine(line, h, finish);
+      }
+    });
+    res.on('end', () => finish(null));
+    res.on('error', (e) => finish(e));
+    res.on('close', () => finish(null));
+  });
+  req.end();
+}
+
+function readError(res: IncomingMessage, call: ApiCall, finish: (e: unknown) => void): void {
+  let body = '';
+  res.setEncoding('utf8');
+  res.on('data', (c: string) => (body += c));
+  res.on('end', () => {
+    let status: Raw = {};
+    try {
+      status = JSON.parse(body);
+    } catch {
+      status = { message: body.trim() };
+    }
+    finish(statusError(res.statusCode ?? 0, status, call));
+  });
+  res.on('error', (e) => finish(e));
+}
+
+function statusError(code: number, status: Raw, call: ApiCall): Error {
+  if (code === 410) return new ResourceExpiredError(status?.message);
+  if (code === 401 || code === 403 || code === 404) return new WatchRefusedError(code, String(new KubeApiError(code, call, status?.reason, status?.message).message));
+  return new KubeApiError(code, call, status?.reason, status?.message);
+}
+
+function onLine(line: string, h: WatchHandlers<Raw>, finish: (e: unknown) => void): void {
+  let ev: Raw;
+  try {
+    ev = JSON.parse(line);
+  } catch {
+    return finish(new Error('the API server sent a watch line that is not JSON'));
+  }
+  const rv = ev.object?.metadata?.resourceVersion ?? '';
+  if (ev.type === 'ERROR') return finish(statusError(Number(ev.object?.code ?? 500), ev.object, { verb: 'watch', resource: '' }));
+  if (ev.type === 'BOOKMARK') return h.onEvent({ type: 'BOOKMARK', resourceVersion: rv });
+  if (ev.type === 'ADDED' || ev.type === 'MODIFIED' || ev.type === 'DELETED') h.onEvent({ type: ev.type, object: ev.object, resourceVersion: rv });
+}
+
+function rawSource<T>(
+  cluster: Cluster,
+  resource: 'pods' | 'events',
+  scope: WatchScope,
+  list: (k: KubeCluster, cont: string | undefined, o: Raw) => Promise<Raw>,
+  convert: (raw: Raw) => T | undefined,
+): ListWatchSource<T> {
+  const k = kubeOf(cluster);
+  const ns = scope.namespace;
+  const call: ApiCall = { verb: 'watch', resource, namespace: ns, server: k.server };
+  return {
+    what: `${resource} ${ns ? `in namespace ${ns}` : 'in all namespaces'}`,
+    async list(): Promise<ListResult<T>> {
+      const items: T[] = [];
+      let cont: string | undefined;
+      let rv = '';
+      do {
+        const page: Raw = await k.call({ verb: 'list', resource, namespace: ns }, (o) => list(k, cont, o));
+        for (const raw of page.items ?? []) {
+          const t = convert(raw);
+          if (t !== undefined) items.push(t);
+        }
+        rv = page.metadata?.resourceVersion ?? rv;
+        cont = page.metadata?._continue || undefined;
+      } while (cont);
+      return { items, resourceVersion: rv };
+    },
+    watch(resourceVersion, timeoutSeconds, h): WatchHandle {
+      const url = new URL(k.server.replace(/\/$/, '') + path(resource, ns));
+      const q = url.searchParams;
+      q.set('watch', 'true');
+      q.set('allowWatchBookmarks', 'true');
+      q.set('resourceVersion', resourceVersion);
+      q.set('timeoutSeconds', String(timeoutSeconds));
+      if (scope.labelSelector) q.set('labelSelector', scope.labelSelector);
+      if (scope.fieldSelector) q.set('fieldSelector', scope.fieldSelector);
+      let stopped = false;
+      let req: ClientRequest | undefined;
+      const typed: WatchHandlers<Raw> = {
+        onOpen: () => h.onOpen?.(),
+        onDone: (e) => h.onDone(e),
+        onEvent: (e) => {
+          if (e.type === 'BOOKMARK') return h.onEvent(e);
+          const t = convert(e.object);
+          if (t !== undefined) h.onEvent({ ...e, object: t });
+          else h.onEvent({ type: 'BOOKMARK', resourceVersion: e.resourceVersion }); // filtered out: only its version counts
+        },
+      };
+      openStream(k, call, url, typed, () => stopped, (r) => (req = r)).catch((e) => !stopped && h.onDone(e));
+      return {
+        stop: () => {
+          stopped = true;
+          req?.destroy();
+        },
+      };
+    },
+  };
+}
+
+/** Pods in scope; `keep` drops the ones the user did not ask for before anything holds them. */
+export function podSource(cluster: Cluster, scope: WatchScope, keep: (p: Pod) => boolean = () => true): ListWatchSource<Pod> {
+  const { labelSelector, fieldSelector } = scope;
+  return rawSource(
+    cluster,
+    'pods',
+    scope,
+    (k, _continue, o) =>
+      scope.namespace
+        ? k.core.listNamespacedPod({ namespace: scope.namespace, labelSelector, fieldSelector, limit: PAGE, _continue }, o)
+        : k.core.listPodForAllNamespaces({ labelSelector, fieldSelector, limit: PAGE, _continue }, o),
+    (raw) => {
+      const p = normalizePod(raw); // keeps what podlens reads: managedFields and the rest are dropped here
+      return keep(p) ? p : undefined;
+    },
+  );
+}
+
+/** Events about pods in scope. */
+export function eventSource(cluster: Cluster, scope: WatchScope): ListWatchSource<VersionedEvent> {
+  const { fieldSelector } = scope;
+  return rawSource(
+    cluster,
+    'events',
+    scope,
+    (k, _continue, o) =>
+      scope.namespace
+        ? k.core.listNamespacedEvent({ namespace: scope.namespace, fieldSelector, limit: PAGE, _continue }, o)
+        : k.core.listEventForAllNamespaces({ fieldSelector, limit: PAGE, _continue }, o),
+    (raw) => ({ ...normalizeEvent(raw), resourceVersion: String(raw.metadata?.resourceVersion ?? '') }),
+  );
+}
+
+/** Creates one pod from a manifest object; returns it as the API server stored it. */
+export async function createPod(cluster: Cluster, namespace: string, body: Raw): Promise<Pod> {
+  const k = kubeOf(cluster);
+  const name = body?.metadata?.name ?? body?.metadata?.generateName;
+  const raw = await k.call({ verb: 'create', resource: 'pods', namespace, name }, (o) => k.core.createNamespacedPod({ namespace, body }, o));
+  return normalizePod(raw);
+}

@@ -1,0 +1,114 @@
+// The diff of pod snapshots into explained transitions, on real watch streams captured from the
+// cluster (scripts/capture-watch-fixtures.mjs): exact sequences per pod.
+import { diffPod } from '../../src/domain/transitions.js';
+import { loadWatch, podSnapshots, replay, replayEvents, short } from './watch-fixtures.js';
+
+describe('transitions of captured pods', () => {
+  test('two init containers and a main container, from creation to Ready, then deletion', () => {
+    const ts = replay(loadWatch('init-to-ready-and-delete'));
+    expect(ts.map(short)).toEqual([
+      'created=Pending',
+      'condition:PodScheduled=True',
+      'condition:PodReadyToStartContainers=True',
+      expect.stringMatching(/^ip=10\./),
+      'container:fetch=running',
+      'container:fetch=terminated',
+      'container:migrate=running',
+      'container:migrate=terminated',
+      'condition:Initialized=True',
+      'container:web=running',
+      'container-ready:web=true',
+      'phase=Running',
+      'condition:ContainersReady=True',
+      'condition:Ready=True',
+      'deletion-requested=grace 1s',
+      'container:web=terminated',
+      'container-ready:web=false',
+      'phase=Succeeded',
+      'condition:ContainersReady=False',
+      'condition:Ready=False',
+      'condition:PodReadyToStartContainers=False',
+      'deleted',
+    ]);
+    const by = (s: string) => ts.find((t) => short(t) === s)!;
+    expect(by('created=Pending').explanation).toMatch(/^The pod was created, which only means the API server stored it; it is not scheduled to any node yet/);
+    expect(by('condition:PodScheduled=True').explanation).toBe('scheduled to node vm: a node has been chosen for the pod');
+    expect(by('container:fetch=terminated').explanation).toBe('init container "fetch" (1 of 2) completed (exit code 0) after 2s; next: init container "migrate"');
+    expect(by('container:migrate=terminated')).toMatchObject({ exitCode: 0, reason: 'Completed', containerKind: 'init' });
+    expect(by('deletion-requested=grace 1s').explanation).toMatch(/^Deletion was requested .* with a grace period of 1s/);
+    expect(by('deleted').explanation).toBe('the API server removed the pod object; nothing recreates a standalone pod');
+  });
+
+  test('a run-to-completion pod ends Succeeded, with the exit code and the restart policy', () => {
+    const ts = replay(loadWatch('completes'));
+    expect(ts.map(short)).toEqual([
+      'created=Pending',
+      'condition:PodScheduled=True',
+      'condition:Initialized=True',
+      'condition:PodReadyToStartContainers=True',
+      expect.stringMatching(/^ip=/),
+      'container:task=running',
+      'container-ready:task=true',
+      'phase=Running',
+      'condition:ContainersReady=True',
+      'condition:Ready=True',
+      'container:task=terminated',
+      'container-ready:task=false',
+      'condition:ContainersReady=False',
+      'condition:Ready=False',
+      'phase=Succeeded',
+      'condition:PodReadyToStartContainers=False',
+    ]);
+    expect(ts.find((t) => t.change === 'phase' && t.to === 'Succeeded')!.explanation).toBe(
+      'All containers exited with code 0 and will not be started again (restartPolicy Never).',
+    );
+    expect(ts.find((t) => short(t) === 'container:task=terminated')!.explanation).toBe(
+      'container "task" completed (exit code 0) after 2s; with restartPolicy Never it is not started again',
+    );
+  });
+
+  test('a crash loop: exit code, back-off, restarts counted, each once', () => {
+    const ts = replay(loadWatch('crashloop'));
+    const seq = ts.map(short).filter((s) => s.includes(':app') || s.startsWith('restart'));
+    expect(seq.slice(0, 12)).toEqual([
+      'container:app=running',
+      'container-ready:app=true',
+      'container:app=terminated',
+      'container-ready:app=false',
+      'restart:app=1',
+      'container:app=running',
+      'container-ready:app=true',
+      'container:app=terminated',
+      'container-ready:app=false',
+      'container:app=waiting',
+      'restart:app=2',
+      'container:app=running',
+    ]);
+    const crash = ts.find((t) => short(t) === 'container:app=terminated')!;
+    expect(crash).toMatchObject({ exitCode: 3, reason: 'Error' });
+    expect(crash.explanation).toMatch(/^container "app" exited with exit code 3 after running 1s, .* ago; the kubelet will start it again$/);
+    const backoff = ts.find((t) => short(t) === 'container:app=waiting')!;
+    expect(backoff.reason).toBe('CrashLoopBackOff');
+    expect(backoff.explanation).toMatch(/keeps stopping: its last run exited with exit code 3.*CrashLoopBackOff: the delay doubles after each crash, up to 5m/);
+    expect(ts.filter((t) => t.change === 'restart').map((t) => t.count)).toEqual([1, 2]);
+  });
+
+  test('events are woven in with what they mean, pull time included', () => {
+    const ev = replayEvents(loadWatch('init-to-ready-and-delete'));
+    expect(ev.map((t) => `${t.reason}${t.container ? `:${t.container}` : ''}`)).toEqual([
+      'Scheduled', 'Pulled:fetch', 'Created:fetch', 'Started:fetch', 'Pulled:migrate', 'Created:migrate', 'Started:migrate',
+      'Pulled:web', 'Created:web', 'Started:web', 'Killing:web',
+    ]);
+    expect(ev[1].explanation).toBe('init container "fetch" (1 of 2): the image was already on the node, so nothing was downloaded');
+    expect(ev.at(-1)!.explanation).toBe('container "web": the kubelet is stopping the container: SIGTERM now, SIGKILL when the grace period ends');
+  });
+
+  test('the same snapshot twice gives no transition; a relist diff says it was seen late', () => {
+    const snaps = podSnapshots(loadWatch('init-to-ready-and-delete'));
+    const now = new Date();
+    expect(diffPod(snaps[5].pod, snaps[5].pod, { now, source: 'watch' })).toEqual([]);
+    const late = diffPod(snaps[1].pod, snaps[7].pod, { now, source: 'relist' });
+    expect(late.every((t) => t.source === 'relist')).toBe(true);
+    expect(late.map(short)).toContain('condition:Ready=True');
+  });
+});
