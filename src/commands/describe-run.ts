@@ -187,10 +187,18 @@ export async function runDescribe(names: string[], flags: DescribeFlags, io: Io)
     spinner.stop();
   }
 
-  const text = { paint: painter(colourEnabled(io)), width: (io.stdout as { columns?: number }).columns ?? 120 };
+  // The terminal's width; off a terminal, 120 columns for the report's prose, 100 for the one-line-per-pod view.
+  const columns = (io.stdout as { columns?: number }).columns;
+  const text = { paint: painter(colourEnabled(io)), width: columns ?? 120 };
   const data = report ?? list;
   if (data) {
-    io.stdout.write(machine ? await renderData(data, flags.output as 'json' | 'yaml') : report ? renderReport(report, text) : renderSummaries(list!.items, Boolean(flags.allNamespaces), text));
+    io.stdout.write(
+      machine
+        ? await renderData(data, flags.output as 'json' | 'yaml')
+        : report
+          ? renderReport(report, text)
+          : renderSummaries(list!.items, Boolean(flags.allNamespaces), { ...text, width: columns ?? 100 }),
+    );
   } else if (!fetched.missing.length) {
     if (machine) io.stdout.write(await renderData({ apiVersion: REPORT_API_VERSION, kind: 'PodSummaryList', generatedAt: now().toISOString(), items: [] }, flags.output as 'json' | 'yaml'));
     io.stderr.write(flags.allNamespaces ? 'No pods found.\n' : `No pods found in namespace ${namespace}${flags.selector ? ` matching ${flags.selector}` : ''}.\n`);

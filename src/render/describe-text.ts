@@ -116,17 +116,30 @@ export function renderReport(r: DescribeReport, o: TextOptions): string {
   return out.join('\n') + '\n';
 }
 
+/**
+ * Fits "SEVERITY CODE: summary" into `room` columns: the severity and the code always stay whole
+ * (the line may overflow for them); the summary is cut at a word with "…" when it does not fit.
+ */
+export function fitVerdict(severity: string, code: string, summary: string, room: number): { severity: string; rest: string } {
+  const head = `${code}: `;
+  const left = room - severity.length - 1 - head.length;
+  if (`${severity} ${head}${summary}`.length <= room) return { severity, rest: head + summary };
+  if (left < 8) return { severity, rest: code };
+  let cut = summary.slice(0, left - 1);
+  const space = cut.lastIndexOf(' ');
+  if (space > cut.length * 0.6) cut = cut.slice(0, space);
+  return { severity, rest: head + cut.replace(/[\s;:,(]+$/, '') + '…' };
+}
+
+/** One line per pod; verdict summaries are shortened to the width (-o json has them in full). */
 export function renderSummaries(items: PodSummary[], allNamespaces: boolean, o: TextOptions): string {
   const head = [...(allNamespaces ? ['NAMESPACE'] : []), 'NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE', 'NODE', 'VERDICT'];
-  const rows = items.map((s) => [
-    ...(allNamespaces ? [s.namespace] : []),
-    s.name,
-    s.ready,
-    s.status,
-    s.restarts,
-    s.age,
-    s.node ?? '<none>',
-    `${severityLabel(s.verdict.severity, o.paint)} ${s.verdict.code}: ${s.verdict.summary}`,
-  ]);
+  const cells = items.map((s) => [...(allNamespaces ? [s.namespace] : []), s.name, s.ready, s.status, String(s.restarts), s.age, s.node ?? '<none>']);
+  // The VERDICT column starts after the widest cell of every other column and two spaces each.
+  const start = head.slice(0, -1).reduce((n, h, i) => n + Math.max(h.length, ...cells.map((r) => r[i].length)) + 2, 0);
+  const rows = items.map((s, i) => {
+    const v = fitVerdict(SEV_WORD[s.verdict.severity], s.verdict.code, s.verdict.summary, o.width - start);
+    return [...cells[i], `${o.paint(SEV_STYLE[s.verdict.severity], v.severity)} ${v.rest}`];
+  });
   return table(head, rows, o.paint, '') + '\n';
 }

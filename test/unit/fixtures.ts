@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describePod } from '../../src/domain/describe.js';
+import { describePod, summarizePod } from '../../src/domain/describe.js';
 import type { ContainerLog } from '../../src/domain/model.js';
 import { normalizeEvent, normalizePod } from '../../src/kube/normalize.js';
 
@@ -35,3 +35,9 @@ export const FIXTURES = [
   'completed', 'crashloop', 'deletion-held', 'deployment', 'ephemeral', 'image-missing', 'init-failed-never', 'init-in-progress',
   'native-sidecar', 'oomkilled', 'port-conflict', 'readiness-failing', 'standalone', 'unschedulable-resources', 'unschedulable-selector',
 ];
+
+/** The one-line summary of a fixture's pod, as `describe` builds it for several pods. */
+export function summaryOf(name: string) {
+  const fx = load(name);
+  return summarizePod(normalizePod(fx.pod), fx.events.map(normalizeEvent), new Date(fx.capturedAt));
+}
