@@ -5,6 +5,9 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { ExitCode, toUserError } from './errors.js';
 import { registerDescribe } from './commands/describe.js';
+import { registerPause } from './commands/pause.js';
+import { registerNode } from './commands/node.js';
+import { registerCleanup } from './commands/cleanup.js';
 import { processIo, type Io } from './render/terminal.js';
 
 function version(): string {
@@ -29,6 +32,9 @@ export function buildProgram(state: RunState): Command {
       outputError: () => {}, // printed once, by main(), like every other error
     });
   registerDescribe(program, state);
+  registerPause(program, state);
+  registerNode(program, state);
+  registerCleanup(program, state);
   return program;
 }
 

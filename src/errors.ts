@@ -23,6 +23,7 @@ export type ErrorKind =
   | 'not-found'
   | 'namespace-not-found'
   | 'api'
+  | 'node' // reaching a node for pause/node: helper pod, ctr, containerd
   | 'internal';
 
 export class PodlensError extends Error {
@@ -117,8 +118,47 @@ export const messages = {
     ` (RBAC forbidden); ask for a Role granting "${call.verb}" on "${call.resource}".`,
   apiError: (call: ApiCall, status: number, msg?: string) =>
     `the API server refused to ${call.verb} ${what(call)}${where(call)} (HTTP ${status})` + (msg ? `: ${msg}` : '.'),
+  // pause / node / cleanup: reaching the node
+  nodeNotFound: (node: string) => `node "${node}" not found (kubectl get nodes lists them).`,
+  podNotScheduled: (name: string, namespace: string) =>
+    `pod "${name}" in namespace "${namespace}" has no node yet, so it has no pause container anywhere; podlens describe ${name} -n ${namespace} says why.`,
+  runtimeNotSupported: (node: string, runtime: string) =>
+    `node "${node}" runs ${runtime || 'an unknown container runtime'}: podlens pause/node support containerd only (ctr reads its containers).`,
+  viaUnavailable: (via: string, node: string, why: string) => `--via ${via} cannot reach node "${node}": ${why}.`,
+  consentRequired: (what: string) =>
+    `podlens would create ${what}; stdin is not a terminal, so it cannot ask: pass --yes to allow it, or --via local/docker where they work.`,
+  consentDeclined: () => 'not confirmed: nothing was created.',
+  helperPsa: (namespace: string, server: string) =>
+    `Pod Security Admission in namespace "${namespace}" rejected the privileged helper pod (${psaWhy(server)}); ` +
+    'pass --helper-namespace with a namespace whose pod-security.kubernetes.io/enforce level is privileged, or use --via local or docker.',
+  helperImage: (h: { image: string; node: string }, reason: string, msg?: string) =>
+    `the helper image "${h.image}" cannot be pulled on node "${h.node}" (${reason}${msg ? `: ${firstLine(msg)}` : ''}); pass --image with an image the node can pull that has nsenter (busybox has).`,
+  helperFailed: (h: { namespace: string; name: string }, reason?: string, msg?: string) =>
+    `the helper pod ${h.namespace}/${h.name} stopped before podlens could use it${reason ? ` (${reason}${msg ? `: ${firstLine(msg)}` : ''})` : ''}.`,
+  helperNotStarted: (h: { namespace: string; name: string; node: string }, ms: number, reason?: string) =>
+    `the helper pod ${h.namespace}/${h.name} did not start on node "${h.node}" within ${fmtMs(ms)}${reason ? ` (${reason})` : ''}; raise --timeout or check the node.`,
+  execFailed: (namespace: string, name: string, why: string) => `cannot exec into the helper pod ${namespace}/${name}: ${why}.`,
+  nodeCommandTimeout: (cmd: string, node: string, ms: number) =>
+    `the node-side command \`${cmd}\` on node "${node}" did not answer within ${fmtMs(ms)}; raise --timeout or check the node.`,
+  noCtr: (node: string, cmd: string) =>
+    `ctr is not available on node "${node}" (\`${cmd}\` found no ctr): podlens reads containerd with ctr, which containerd nodes normally ship.`,
+  containerdUnreachable: (node: string, address: string, why: string) =>
+    `ctr cannot reach containerd at ${address} on node "${node}" (${why}); pass --containerd-address with the node's containerd socket.`,
+  noContainerdProcess: (node: string, refused: string, address: string) =>
+    `cannot enter the node's namespaces on "${node}": PID 1 refused (${refused}) and no containerd process there has the socket ${address}.`,
+  nodeCommandFailed: (cmd: string, why: string) => `the node-side command \`${cmd}\` failed: ${why}.`,
   internal: (m: string) => `internal error: ${m} (please report this).`,
 };
+
+function firstLine(s: string): string {
+  return s.trim().split('\n')[0].replace(/\.$/, '');
+}
+
+/** `pods "x" is forbidden: violates PodSecurity "baseline:latest": privileged (...), host namespaces (...)` */
+function psaWhy(server: string): string {
+  const m = server.match(/violates PodSecurity "([^"]+)": (.*)$/s);
+  return m ? `enforce level ${m[1]}: ${firstLine(m[2])}` : firstLine(server);
+}
 
 function fmtMs(ms?: number): string {
   if (ms === undefined) return 'the request timeout';

@@ -132,8 +132,8 @@ export function pauseStatements(r: PauseReport, snap: NodeSnapshot): string[] {
   if (!sb) {
     out.push(
       r.pod.phase === 'Pending'
-        ? `the node has no sandbox for this pod yet: the kubelet has not created its pause container (the pod is Pending).`
-        : `the node has no sandbox (pause container) for this pod; the kubelet has not created it or has already removed it.`,
+        ? `The node has no sandbox for this pod yet: the kubelet has not created its pause container (the pod is Pending).`
+        : `The node has no sandbox (pause container) for this pod; the kubelet has not created it or has already removed it.`,
     );
     return out;
   }
@@ -147,9 +147,9 @@ export function pauseStatements(r: PauseReport, snap: NodeSnapshot): string[] {
   } else if (sb.netns && sharing.length === 1) {
     out.push(`${sharing[0]} runs in the network namespace of the pause container (${sb.netns}); that is why it has the pod's IP ${r.ip.api ?? '(none yet)'}, and keeps it when it restarts.`);
   } else if (!sb.netns && sb.pid !== null) {
-    out.push(`the network namespace of the pause container (PID ${sb.pid}) could not be read: ${snap.netnsErrors[String(sb.pid)] ?? 'unknown reason'}.`);
+    out.push(`The network namespace of the pause container (PID ${sb.pid}) could not be read: ${snap.netnsErrors[String(sb.pid)] ?? 'unknown reason'}.`);
   } else if (sb.pid === null) {
-    out.push(`the pause container is not running (${sb.state}): the pod's network namespace is gone, so no container of it can run.`);
+    out.push(`The pause container is not running (${sb.state}): the pod's network namespace is gone, so no container of it can run.`);
   }
   for (const c of apart) out.push(`${c.name} runs in a different network namespace (${c.netns}) from the pause container (${sb.netns}): it does not share the pod's network.`);
   for (const c of r.containers.filter((x) => x.pid === null && x.id)) {
@@ -159,8 +159,8 @@ export function pauseStatements(r: PauseReport, snap: NodeSnapshot): string[] {
   for (const c of r.containers.filter((x) => x.idAgrees === false)) {
     out.push(`${c.name}: the API reports container ${c.apiContainerId?.slice(0, 12)} but the node's newest is ${c.id?.slice(0, 12)}; the kubelet has not caught up yet.`);
   }
-  if (r.ip.agree === true) out.push(`the API's pod IP ${r.ip.api} is the address the node shows inside that namespace (${sb.addresses!.map((a) => `${a.ifname} ${a.cidr}`).join(', ')}).`);
-  else if (r.ip.agree === false) out.push(`the API says the pod IP is ${r.ip.api}, but inside the pause's network namespace the node shows ${r.ip.node.join(', ') || 'no global address'}.`);
-  if (r.otherSandboxes.length) out.push(`the node also keeps ${r.otherSandboxes.length} earlier sandbox${r.otherSandboxes.length > 1 ? 'es' : ''} of this pod (the kubelet made a new one, e.g. after the pause container died); it removes them later.`);
+  if (r.ip.agree === true) out.push(`The API's pod IP ${r.ip.api} is the address the node shows inside that namespace (${sb.addresses!.map((a) => `${a.ifname} ${a.cidr}`).join(', ')}).`);
+  else if (r.ip.agree === false) out.push(`The API says the pod IP is ${r.ip.api}, but inside the pause's network namespace the node shows ${r.ip.node.join(', ') || 'no global address'}.`);
+  if (r.otherSandboxes.length) out.push(`The node also keeps ${r.otherSandboxes.length} earlier sandbox${r.otherSandboxes.length > 1 ? 'es' : ''} of this pod (the kubelet made a new one, e.g. after the pause container died); it removes them later.`);
   return out;
 }

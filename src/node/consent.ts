@@ -1,0 +1,21 @@
+// Creating a privileged pod is a powerful act: ask first on a terminal; off a terminal, refuse
+// unless --yes was given.
+import { createInterface } from 'node:readline/promises';
+import { ExitCode, PodlensError, messages } from '../errors.js';
+
+export interface ConsentIo {
+  stdin: NodeJS.ReadableStream & { isTTY?: boolean };
+  stderr: { write(s: string): unknown };
+}
+
+export async function askConsent(what: string, yes: boolean, io: ConsentIo = { stdin: process.stdin, stderr: process.stderr }): Promise<void> {
+  if (yes) return;
+  if (!io.stdin.isTTY) throw new PodlensError('usage', messages.consentRequired(what), ExitCode.USAGE);
+  const rl = createInterface({ input: io.stdin, output: io.stderr as NodeJS.WritableStream });
+  try {
+    const answer = await rl.question(`podlens will create ${what}.\nContinue? [y/N] `);
+    if (!/^y(es)?$/i.test(answer.trim())) throw new PodlensError('node', messages.consentDeclined());
+  } finally {
+    rl.close();
+  }
+}

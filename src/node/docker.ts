@@ -1,0 +1,45 @@
+// --via docker: kind nodes are Docker containers named after the node; `docker exec NODE ctr ...`.
+import { BaseAccess, display, type RunResult } from './access.js';
+import { onPath, runFile } from './local.js';
+
+/** The docker argv for a node-side argv: pure, so its construction is unit-tested. */
+export function dockerExecArgv(node: string, argv: string[]): string[] {
+  return ['docker', 'exec', node, ...argv];
+}
+
+/** Why --via docker cannot work, or undefined when a running container is named after the node. */
+export async function dockerUnavailable(node: string, timeoutMs: number): Promise<string | undefined> {
+  if (!onPath('docker')) return 'docker is not installed on this machine';
+  const r = await runFile(['docker', 'inspect', '--type', 'container', '--format', '{{.State.Running}}', node], Math.min(timeoutMs, 10_000));
+  if (r.exitCode !== 0) {
+    const why = r.stderr.trim().split('\n').pop() ?? '';
+    return /Cannot connect to the Docker daemon|permission denied/i.test(why)
+      ? `docker cannot reach its daemon (${why.replace(/\.$/, '')})`
+      : `no Docker container is named ${node}`;
+  }
+  return r.stdout.trim() === 'true' ? undefined : `the Docker container ${node} is not running`;
+}
+
+export class DockerAccess extends BaseAccess {
+  readonly via = 'docker' as const;
+
+  constructor(
+    private readonly node: string,
+    address: string,
+    private readonly timeoutMs: number,
+  ) {
+    super(address);
+  }
+
+  how(): string {
+    return `docker exec into the node's container ${this.node}, containerd at ${this.address}`;
+  }
+
+  protected shown(argv: string[]): string {
+    return display(dockerExecArgv(this.node, argv));
+  }
+
+  protected run(argv: string[]): Promise<RunResult> {
+    return runFile(dockerExecArgv(this.node, argv), this.timeoutMs);
+  }
+}
