@@ -1,5 +1,8 @@
 // podlens describe against the live cluster: every failure case of issue 3, created in parallel.
-import { apply, is, kubectlOk, podlens, pod, useNamespace, waitForPod, kubectl, type RawPod } from './support.js';
+import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { apply, BIN, is, kubeconfig, kubectlOk, podlens, pod, run, useNamespace, waitForPod, kubectl, type RawPod } from './support.js';
 
 const ns = useNamespace('describe');
 
@@ -19,6 +22,10 @@ const PODS = [
   pod('standalone', { containers: [nginx()] }),
   pod('not-ready', { containers: [nginx({ readinessProbe: { httpGet: { path: '/nope', port: 80 }, periodSeconds: 2, failureThreshold: 1 } })] }),
   pod('held', { containers: [busy('app', 'sleep 3600')] }, { finalizers: ['podlens.dev/test-hold'] }),
+  // Two containers declaring the same port (nginx listens on it; the other only sleeps).
+  pod('same-port', { containers: [nginx(), busy('sidekick', 'sleep 3600', { ports: [{ containerPort: 80 }] })] }),
+  // Gets an ephemeral container from kubectl debug once it is ready.
+  pod('debugged', { containers: [nginx()] }),
 ];
 const DEPLOY = {
   apiVersion: 'apps/v1',
@@ -52,6 +59,12 @@ beforeAll(async () => {
     waitForPod(ns.name, 'standalone', is.condition('Ready')),
     waitForPod(ns.name, 'not-ready', is.running('web')),
     waitForPod(ns.name, 'held', is.condition('Ready')),
+    waitForPod(ns.name, 'same-port', is.condition('Ready')),
+    (async () => {
+      await waitForPod(ns.name, 'debugged', is.condition('Ready'));
+      await kubectlOk(['-n', ns.name, 'debug', 'debugged', '--image=busybox', '--image-pull-policy=IfNotPresent', '--container=debugger', '--target=web', '--profile=general', '--', 'sleep', '3600']);
+      await waitForPod(ns.name, 'debugged', (p: RawPod) => Boolean((p.status?.ephemeralContainerStatuses ?? []).find((c: RawPod) => c.name === 'debugger')?.state?.running), 'ephemeral container running');
+    })(),
   ]);
   // The readiness probe needs a few failures to leave evidence.
   await new Promise((r) => setTimeout(r, 5000));
@@ -194,4 +207,78 @@ test('-l selects, -A spans namespaces, one line per pod', async () => {
 test('-o yaml', async () => {
   const r = await describe1('one-shot', '-o', 'yaml');
   expect(r.stdout).toMatch(/^apiVersion: podlens.dev\/v1\nkind: PodReport\n/);
+});
+
+test('two containers declaring the same port: a warning names both', async () => {
+  const j = await json('same-port');
+  expect(j.network.ports).toEqual([
+    { container: 'web', port: 80, protocol: 'TCP', name: null, hostPort: null },
+    { container: 'sidekick', port: 80, protocol: 'TCP', name: null, hostPort: null },
+  ]);
+  expect(j.network.conflicts).toEqual([
+    'containers "web" and "sidekick" both declare 80/TCP: they share one network namespace, so only one of them can listen on it',
+  ]);
+  expect(j.verdict).toEqual({ severity: 'ok', code: 'Running', summary: 'running and ready: 2/2 containers ready, 0 restarts' });
+  const t = await describe1('same-port');
+  expect(t.code).toBe(0);
+  expect(t.stdout).toMatch(/^\s+Ports:\s+web 80\/TCP, sidekick 80\/TCP$/m);
+  expect(t.stdout.replace(/\s+/g, ' ')).toContain(
+    '! containers "web" and "sidekick" both declare 80/TCP: they share one network namespace, so only one of them can listen on it',
+  );
+});
+
+test('an ephemeral container added by kubectl debug is kind ephemeral; the pod stays ready', async () => {
+  const j = await json('debugged');
+  expect(j.containers.map((c: { kind: string; name: string; image: string; state: string; ready: boolean }) => [c.kind, c.name, c.image, c.state, c.ready])).toEqual([
+    ['app', 'web', 'nginx', 'Running', true],
+    ['ephemeral', 'debugger', 'busybox', 'Running', false],
+  ]);
+  expect(j.verdict).toEqual({ severity: 'ok', code: 'Running', summary: 'running and ready: 1/1 containers ready, 0 restarts' });
+  expect(j.pod.ready).toBe('1/1');
+  const t = await describe1('debugged');
+  expect(t.stdout).toMatch(/^\s+ephemeral\s+debugger\s+busybox\s+Running\s+0\s+no\s+-$/m);
+  expect(t.stdout).toMatch(/Verdict:\s+OK Running: running and ready: 1\/1 containers ready, 0 restarts/);
+});
+
+test('kubectl podlens describe (kubectl plugin) prints what podlens describe prints', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'podlens-plugin-'));
+  try {
+    symlinkSync(BIN, join(dir, 'kubectl-podlens'));
+    const env = { KUBECONFIG: kubeconfig(), NO_COLOR: '1', PATH: `${dir}${delimiter}${process.env.PATH}` };
+    const list = await run('kubectl', ['plugin', 'list', '--name-only'], { env });
+    expect(list.stdout.split('\n')).toContain('kubectl-podlens');
+    const [viaKubectl, direct] = await Promise.all([
+      run('kubectl', ['podlens', 'describe', 'same-port', '-n', ns.name], { env }),
+      podlens(['describe', 'same-port', '-n', ns.name]),
+    ]);
+    expect(viaKubectl.stderr).toBe('');
+    expect(viaKubectl.code).toBe(0);
+    // Ages may tick between the two runs (and widen a column): compare with ages and spacing masked.
+    const masked = (s: string) => s.replace(/\b\d+(?:[smhd]\d*[smh]?)\b/g, 'AGE').replace(/[ \t]+/g, ' ');
+    expect(masked(viaKubectl.stdout)).toBe(masked(direct.stdout));
+    expect(viaKubectl.stdout).toContain(`Pod:        ${ns.name}/same-port`);
+    const code = await run('kubectl', ['podlens', 'describe', 'no-such-pod', '-n', ns.name], { env });
+    expect(code.code).toBe(1);
+    expect(code.stderr).toMatch(/^error: pod "no-such-pod" not found in namespace/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('several pods off a terminal: lines fit 100 columns, verdicts cut but severity and code whole; -o json in full', async () => {
+  const [t, j] = await Promise.all([podlens(['describe', '-n', ns.name]), podlens(['describe', '-n', ns.name, '-o', 'json'])]);
+  expect(t.code).toBe(0);
+  const items = JSON.parse(j.stdout).items as { name: string; verdict: { severity: string; code: string; summary: string } }[];
+  const lines = t.stdout.trimEnd().split('\n');
+  expect(lines).toHaveLength(items.length + 1);
+  for (const it of items) {
+    const line = lines.find((l) => l.startsWith(`${it.name} `))!;
+    const whole = `${it.verdict.severity.toUpperCase()} ${it.verdict.code}`;
+    expect(line).toContain(whole);
+    if (line.length > 100) expect(line.endsWith(`  ${whole}`)).toBe(true);
+    const shown = line.slice(line.indexOf(`  ${whole}`) + 2 + whole.length);
+    if (shown.endsWith('…')) expect(it.verdict.summary.startsWith(shown.slice(2, -1))).toBe(true);
+    else if (shown) expect(shown).toBe(`: ${it.verdict.summary}`);
+  }
+  expect(lines.some((l) => l.endsWith('…'))).toBe(true);
 });
