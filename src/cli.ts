@@ -8,6 +8,7 @@ import { registerDescribe } from './commands/describe.js';
 import { registerPause } from './commands/pause.js';
 import { registerNode } from './commands/node.js';
 import { registerCleanup } from './commands/cleanup.js';
+import { registerWatch } from './commands/watch.js';
 import { processIo, type Io } from './render/terminal.js';
 
 function version(): string {
@@ -35,6 +36,7 @@ export function buildProgram(state: RunState): Command {
   registerPause(program, state);
   registerNode(program, state);
   registerCleanup(program, state);
+  registerWatch(program, state);
   return program;
 }
 

@@ -51,6 +51,8 @@ export class WatchRefusedError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    /** The API error as src/errors.ts phrases it. */
+    readonly apiError?: unknown,
   ) {
     super(message);
     this.name = 'WatchRefusedError';

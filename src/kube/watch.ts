@@ -96,8 +96,9 @@ function readError(res: IncomingMessage, call: ApiCall, finish: (e: unknown) => 
 
 function statusError(code: number, status: Raw, call: ApiCall): Error {
   if (code === 410) return new ResourceExpiredError(status?.message);
-  if (code === 401 || code === 403 || code === 404) return new WatchRefusedError(code, String(new KubeApiError(code, call, status?.reason, status?.message).message));
-  return new KubeApiError(code, call, status?.reason, status?.message);
+  const api = new KubeApiError(code, call, status?.reason, status?.message);
+  if (code === 401 || code === 403 || code === 404) return new WatchRefusedError(code, api.message, api);
+  return api;
 }
 
 function onLine(line: string, h: WatchHandlers<Raw>, finish: (e: unknown) => void): void {
