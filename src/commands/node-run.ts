@@ -4,7 +4,7 @@ import { buildPauseReport } from '../domain/sandbox.js';
 import { buildNodeReport } from '../domain/sandbox-node.js';
 import { closeNames } from '../domain/suggest.js';
 import type { Pod } from '../domain/model.js';
-import { ExitCode, KubeApiError, PodlensError, messages } from '../errors.js';
+import { ExitCode, KubeApiError, PodlensError, messages, toUserError } from '../errors.js';
 import type { KubeCluster } from '../kube/adapter.js';
 import { NodeApi, type NodeInfo } from '../kube/node-api.js';
 import type { Cluster } from '../kube/types.js';
@@ -71,13 +71,21 @@ async function onNode<T>(
   });
   if ((flags.via ?? 'auto') === 'auto') notice(`podlens: reaching node ${node.name} via ${access.via}${skipped.length ? ` (${skipped.join('; ')})` : ''}`);
   const spinner = await startSpinner(io, `Reading node ${node.name} via ${access.via}...`, flags.output !== 'text');
+  let failed = false;
   try {
     await access.prepare();
     const result = await work({ node: node.name, access, address, addressFrom: from });
     return { result, access };
+  } catch (e) {
+    failed = true;
+    throw e;
   } finally {
     spinner.stop();
-    await access.close();
+    await access.close().catch((e) => {
+      // Failing to remove the helper must not hide why the command failed; on success it is the error.
+      if (!failed) throw e;
+      notice(`podlens: the helper pod could not be removed (${toUserError(e).message}); podlens cleanup removes it.`);
+    });
   }
 }
 

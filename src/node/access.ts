@@ -2,11 +2,13 @@
 // A strategy runs argument vectors (never shell strings) and records each command as a user would
 // type it, for --show-commands. What to run lives in collect.ts, the same for every strategy.
 import type { Via } from '../domain/sandbox-model.js';
+import { PodlensError, messages } from '../errors.js';
 
 export interface RunResult {
   stdout: string;
   stderr: string;
   exitCode: number;
+  timedOut?: boolean; // killed after the timeout (local and docker strategies)
 }
 
 export interface NodeAccess {
@@ -61,7 +63,11 @@ export abstract class BaseAccess implements NodeAccess {
   abstract readonly via: Via;
   protected readonly log: string[] = [];
 
-  constructor(protected readonly address: string) {}
+  constructor(
+    protected readonly address: string,
+    protected readonly node: string,
+    protected readonly timeoutMs: number,
+  ) {}
 
   abstract how(): string;
   async prepare(): Promise<void> {}
@@ -82,6 +88,7 @@ export abstract class BaseAccess implements NodeAccess {
     const shown = this.shown(argv);
     this.log.push(shown);
     const r = await this.run(argv);
+    if (r.timedOut) throw new PodlensError('node', messages.nodeCommandTimeout(shown, this.node, this.timeoutMs));
     if (r.exitCode !== 0) throw new NodeCommandError(shown, r.exitCode, r.stderr, looksNotFound(r));
     return r.stdout;
   }

@@ -69,13 +69,13 @@ export async function chooseAccess(o: ChooseOptions): Promise<{ access: NodeAcce
   const tryLocal = o.via === 'local' || o.via === 'auto';
   if (tryDocker) {
     const why = await dockerUnavailable(o.node.name, o.timeoutMs);
-    if (!why) return { access: new DockerAccess(o.node.name, o.address, o.timeoutMs), skipped };
+    if (!why) return { access: new DockerAccess(o.address, o.node.name, o.timeoutMs), skipped };
     if (o.via === 'docker') throw new PodlensError('node', messages.viaUnavailable('docker', o.node.name, why));
     skipped.push(`docker: ${why}`);
   }
   if (tryLocal) {
     const why = localUnavailable(o.node, o.address);
-    if (!why) return { access: new LocalAccess(o.address, o.timeoutMs), skipped };
+    if (!why) return { access: new LocalAccess(o.address, o.node.name, o.timeoutMs), skipped };
     if (o.via === 'local') throw new PodlensError('node', messages.viaUnavailable('local', o.node.name, why));
     skipped.push(`local: ${why}`);
   }

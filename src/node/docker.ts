@@ -23,14 +23,6 @@ export async function dockerUnavailable(node: string, timeoutMs: number): Promis
 export class DockerAccess extends BaseAccess {
   readonly via = 'docker' as const;
 
-  constructor(
-    private readonly node: string,
-    address: string,
-    private readonly timeoutMs: number,
-  ) {
-    super(address);
-  }
-
   how(): string {
     return `docker exec into the node's container ${this.node}, containerd at ${this.address}`;
   }

@@ -12,7 +12,7 @@ export function runFile(argv: string[], timeoutMs: number): Promise<RunResult> {
     execFile(argv[0], argv.slice(1), { timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024, killSignal: 'SIGKILL' }, (err, stdout, stderr) => {
       const e = err as (NodeJS.ErrnoException & { killed?: boolean; code?: unknown }) | null;
       if (e?.code === 'ENOENT') return resolve({ stdout: '', stderr: `${argv[0]}: executable file not found in $PATH`, exitCode: 127 });
-      if (e?.killed) return resolve({ stdout, stderr: `${stderr}\ntimed out after ${timeoutMs}ms`, exitCode: 124 });
+      if (e?.killed) return resolve({ stdout, stderr, exitCode: 124, timedOut: true });
       resolve({ stdout, stderr, exitCode: e ? (typeof e.code === 'number' ? e.code : 1) : 0 });
     });
   });
@@ -45,9 +45,6 @@ export function localUnavailable(node: NodeInfo, address: string, env: NodeJS.Pr
 export class LocalAccess extends BaseAccess {
   readonly via = 'local' as const;
 
-  constructor(address: string, private readonly timeoutMs: number) {
-    super(address);
-  }
 
   how(): string {
     return `ctr on this machine (the node), containerd at ${this.address}`;

@@ -46,7 +46,7 @@ export class PodAccess extends BaseAccess {
   };
 
   constructor(private readonly o: PodAccessOptions) {
-    super(o.address);
+    super(o.address, o.helper.node, o.timeoutMs);
   }
 
   how(): string {
@@ -67,7 +67,7 @@ export class PodAccess extends BaseAccess {
       return await this.o.api.exec(this.o.helper.namespace, this.o.helper.name, argv, this.o.timeoutMs);
     } catch (e) {
       if (e instanceof ExecError && e.kind === 'timeout') {
-        throw new PodlensError('node', messages.nodeCommandTimeout(display(argv), this.o.helper.node, this.o.timeoutMs));
+        throw new PodlensError('node', messages.nodeCommandTimeout(this.shown(argv), this.o.helper.node, this.o.timeoutMs));
       }
       if (e instanceof ExecError) throw new PodlensError('node', messages.execFailed(this.o.helper.namespace, this.o.helper.name, e.message));
       throw e;
@@ -127,8 +127,10 @@ export class PodAccess extends BaseAccess {
   override async close(): Promise<void> {
     this.closing ??= (async () => {
       try {
-        await this.creating?.catch(() => undefined); // a create still in flight must land before the delete
-        if (this.creating) await this.o.api.deletePod(this.o.helper.namespace, this.o.helper.name);
+        // A create still in flight must land before the delete. One the API refused (PSA, RBAC,
+        // quota) created nothing; one that got no answer (network, timeout) may have, so delete.
+        const refused = await this.creating?.then(() => false, (e) => e instanceof KubeApiError);
+        if (this.creating && !refused) await this.o.api.deletePod(this.o.helper.namespace, this.o.helper.name);
       } finally {
         process.off('SIGINT', this.onSignal);
         process.off('SIGTERM', this.onSignal);
