@@ -16,6 +16,7 @@ export interface NodeContainer {
   createdAt?: string;
   netnsPath?: string; // the network namespace its OCI spec joins; absent: a new one (or none)
   hostNetwork: boolean; // the spec lists no network namespace: it stays in the node's
+  podlensHelper: boolean; // a sandbox of podlens' own helper pod (the pod's labels are on its sandbox)
 }
 
 /** One line of `ctr tasks ls`. A container without a task has exited (the CRI plugin deletes it). */
@@ -100,6 +101,7 @@ export interface NodeSandboxEntry {
   pod: { namespace: string; name: string; uid: string };
   apiKnowsPod: boolean;
   apiPhase: string | null;
+  podlensHelper: boolean;
   containers: { name: string; id: string; state: string; pid: number | null }[];
   flag: string | null; // why this sandbox deserves attention, if it does
 }

@@ -6,6 +6,7 @@ import type { NodeContainer, NodeReport, NodeSandboxEntry, NodeSnapshot } from '
 import { API_VERSION, taskState } from './sandbox.js';
 
 function sandboxFlag(e: Omit<NodeSandboxEntry, 'flag'>, newer: boolean): string | null {
+  if (e.podlensHelper) return e.apiKnowsPod ? "podlens' helper pod (deleted when its run ends)" : "a deleted podlens helper pod; the kubelet removes its sandbox";
   if (!e.apiKnowsPod) return `orphan: the API has no pod with uid ${e.pod.uid}; the kubelet removes its sandbox when it garbage-collects`;
   if (newer) return 'an earlier sandbox of this pod (the kubelet made a newer one); removed later';
   if (e.state !== 'RUNNING' && (e.apiPhase === 'Running' || e.apiPhase === 'Pending')) return `the API says ${e.apiPhase} but this sandbox is ${e.state}`;
@@ -28,6 +29,7 @@ function entry(s: NodeContainer, snap: NodeSnapshot, podsByUid: Map<string, Pod>
     pod: { namespace: s.podNamespace ?? '?', name: s.podName ?? '?', uid: s.podUid ?? '?' },
     apiKnowsPod: Boolean(pod),
     apiPhase: pod?.phase ?? null,
+    podlensHelper: s.podlensHelper,
     containers,
   };
   return { ...base, flag: sandboxFlag(base, newer) };
@@ -81,7 +83,7 @@ function nodeStatements(r: NodeReport, apiPods: number): string[] {
   const out = [
     `${r.sandboxes.length} sandbox${r.sandboxes.length === 1 ? '' : 'es'} (pause containers) on ${r.node}, ${running} running; the API places ${apiPods} pod${apiPods === 1 ? '' : 's'} on this node. Each pod has one sandbox holding its network namespace; its containers join it.`,
   ];
-  const orphans = r.sandboxes.filter((s) => !s.apiKnowsPod).length;
+  const orphans = r.sandboxes.filter((s) => !s.apiKnowsPod && !s.podlensHelper).length;
   if (orphans) out.push(`${orphans} sandbox${orphans === 1 ? '' : 'es'} belong${orphans === 1 ? 's' : ''} to pods the API no longer knows.`);
   if (r.podsWithoutSandbox.length) out.push(`${r.podsWithoutSandbox.length} pod${r.podsWithoutSandbox.length === 1 ? '' : 's'} the API places here ha${r.podsWithoutSandbox.length === 1 ? 's' : 've'} no sandbox on the node.`);
   if (r.strayContainers.length) out.push(`${r.strayContainers.length} container${r.strayContainers.length === 1 ? '' : 's'} in containerd's k8s.io namespace belong${r.strayContainers.length === 1 ? 's' : ''} to no sandbox on the node.`);

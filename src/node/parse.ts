@@ -57,6 +57,7 @@ export function parseContainerInfo(text: string): NodeContainer {
     createdAt: d.CreatedAt ?? undefined,
     netnsPath: ns.find((n) => n.type === 'network')?.path,
     hostNetwork: ns.length > 0 && !ns.some((n) => n.type === 'network'),
+    podlensHelper: labels['app.kubernetes.io/managed-by'] === 'podlens',
   };
 }
 

@@ -1,0 +1,123 @@
+// `podlens node` and `podlens cleanup` on the live cluster. The sandboxes podlens lists are checked
+// against `ctr containers ls` run directly on this host (the node); a pod deleted by force leaves a
+// sandbox the API no longer knows, which must be flagged; a helper left by a killed run (SIGKILL:
+// no chance to clean up) is removed by `podlens cleanup`.
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { BIN, ROOT, apply, is, kubeconfig, kubectlOk, pod, podlens, run, useNamespace, waitFor, waitForPod } from './support.js';
+
+const ns = useNamespace('node');
+const SOCK = process.env.CONTAINERD_ADDRESS ?? '/run/containerd/containerd.sock';
+const HELPERS = 'app.kubernetes.io/managed-by=podlens';
+let node = '';
+let uid = '';
+
+async function helpersIn(namespace: string): Promise<string[]> {
+  return (await kubectlOk(['-n', namespace, 'get', 'pods', '-l', HELPERS, '-o', 'name'])).split('\n').filter(Boolean);
+}
+
+/** Sandbox ids as `ctr containers ls` shows them, run directly: the rows with the pause image. */
+async function sandboxesDirect(): Promise<string[]> {
+  const r = await run('ctr', ['--address', SOCK, '-n', 'k8s.io', 'containers', 'ls', 'labels."io.cri-containerd.kind"==sandbox']);
+  return r.stdout.trim().split('\n').slice(1).map((l) => l.trim().split(/\s+/)[0]).sort();
+}
+
+beforeAll(async () => {
+  await apply(readFileSync(join(ROOT, 'examples', 'shared-network.yaml'), 'utf8'), ns.name);
+  const p = await waitForPod(ns.name, 'shared-network-pod', is.all(is.running('nginx'), is.running('alpine')), 'both containers running');
+  node = p.spec.nodeName;
+  uid = p.metadata.uid;
+}, 120_000);
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+function checkReport(report: any, direct: string[]): void {
+  const ids = report.sandboxes.map((s: any) => s.id);
+  // Sandboxes come and go as other tests run: every one ctr listed before and still lists must be there.
+  for (const id of direct) if (!ids.includes(id)) throw new Error(`sandbox ${id} missing from podlens node`);
+  const mine = report.sandboxes.filter((s: any) => s.pod.uid === uid);
+  expect(mine).toHaveLength(1);
+  expect(mine[0].pod).toEqual({ namespace: ns.name, name: 'shared-network-pod', uid });
+  expect(mine[0].state).toBe('RUNNING');
+  expect(mine[0].containers.map((c: any) => c.name).sort()).toEqual(['alpine', 'nginx']);
+  expect(mine[0].flag).toBeNull();
+  expect(report.podsWithoutSandbox.filter((p: any) => p.namespace === ns.name)).toEqual([]);
+}
+
+async function stillThere(before: string[]): Promise<string[]> {
+  const after = await sandboxesDirect();
+  return before.filter((id) => after.includes(id));
+}
+
+test('--via local: every sandbox ctr lists, mapped to its pod with its containers', async () => {
+  const before = await sandboxesDirect();
+  const r = await podlens(['node', node, '--via', 'local', '-o', 'json']);
+  expect(r.stderr).toBe('');
+  expect(r.code).toBe(0);
+  checkReport(JSON.parse(r.stdout), await stillThere(before));
+});
+
+test('--via pod: the same, its own helper marked as such, and no helper remains', async () => {
+  const before = await sandboxesDirect();
+  const r = await podlens(['node', node, '--via', 'pod', '--yes', '--helper-namespace', ns.name, '-o', 'json']);
+  expect(r.stderr).toBe('');
+  expect(r.code).toBe(0);
+  const report = JSON.parse(r.stdout);
+  checkReport(report, await stillThere(before));
+  const self = report.sandboxes.filter((s: any) => s.podlensHelper && s.pod.namespace === ns.name && s.apiKnowsPod);
+  expect(self).toHaveLength(1);
+  expect(self[0].flag).toBe("podlens' helper pod (deleted when its run ends)");
+  expect(await helpersIn(ns.name)).toEqual([]);
+});
+
+test('a pod deleted by force: its sandbox is flagged as one the API no longer knows', async () => {
+  await apply(pod('doomed', { containers: [{ name: 'c', image: 'busybox', command: ['sleep', '3600'] }] }), ns.name);
+  const p = await waitForPod(ns.name, 'doomed', is.running('c'), 'running');
+  await kubectlOk(['-n', ns.name, 'delete', 'pod', 'doomed', '--grace-period=0', '--force']);
+  const r = await podlens(['node', node, '--via', 'local', '-o', 'json']);
+  expect(r.code).toBe(0);
+  const entry = JSON.parse(r.stdout).sandboxes.find((s: any) => s.pod.uid === p.metadata.uid);
+  // The kubelet removes the sandbox eventually; right after the delete it is still on the node.
+  expect(entry).toBeDefined();
+  expect(entry.apiKnowsPod).toBe(false);
+  expect(entry.flag).toBe(`orphan: the API has no pod with uid ${p.metadata.uid}; the kubelet removes its sandbox when it garbage-collects`);
+});
+
+test('text output', async () => {
+  const r = await podlens(['node', node, '--via', 'local'], { env: { COLUMNS: '250' } });
+  expect(r.code).toBe(0);
+  expect(r.stdout).toMatch(new RegExp(`^Node:     ${node}  \\(containerd://`));
+  expect(r.stdout).toMatch(new RegExp(`\\n${ns.name} +shared-network-pod +[0-9a-f]{12} +\\d+ +RUNNING +(nginx, alpine|alpine, nginx) +Running`));
+  expect(r.stdout).toMatch(/sandboxes \(pause containers\) on \S+, \d+ running; the API places \d+ pods on this node/);
+});
+
+test('unknown node: one sentence, exit 1', async () => {
+  const r = await podlens(['node', 'no-such-node', '--via', 'local']);
+  expect(r).toEqual({ code: 1, stdout: '', stderr: 'error: node "no-such-node" not found (kubectl get nodes lists them).\n' });
+});
+
+test('cleanup removes the helper a killed run (SIGKILL) left behind', async () => {
+  const child = spawn(process.execPath, [BIN, 'node', node, '--via', 'pod', '--yes', '--helper-namespace', ns.name], {
+    env: { ...process.env, KUBECONFIG: kubeconfig(), NO_COLOR: '1' },
+    stdio: 'ignore',
+  });
+  const exited = new Promise((resolve) => child.on('close', resolve));
+  await waitFor('the helper pod to appear', async () => ((await helpersIn(ns.name)).length ? true : undefined), 30_000, 100);
+  child.kill('SIGKILL');
+  await exited;
+  const left = await helpersIn(ns.name);
+  expect(left).toHaveLength(1);
+
+  const dry = await podlens(['cleanup', '-n', ns.name, '--dry-run']);
+  expect(dry.code).toBe(0);
+  expect(dry.stdout).toMatch(new RegExp(`^NAMESPACE +NAME +NODE +PHASE +AGE +RESULT\\n${ns.name} +${left[0].replace('pod/', '')} +${node} +\\w+ +\\S+ +would delete\\n$`));
+  expect(await helpersIn(ns.name)).toEqual(left);
+
+  const r = await podlens(['cleanup', '-n', ns.name]);
+  expect(r.code).toBe(0);
+  expect(r.stdout).toMatch(new RegExp(`\\n${ns.name} +${left[0].replace('pod/', '')} +${node} +\\w+ +\\S+ +deleted\\n$`));
+  expect(await helpersIn(ns.name)).toEqual([]);
+
+  const again = await podlens(['cleanup', '-n', ns.name]);
+  expect(again).toEqual({ code: 0, stdout: '', stderr: `No podlens helper pods found in namespace ${ns.name} (app.kubernetes.io/managed-by=podlens,app.kubernetes.io/name=podlens-node-helper).\n` });
+});
