@@ -82,10 +82,12 @@ function textSink(io: Io, showNamespace: boolean, ndjson: boolean, live?: import
 }
 
 /** Named pods that do not exist at start: a typo (error, with suggestions) unless --until deleted. */
-function missingError(names: string[], pods: Pod[], namespace: string): PodlensError {
-  const existing = pods.map((p) => p.name);
-  const missing = names.filter((n) => !existing.includes(n));
+async function missingError(cluster: Cluster, names: string[], pods: Pod[], namespace: string): Promise<PodlensError> {
+  const missing = names.filter((n) => !pods.some((p) => p.name === n));
   if (missing.length > 1) return new PodlensError('not-found', messages.podsNotFound(missing, namespace));
+  if ((await cluster.namespaceExists(namespace).catch(() => undefined)) === false) return new PodlensError('namespace-not-found', messages.namespaceNotFound(namespace));
+  // The watch of one pod lists only that name; the suggestions need the namespace's pods.
+  const existing = await cluster.listPods({ namespace }).then((ps) => ps.map((p) => p.name), () => [] as string[]);
   return new PodlensError('not-found', messages.podNotFound(missing[0], namespace, closeNames(missing[0], existing)));
 }
 
@@ -150,7 +152,7 @@ export async function runWatch(names: string[], flags: WatchFlags, io: Io): Prom
     await s.start();
     if (!manifest && names.length && flags.until !== 'deleted') {
       const present = s.pods();
-      if (names.some((n) => !present.some((p) => p.name === n))) throw missingError(names, present, namespace);
+      if (names.some((n) => !present.some((p) => p.name === n))) throw await missingError(cluster, names, present, namespace);
     }
     if (manifest) {
       for (const k of manifest.skipped) sink.note(`podlens: skipped ${k}: watch -f creates pods only (kubectl apply creates the rest).`);
