@@ -13,6 +13,9 @@ if [[ ${1:-} != --locked ]]; then
   flock 9
 fi
 
+# 0. kwok (fake nodes, cluster/kwok.sh), if it runs: its nodes go with etcd's data below.
+"$cluster_dir/kwok.sh" stop || true
+
 # 1. Stop the kubelet first so it does not recreate what is being removed, then let containerd
 #    tear the pods down itself (CNI DEL releases IPs, veths, netns files and masquerade rules).
 stop_component kubelet

@@ -8,6 +8,16 @@ source "$cluster_dir/components.sh"
 source "$cluster_dir/pki.sh"
 started=$SECONDS
 
+# --fake-nodes N: also N KWOK nodes (cluster/kwok.sh) once the cluster is up; 0 removes them.
+fake_nodes=
+while (($#)); do
+  case $1 in
+    --fake-nodes) [[ ${2:-} =~ ^[0-9]+$ ]] || die "--fake-nodes needs a number"; fake_nodes=$2; shift 2 ;;
+    --fake-nodes=*) fake_nodes=${1#*=}; [[ $fake_nodes =~ ^[0-9]+$ ]] || die "--fake-nodes needs a number"; shift ;;
+    *) die "unknown argument: $1 (cluster:up takes --fake-nodes N)" ;;
+  esac
+done
+
 [[ $(id -u) == 0 ]] || die "the local cluster needs root (it runs containerd and a kubelet); run as root or point \$KUBECONFIG at another cluster"
 for cmd in containerd runc ctr docker-registry skopeo openssl jq curl go gcc iptables ip; do
   command -v "$cmd" >/dev/null || die "'$cmd' is missing: run 'bash cluster/install-deps.sh' (Debian packages)"
@@ -67,5 +77,15 @@ until kubectl_admin get serviceaccount default -n default >/dev/null 2>&1; do
   ((SECONDS < deadline)) || fail_component kube-controller-manager "did not create the default service account"
   sleep 0.5
 done
+# --fake-nodes N; without it, fake nodes of an earlier --fake-nodes whose kwok is gone (after a
+# reboot, say) get their kwok back.
+if [[ -z $fake_nodes ]]; then
+  fake_nodes=$(kubectl_admin get nodes -l type=kwok -o name 2>/dev/null | grep -c . || true)
+  ((fake_nodes == 0)) || "$cluster_dir/kwok.sh" up "$fake_nodes"
+elif ((fake_nodes > 0)); then
+  "$cluster_dir/kwok.sh" up "$fake_nodes"
+else
+  "$cluster_dir/kwok.sh" down
+fi
 log "cluster ready in $((SECONDS - started)) s: node $NODE_NAME ($NODE_IP), Kubernetes $KUBE_VERSION"
 log "use it with: eval \"\$(npm run --silent cluster:env)\""
