@@ -48,8 +48,9 @@ start_kwok() {
   build_kwok
   mkdir -p "$RUN_DIR" "$LOG_DIR"
   log "starting kwok $KWOK_VERSION (log: $LOG_DIR/kwok.log)"
-  # fd 9 is cluster:up's lock: kwok must not hold it. --server-address: kwok's own endpoint (metrics, logs/exec of fake pods) on a port nothing else
-  # of the cluster uses; fake pods get IPs from a range apart from the real pod CIDR.
+  # fd 9 is cluster:up's lock: kwok must not inherit it. --server-address: kwok's own endpoint
+  # (metrics, logs/exec of fake pods) on a port nothing else of the cluster uses; fake pods get
+  # IPs from a range apart from the real pod CIDR.
   k version >/dev/null 2>&1 || die "the API server does not answer (npm run cluster:up first)"
   setsid "$KWOK_BIN" --kubeconfig "$KUBECONFIG_FILE" --config "$KWOK_CONFIG" \
     --manage-nodes-with-label-selector type=kwok --cidr 10.250.0.0/16 --node-ip 10.251.0.1 \
