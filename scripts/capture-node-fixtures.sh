@@ -10,6 +10,7 @@ NS=podlens-fixtures-node
 SOCK=${CONTAINERD_ADDRESS:-/run/containerd/containerd.sock}
 CTR=(ctr --address "$SOCK" -n k8s.io)
 mkdir -p "$OUT"
+rm -f "$OUT"/*.info.*.json "$OUT"/*.readlink.*.txt  # ids change with every capture
 
 kubectl get ns "$NS" >/dev/null 2>&1 || kubectl create ns "$NS"
 kubectl -n "$NS" apply -f examples/shared-network.yaml -f examples/init-container.yaml
@@ -44,3 +45,24 @@ pidof containerd >"$OUT/pidof-containerd.txt" || true
 # How ctr fails on a socket that does not exist, and how busybox nsenter fails on PID 1 here.
 "${CTR[@]/$SOCK//nonexistent.sock}" containers ls >/dev/null 2>"$OUT/ctr-no-socket.stderr.txt" || true
 echo "captured into $OUT (pod uid $uid)"
+
+# How the helper pod sees the node (busybox, privileged, hostPID): PID 1 refusing nsenter on this VM,
+# pidof, and a mount namespace without ctr (nginx's), which is what a node without ctr answers.
+cat <<YAML | kubectl -n "$NS" apply -f -
+apiVersion: v1
+kind: Pod
+metadata: {name: capture-helper}
+spec:
+  hostPID: true
+  terminationGracePeriodSeconds: 0
+  containers:
+  - {name: helper, image: busybox, imagePullPolicy: IfNotPresent, command: [sleep, "300"], securityContext: {privileged: true}}
+YAML
+kubectl -n "$NS" wait --for=condition=Ready pod/capture-helper --timeout=60s
+hx() { local out=$1; shift; local rc=0; kubectl -n "$NS" exec capture-helper -- "$@" >"$OUT/$out.stdout.txt" 2>"$OUT/$out.stderr.txt" || rc=$?; echo "$rc" >"$OUT/$out.exit.txt"; }
+hx helper-nsenter-pid1 nsenter -t 1 -m -u -i -n -p -- ctr --address "$SOCK" -n k8s.io version
+hx helper-pidof pidof containerd
+nginx_pid=$(awk -v id="$(grep nginx "$OUT/shared-network-pod.containers-ls.txt" | awk '{print $1}')" '$1 == id {print $2}' "$OUT/node.tasks-ls.txt")
+hx helper-no-ctr nsenter -t "$nginx_pid" -m -- ctr --address "$SOCK" -n k8s.io version
+hx helper-ip-addr nsenter -t "$spid" -n ip -o addr show
+kubectl -n "$NS" delete pod capture-helper --grace-period=0 --force >/dev/null 2>&1 || true

@@ -10,7 +10,7 @@ import { NodeApi, type NodeInfo } from '../kube/node-api.js';
 import type { Cluster } from '../kube/types.js';
 import type { NodeAccess } from '../node/access.js';
 import { assertContainerd, chooseAccess, containerdAddress, validateName } from '../node/choose.js';
-import { collectNode, collectPod, type CollectContext } from '../node/collect.js';
+import { collectNode, collectPod, ctrError, type CollectContext } from '../node/collect.js';
 import { askConsent } from '../node/consent.js';
 import { renderData } from '../render/data.js';
 import { renderNode, renderPause, type TextOptions } from '../render/pause-text.js';
@@ -78,7 +78,7 @@ async function onNode<T>(
     return { result, access };
   } catch (e) {
     failed = true;
-    throw e;
+    throw ctrError(e, node.name, address); // a NodeCommandError from prepare() too, in one sentence
   } finally {
     spinner.stop();
     await access.close().catch((e) => {
