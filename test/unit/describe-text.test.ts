@@ -26,7 +26,7 @@ describe('several pods: one line each, verdicts shortened to the width', () => {
       'one-shot               0/1    Completed         0         8s   vm      OK Completed: all containers…',
       'crasher                0/1    CrashLoopBackOff  1         7s   vm      ERROR CrashLoopBackOff',
       'init-fails             0/1    Init:Error        0         7s   vm      ERROR Error: init container…',
-      'too-big                0/1    Pending           0         2s   <none>  ERROR Unschedulable: the sch…',
+      'too-big                0/1    Pending           0         0s   <none>  ERROR Unschedulable: the sch…',
     ]);
   });
 
