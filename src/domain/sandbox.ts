@@ -100,7 +100,7 @@ export function buildPauseReport(pod: Pod, snap: NodeSnapshot, now: Date): Pause
     api: pod.podIP ?? null,
     apiAll: pod.podIPs,
     node,
-    agree: pod.podIP && sandbox?.addresses && !pod.hostNetwork ? node.includes(pod.podIP) : null,
+    agree: pod.podIP && sandbox?.addresses ? node.includes(pod.podIP) : null,
   };
   const report: PauseReport = {
     apiVersion: API_VERSION,
@@ -154,7 +154,8 @@ export function pauseStatements(r: PauseReport, snap: NodeSnapshot): string[] {
   for (const c of apart) out.push(`${c.name} runs in a different network namespace (${c.netns}) from the pause container (${sb.netns}): it does not share the pod's network.`);
   for (const c of r.containers.filter((x) => x.pid === null && x.id)) {
     const joins = c.joins && sb.pid !== null && c.joins === `/proc/${sb.pid}/ns/net` ? `; its spec joins the pause's namespace (${c.joins}), as every container of the pod does` : '';
-    out.push(`${c.name} is not running (${c.state.toLowerCase()}), so it has no network namespace to compare${joins}.`);
+    const state = c.state === 'EXITED (no task)' ? 'it has exited; containerd keeps no task for it' : c.state.toLowerCase();
+    out.push(`${c.name} is not running (${state}), so it has no network namespace to compare${joins}.`);
   }
   for (const c of r.containers.filter((x) => x.idAgrees === false)) {
     out.push(`${c.name}: the API reports container ${c.apiContainerId?.slice(0, 12)} but the node's newest is ${c.id?.slice(0, 12)}; the kubelet has not caught up yet.`);
