@@ -1,0 +1,571 @@
+#!/usr/bin/env node
+// npm run bench [-- --quick] [-- --churn-pods N --churn-rate R --rounds N --only describe,startup,many,watch]
+//
+// podlens against kubectl on the live cluster, side by side in one run: whole-process wall time of
+// describe (one real pod) and of describe over many pods (fake, on KWOK nodes), start-up, and a
+// watch of every namespace under pod churn (CPU seconds and peak RSS from /proc, lag, completeness).
+// Each comparison is the median of per-pair ratios: the two commands run back to back in each round,
+// in alternating order. Writes bench/results/latest.json and prints a table.
+// A benchmark, not a test: it never fails on a target; it fails only when it cannot measure.
+import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Kube, nowMs, proxyKubeconfig, startCountingProxy } from './kube.mjs';
+import {
+  completeness, cpuSecondsFromStat, lags, median, pairedRatio, peakRssMbFromStatus, percentile,
+  podTransitions, podlensTransition, round, splitJsonStream, table,
+} from './stats.mjs';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const BIN = join(ROOT, 'bin', 'podlens');
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const log = (...a) => process.stderr.write(`[bench] ${a.join(' ')}\n`);
+
+// ---------------------------------------------------------------------------------------------
+// Options
+
+function parseArgs(argv) {
+  const o = { quick: false, only: null, rounds: null, churnPods: null, churnRate: null, fakeNodes: 4, keepFakeNodes: false, out: join(ROOT, 'bench', 'results', 'latest.json') };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const val = () => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${a} needs a value`);
+      return v;
+    };
+    if (a === '--quick') o.quick = true;
+    else if (a === '--only') o.only = new Set(val().split(','));
+    else if (a === '--rounds') o.rounds = Number(val());
+    else if (a === '--churn-pods') o.churnPods = Number(val());
+    else if (a === '--churn-rate') o.churnRate = Number(val());
+    else if (a === '--fake-nodes') o.fakeNodes = Number(val());
+    else if (a === '--keep-fake-nodes') o.keepFakeNodes = true;
+    else if (a === '--out') o.out = val();
+    else if (a === '--help' || a === '-h') {
+      process.stdout.write(readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').slice(1, 9).map((l) => l.replace(/^\/\/ ?/, '')).join('\n') + '\n');
+      process.exit(0);
+    } else throw new Error(`unknown argument ${a}`);
+  }
+  const q = o.quick;
+  o.describeRounds = o.rounds ?? (q ? 7 : 15);
+  o.manyRounds = o.rounds ? Math.max(1, Math.ceil(o.rounds / 3)) : q ? 3 : 5;
+  o.manySizes = [100, 1000];
+  o.churnPods = o.churnPods ?? (q ? 300 : 2000);
+  if (o.churnPods > 10_000) throw new Error('--churn-pods: at most 10000');
+  o.churnRate = o.churnRate ?? (q ? 20 : 40); // pods created per second
+  return o;
+}
+
+const want = (opts, part) => !opts.only || opts.only.has(part);
+
+// ---------------------------------------------------------------------------------------------
+// Processes
+
+/** Runs a command to completion; returns wall ms, exit code, and (optionally) its stdout. */
+function timed(cmd, args, env, keepStdout = false) {
+  return new Promise((resolve, reject) => {
+    const t0 = process.hrtime.bigint();
+    const child = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    let bytes = 0;
+    child.stdout.on('data', (d) => {
+      bytes += d.length;
+      if (keepStdout) out += d;
+    });
+    child.stderr.on('data', (d) => (err += d));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+      resolve({ ms, code, bytes, stdout: out, stderr: err });
+    });
+  });
+}
+
+function must(r, what) {
+  if (r.code !== 0) throw new Error(`${what} exited ${r.code}: ${r.stderr.trim().slice(0, 500)}`);
+  return r;
+}
+
+/** Alternating paired runs: round i runs A then B when i is even, B then A when odd. */
+async function paired(rounds, a, b, warmup = 1) {
+  for (let i = 0; i < warmup; i++) {
+    must(await a(), 'warm-up A');
+    must(await b(), 'warm-up B');
+  }
+  const as = [];
+  const bs = [];
+  for (let i = 0; i < rounds; i++) {
+    if (i % 2 === 0) {
+      as.push(must(await a(), 'A').ms);
+      bs.push(must(await b(), 'B').ms);
+    } else {
+      bs.push(must(await b(), 'B').ms);
+      as.push(must(await a(), 'A').ms);
+    }
+  }
+  const r = pairedRatio(as, bs);
+  return { podlens_ms: round(median(as), 1), kubectl_ms: round(median(bs), 1), ratio_vs_kubectl: round(r.median, 3), rounds, samples: { podlens_ms: as.map((x) => round(x, 1)), kubectl_ms: bs.map((x) => round(x, 1)) } };
+}
+
+/** /proc figures of a running process: CPU seconds so far and peak RSS so far. */
+let clockTicks;
+function procSample(pid) {
+  clockTicks ??= Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout?.trim()) || 100;
+  const ticks = clockTicks;
+  try {
+    return { cpu_s: cpuSecondsFromStat(readFileSync(`/proc/${pid}/stat`, 'utf8'), ticks), peak_rss_mb: peakRssMbFromStatus(readFileSync(`/proc/${pid}/status`, 'utf8')) };
+  } catch {
+    return undefined;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cluster set-up
+
+function kubeconfigPath() {
+  if (process.env.KUBECONFIG) return process.env.KUBECONFIG.split(':')[0];
+  const r = spawnSync('bash', [join(ROOT, 'cluster', 'env.sh')], { encoding: 'utf8' });
+  const m = /KUBECONFIG=(\S+)/.exec(r.stdout ?? '');
+  if (!m) throw new Error('no KUBECONFIG and no local cluster (npm run cluster:up)');
+  return m[1];
+}
+
+function fakePod(name, labels = {}) {
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, labels: { app: 'podlens-bench', ...labels } },
+    spec: {
+      nodeSelector: { type: 'kwok' },
+      tolerations: [{ key: 'kwok.x-k8s.io/node', operator: 'Exists', effect: 'NoSchedule' }],
+      terminationGracePeriodSeconds: 1,
+      initContainers: [{ name: 'init-config', image: 'busybox' }],
+      containers: [{ name: 'app', image: 'nginx' }],
+    },
+  };
+}
+
+async function createNamespace(kube, name) {
+  await kube.request('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: { 'podlens-bench': 'true' } } });
+  for (let i = 0; i < 120; i++) {
+    try {
+      await kube.request('GET', `/api/v1/namespaces/${name}/serviceaccounts/default`);
+      return;
+    } catch {
+      await sleep(250);
+    }
+  }
+  throw new Error(`no default service account in ${name}`);
+}
+
+/** Creates pods with a bounded number of requests in flight. */
+async function createPods(kube, ns, pods, inFlight = 16) {
+  let next = 0;
+  const worker = async () => {
+    while (next < pods.length) {
+      const p = pods[next++];
+      await kube.request('POST', `/api/v1/namespaces/${ns}/pods`, p);
+    }
+  };
+  await Promise.all(Array.from({ length: inFlight }, worker));
+}
+
+async function waitRunning(kube, ns, count, timeoutMs = 300_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const list = await kube.request('GET', `/api/v1/namespaces/${ns}/pods?fieldSelector=status.phase%3DRunning&limit=0`);
+    if (list.items.length >= count) return;
+    if (Date.now() > deadline) throw new Error(`only ${list.items.length} of ${count} pods Running in ${ns} after ${timeoutMs / 1000}s`);
+    await sleep(1000);
+  }
+}
+
+function versions(env) {
+  const kv = spawnSync('kubectl', ['version', '-o', 'json'], { env, encoding: 'utf8' });
+  let server = null;
+  let client = null;
+  try {
+    const j = JSON.parse(kv.stdout);
+    server = j.serverVersion?.gitVersion ?? null;
+    client = j.clientVersion?.gitVersion ?? null;
+  } catch {
+    /* reported as null */
+  }
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+  return { kubernetes: server, kubectl: client, node: process.version, podlens: pkg.version, kwok: 'v0.8.0' };
+}
+
+function machine() {
+  const c = cpus();
+  let os = process.platform;
+  try {
+    os = /PRETTY_NAME="([^"]+)"/.exec(readFileSync('/etc/os-release', 'utf8'))[1];
+  } catch {
+    /* keep the platform */
+  }
+  return { cpus: c.length, cpu_model: c[0]?.model ?? null, memory_gb: round(totalmem() / 2 ** 30, 1), os, load_at_start: readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ') };
+}
+
+// ---------------------------------------------------------------------------------------------
+// 1. describe one pod, and start-up
+
+async function benchDescribe(kube, env, ns, opts) {
+  const name = 'bench-web';
+  await kube.request('POST', `/api/v1/namespaces/${ns}/pods`, {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, labels: { app: 'podlens-bench' } },
+    spec: {
+      terminationGracePeriodSeconds: 1,
+      tolerations: [],
+      initContainers: [{ name: 'init-config', image: 'busybox', imagePullPolicy: 'IfNotPresent', command: ['sh', '-c', 'echo ready > /work/ready'], volumeMounts: [{ name: 'work', mountPath: '/work' }] }],
+      containers: [{ name: 'web', image: 'busybox', imagePullPolicy: 'IfNotPresent', command: ['sh', '-c', 'exec sleep 3600'], volumeMounts: [{ name: 'work', mountPath: '/work' }] }],
+      volumes: [{ name: 'work', emptyDir: {} }],
+    },
+  });
+  log(`describe: waiting for the real pod ${ns}/${name} to run`);
+  await waitRunning(kube, ns, 1, 120_000);
+  log(`describe: ${opts.describeRounds} paired rounds of podlens describe vs kubectl describe pod`);
+  const describe = await paired(
+    opts.describeRounds,
+    () => timed(process.execPath, [BIN, 'describe', '-n', ns, name], env),
+    () => timed('kubectl', ['describe', 'pod', '-n', ns, name], env),
+  );
+  return describe;
+}
+
+async function benchStartup(env, opts) {
+  log(`start-up: ${opts.describeRounds} paired rounds of podlens --version vs kubectl version --client`);
+  return paired(
+    opts.describeRounds,
+    () => timed(process.execPath, [BIN, '--version'], env),
+    () => timed('kubectl', ['version', '--client'], env),
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// 2. many pods
+
+function countCalls(logEntries) {
+  const c = { pod_lists: 0, event_lists: 0, pod_gets: 0, event_gets: 0, total: logEntries.length };
+  for (const e of logEntries) {
+    if (e.method !== 'GET') continue;
+    if (/\/pods$/.test(e.path)) c.pod_lists++;
+    else if (/\/events$/.test(e.path)) c.event_lists++;
+    else if (/\/pods\/[^/]+$/.test(e.path)) c.pod_gets++;
+    else if (/\/events\/[^/]+$/.test(e.path)) c.event_gets++;
+  }
+  return c;
+}
+
+async function benchMany(kube, env, base, opts) {
+  const out = {};
+  for (const n of opts.manySizes) {
+    const ns = `${base}-many-${n}`;
+    await createNamespace(kube, ns);
+    log(`many: creating ${n} pods on fake nodes in ${ns}`);
+    const t0 = Date.now();
+    await createPods(kube, ns, Array.from({ length: n }, (_, i) => fakePod(`many-${String(i).padStart(5, '0')}`)));
+    await waitRunning(kube, ns, n);
+    log(`many: ${n} pods Running after ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    await sleep(2000); // let kwok's and the scheduler's events land
+
+    // API calls, through a counting proxy (not timed).
+    const proxy = await startCountingProxy(kube);
+    const pkc = join(tmpdir(), `podlens-bench-proxy-${process.pid}.kubeconfig`);
+    writeFileSync(pkc, proxyKubeconfig(proxy.url));
+    const penv = { ...env, KUBECONFIG: pkc };
+    must(await timed(process.execPath, [BIN, 'describe', '-n', ns], penv), 'podlens describe via proxy');
+    const podlensCalls = countCalls(proxy.log);
+    proxy.reset();
+    must(await timed('kubectl', ['describe', 'pods', '-n', ns], penv), 'kubectl describe via proxy');
+    const kubectlCalls = countCalls(proxy.log);
+    await proxy.close();
+    rmSync(pkc, { force: true });
+
+    log(`many N=${n}: ${opts.manyRounds} paired rounds (podlens ${podlensCalls.total} API calls, kubectl ${kubectlCalls.total})`);
+    const r = await paired(
+      opts.manyRounds,
+      () => timed(process.execPath, [BIN, 'describe', '-n', ns], env),
+      () => timed('kubectl', ['describe', 'pods', '-n', ns], env),
+    );
+    out[n] = { pods: n, ...r, api_calls: { podlens: podlensCalls, kubectl: kubectlCalls } };
+    // The namespace goes at the end (deleting 1,000 pods while measuring would disturb the rest).
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// 3. watch under churn
+
+/** Starts a watcher process, timestamps what it prints, samples /proc until stopped. */
+function startWatcher(name, cmd, args, env, onValue, mode) {
+  const child = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let buf = '';
+  let stderr = '';
+  let lines = 0;
+  let last;
+  child.stdout.setEncoding('utf8');
+  child.stdout.on('data', (chunk) => {
+    const at = nowMs();
+    buf += chunk;
+    if (mode === 'ndjson') {
+      let i;
+      while ((i = buf.indexOf('\n')) >= 0) {
+        const line = buf.slice(0, i);
+        buf = buf.slice(i + 1);
+        if (!line.trim()) continue;
+        lines++;
+        onValue(JSON.parse(line), at);
+      }
+    } else {
+      const { values, rest } = splitJsonStream(buf);
+      buf = rest;
+      for (const v of values) {
+        lines++;
+        onValue(v, at);
+      }
+    }
+  });
+  child.stderr.on('data', (d) => (stderr += d));
+  const exited = new Promise((r) => child.on('close', (code, signal) => r({ code, signal })));
+  const timer = setInterval(() => {
+    const s = procSample(child.pid);
+    if (s) last = s;
+  }, 250);
+  return {
+    name,
+    child,
+    lines: () => lines,
+    stderr: () => stderr,
+    async stop() {
+      clearInterval(timer);
+      const s = procSample(child.pid);
+      if (s) last = s;
+      child.kill('SIGINT');
+      const t = setTimeout(() => child.kill('SIGKILL'), 5000);
+      const how = await exited;
+      clearTimeout(t);
+      return { ...last, exit: how };
+    },
+    exited,
+  };
+}
+
+async function benchWatch(kube, env, base, opts, podlensHasWatch) {
+  const ns = `${base}-churn`;
+  await createNamespace(kube, ns);
+  const n = opts.churnPods;
+  const rate = opts.churnRate;
+
+  // The truth: the harness' own watch of the namespace, from a list's resourceVersion.
+  const truthEvents = [];
+  const list = await kube.request('GET', `/api/v1/namespaces/${ns}/pods`);
+  let rv = list.metadata.resourceVersion;
+  const phaseOf = new Map();
+  const deleteAfterRunning = new Set();
+  const deleted = new Set();
+  let stopTruth = false;
+  const deletions = [];
+  const holdMs = 500;
+  const onTruth = (e) => {
+    if (e.type === 'BOOKMARK' || e.type === 'ERROR') return;
+    if (e.object?.metadata?.resourceVersion) rv = e.object.metadata.resourceVersion;
+    truthEvents.push(e);
+    const pod = e.object;
+    const name = pod.metadata.name;
+    if (e.type === 'DELETED') {
+      deleted.add(name);
+      return;
+    }
+    const phase = pod.status?.phase;
+    phaseOf.set(name, phase);
+    if (phase === 'Running' && !deleteAfterRunning.has(name) && !pod.metadata.deletionTimestamp) {
+      deleteAfterRunning.add(name);
+      deletions.push(sleep(holdMs).then(() => kube.request('DELETE', `/api/v1/namespaces/${ns}/pods/${name}`).catch((err) => log(`delete ${name}: ${err.message}`))));
+    }
+  };
+  const truthLoop = (async () => {
+    while (!stopTruth) {
+      const w = kube.watch(`/api/v1/namespaces/${ns}/pods?watch=1&allowWatchBookmarks=true&timeoutSeconds=1800&resourceVersion=${rv}`, onTruth);
+      truthLoop.stop = w.stop;
+      await w.done.catch((err) => log(`reference watch: ${err.message}; resuming`));
+    }
+  })();
+
+  // The watchers under test, over every namespace.
+  const podlensSeen = [];
+  const kubectlSeen = [];
+  const kubectlEvents = [];
+  const watchers = [];
+  if (podlensHasWatch) {
+    watchers.push(startWatcher('podlens', process.execPath, [BIN, 'watch', '-A', '-o', 'ndjson'], env, (line, at) => {
+      if (line.namespace !== ns) return;
+      const t = podlensTransition(line, at);
+      if (t) podlensSeen.push(t);
+    }, 'ndjson'));
+  }
+  watchers.push(startWatcher('kubectl', 'kubectl', ['get', 'pods', '-A', '-w', '-o', 'json'], env, (obj, at) => {
+    if (obj.metadata?.namespace !== ns) return;
+    kubectlEvents.push({ type: 'MODIFIED', object: obj, at });
+  }, 'json'));
+  await sleep(3000); // both have listed and are watching
+
+  log(`watch: creating ${n} pods at ${rate}/s in ${ns} (each deleted ${holdMs} ms after it runs) under ${watchers.map((w) => w.name).join(' and ')}`);
+  const t0 = nowMs();
+  const creates = [];
+  for (let i = 0; i < n; i++) {
+    const due = t0 + (i * 1000) / rate;
+    const wait = due - nowMs();
+    if (wait > 0) await sleep(wait);
+    creates.push(kube.request('POST', `/api/v1/namespaces/${ns}/pods`, fakePod(`churn-${String(i).padStart(5, '0')}`)).catch((err) => log(`create: ${err.message}`)));
+  }
+  await Promise.all(creates);
+  const createdIn = (nowMs() - t0) / 1000;
+  log(`watch: ${n} creations sent in ${createdIn.toFixed(1)} s; waiting for every pod to run and be deleted`);
+  const deadline = Date.now() + 180_000 + n * 50;
+  while (deleted.size < n && Date.now() < deadline) await sleep(500);
+  await Promise.all(deletions);
+  await sleep(3000); // let the watchers print the last deletions
+  const settled = deleted.size === n;
+  if (!settled) log(`watch: only ${deleted.size} of ${n} pods deleted before the deadline`);
+
+  const stats = {};
+  for (const w of watchers) stats[w.name] = await w.stop();
+  stopTruth = true;
+  truthLoop.stop?.();
+  await truthLoop;
+
+  const truth = podTransitions(truthEvents);
+  const result = {
+    pods: n,
+    rate_per_s: rate,
+    churn_s: round((nowMs() - t0) / 1000, 1),
+    settled,
+    transitions_expected: truth.length,
+  };
+  if (podlensHasWatch) {
+    const c = completeness(truth, podlensSeen);
+    const lag = lags(truth, podlensSeen);
+    Object.assign(result, {
+      missed: c.missed,
+      duplicates: c.duplicates,
+      unexpected: c.unexpected,
+      examples: c.examples,
+      cpu_s: { podlens: round(stats.podlens?.cpu_s, 2), kubectl: round(stats.kubectl?.cpu_s, 2) },
+      cpu_ratio_vs_kubectl: round(stats.podlens?.cpu_s / stats.kubectl?.cpu_s, 3),
+      peak_rss_mb: round(stats.podlens?.peak_rss_mb, 1),
+      kubectl_peak_rss_mb: round(stats.kubectl?.peak_rss_mb, 1),
+      lag_ms: { p50: round(percentile(lag, 50), 1), p99: round(percentile(lag, 99), 1), max: round(Math.max(...lag), 1), samples: lag.length },
+      podlens_exit: stats.podlens?.exit,
+      podlens_stderr: watchers[0].stderr().slice(0, 500) || undefined,
+    });
+  } else {
+    Object.assign(result, { missed: null, duplicates: null, cpu_ratio_vs_kubectl: null, peak_rss_mb: null, lag_ms: { p50: null, p99: null }, note: 'podlens watch is not available in this build' });
+    result.cpu_s = { kubectl: round(stats.kubectl?.cpu_s, 2) };
+    result.kubectl_peak_rss_mb = round(stats.kubectl?.peak_rss_mb, 1);
+  }
+  // kubectl prints objects without the event type: its creations and phase changes are compared.
+  const kTruth = truth.filter((t) => t.change !== 'deleted');
+  const kSeen = podTransitions(kubectlEvents);
+  const kc = completeness(kTruth, kSeen);
+  const klag = lags(kTruth, kSeen);
+  result.kubectl = { missed_created_or_phase: kc.missed, lag_ms: { p50: round(percentile(klag, 50), 1), p99: round(percentile(klag, 99), 1) } };
+  return result;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+function fakeNodeCount(env) {
+  const r = spawnSync('kubectl', ['get', 'nodes', '-l', 'type=kwok', '-o', 'name'], { env, encoding: 'utf8' });
+  return r.status === 0 ? r.stdout.split('\n').filter(Boolean).length : 0;
+}
+
+function kwok(args, env) {
+  const r = spawnSync('bash', [join(ROOT, 'cluster', 'kwok.sh'), ...args], { env, stdio: ['ignore', 'inherit', 'inherit'] });
+  if (r.status !== 0) throw new Error(`cluster/kwok.sh ${args.join(' ')} failed`);
+}
+
+function printTable(res) {
+  const rows = [['measure', 'podlens', 'kubectl', 'ratio (podlens/kubectl)', 'notes']];
+  const ms = (v) => (v == null ? '-' : `${v} ms`);
+  if (res.describe) rows.push(['describe one pod (median)', ms(res.describe.podlens_ms), ms(res.describe.kubectl_ms), res.describe.ratio_vs_kubectl, `${res.describe.rounds} paired rounds`]);
+  if (res.startup) rows.push(['start-up (--version)', ms(res.startup.podlens_ms), ms(res.startup.kubectl_ms), res.startup.ratio_vs_kubectl, 'kubectl version --client']);
+  for (const [n, m] of Object.entries(res.many ?? {})) {
+    rows.push([`describe ${n} pods (median)`, ms(m.podlens_ms), ms(m.kubectl_ms), m.ratio_vs_kubectl, `API calls: podlens ${m.api_calls.podlens.total} (${m.api_calls.podlens.pod_lists} pod list, ${m.api_calls.podlens.event_lists} event list), kubectl ${m.api_calls.kubectl.total}`]);
+  }
+  const w = res.watch;
+  if (w) {
+    rows.push([`watch churn: CPU s (${w.pods} pods)`, w.cpu_s?.podlens ?? '-', w.cpu_s?.kubectl ?? '-', w.cpu_ratio_vs_kubectl ?? '-', `${w.rate_per_s} pods/s, ${w.churn_s} s`]);
+    rows.push(['watch churn: peak RSS MB', w.peak_rss_mb ?? '-', w.kubectl_peak_rss_mb ?? '-', w.peak_rss_mb && w.kubectl_peak_rss_mb ? round(w.peak_rss_mb / w.kubectl_peak_rss_mb, 3) : '-', '']);
+    rows.push(['watch churn: lag p50 / p99 ms', w.lag_ms?.p50 == null ? '-' : `${w.lag_ms.p50} / ${w.lag_ms.p99}`, `${w.kubectl.lag_ms.p50} / ${w.kubectl.lag_ms.p99}`, '', 'behind the harness\' own watch']);
+    rows.push(['watch churn: missed / duplicates', w.missed == null ? '-' : `${w.missed} / ${w.duplicates}`, '', '', `of ${w.transitions_expected} transitions (created, phase, deleted)`]);
+  }
+  process.stdout.write(`\n${table(rows)}\n\n`);
+}
+
+async function main() {
+  const opts = parseArgs(process.argv.slice(2));
+  const kcPath = kubeconfigPath();
+  const env = { ...process.env, KUBECONFIG: kcPath, NO_COLOR: '1' };
+  const kube = new Kube(kcPath);
+  await kube.request('GET', '/readyz').catch((e) => {
+    throw new Error(`the cluster of ${kcPath} does not answer: ${e.message}`);
+  });
+  must(await timed(process.execPath, [BIN, '--version'], env), 'podlens --version (npm run build first)');
+  const podlensHasWatch = (await timed(process.execPath, [BIN, 'watch', '--help'], env)).code === 0;
+  mkdirSync(dirname(opts.out), { recursive: true });
+
+  const started = Date.now();
+  const res = {
+    generated_at: new Date().toISOString(),
+    mode: opts.quick ? 'quick' : 'full',
+    versions: versions(env),
+    machine: machine(),
+  };
+  const base = `podlens-bench-${randomBytes(3).toString('hex')}`;
+  const namespaces = [base];
+  let addedFakeNodes = false;
+  try {
+    await createNamespace(kube, base);
+    if (want(opts, 'describe')) res.describe = await benchDescribe(kube, env, base, opts);
+    if (want(opts, 'startup')) {
+      res.startup = await benchStartup(env, opts);
+      res.startup_ms = res.startup.podlens_ms;
+    }
+    if (want(opts, 'many') || want(opts, 'watch')) {
+      if (fakeNodeCount(env) === 0) {
+        log(`adding ${opts.fakeNodes} KWOK fake nodes (removed at the end)`);
+        kwok(['up', String(opts.fakeNodes)], env);
+        addedFakeNodes = !opts.keepFakeNodes;
+      } else {
+        kwok(['up', String(Math.max(fakeNodeCount(env), 1))], env); // makes sure kwok runs
+      }
+    }
+    if (want(opts, 'many')) {
+      opts.manySizes.forEach((n) => namespaces.push(`${base}-many-${n}`));
+      res.many = await benchMany(kube, env, base, opts);
+    }
+    if (want(opts, 'watch')) {
+      namespaces.push(`${base}-churn`);
+      res.watch = await benchWatch(kube, env, base, opts, podlensHasWatch);
+    }
+  } finally {
+    res.duration_s = round((Date.now() - started) / 1000, 1);
+    writeFileSync(opts.out, `${JSON.stringify(res, null, 2)}\n`);
+    log(`results in ${opts.out} (${res.duration_s} s)`);
+    for (const ns of namespaces) await kube.request('DELETE', `/api/v1/namespaces/${ns}`).catch(() => {});
+    if (addedFakeNodes) kwok(['down'], env);
+    kube.close();
+  }
+  printTable(res);
+}
+
+main().catch((e) => {
+  process.stderr.write(`[bench] error: ${e.stack ?? e}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,190 @@
+// Pure helpers of the benchmark harness (bench/run.mjs): statistics, paired ratios, /proc parsing,
+// the completeness check of a watch's output, and the result table. No I/O here: unit-tested in
+// test/unit/bench-stats.test.ts.
+
+/** The median of a list of numbers (mean of the two middle values for an even count); NaN when empty. */
+export function median(values) {
+  const xs = values.filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
+  if (!xs.length) return NaN;
+  const mid = xs.length >> 1;
+  return xs.length % 2 ? xs[mid] : (xs[mid - 1] + xs[mid]) / 2;
+}
+
+/** The p-th percentile (0..100), nearest-rank on the sorted values; NaN when empty. */
+export function percentile(values, p) {
+  const xs = values.filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
+  if (!xs.length) return NaN;
+  const rank = Math.ceil((p / 100) * xs.length);
+  return xs[Math.min(xs.length, Math.max(1, rank)) - 1];
+}
+
+/**
+ * Ratios taken pair by pair (ours[i] / theirs[i], runs of the same round on the same machine state),
+ * and their median. The median of per-pair ratios is robust to a noisy neighbour slowing one round:
+ * both members of the pair pay for it.
+ */
+export function pairedRatio(ours, theirs) {
+  if (ours.length !== theirs.length) throw new Error(`paired samples differ in length: ${ours.length} vs ${theirs.length}`);
+  const ratios = ours.map((o, i) => o / theirs[i]).filter((r) => Number.isFinite(r));
+  return { ratios, median: median(ratios) };
+}
+
+/** Rounds to a number of decimals (keeps JSON readable). */
+export function round(v, decimals = 2) {
+  if (!Number.isFinite(v)) return null;
+  const f = 10 ** decimals;
+  return Math.round(v * f) / f;
+}
+
+/**
+ * CPU seconds (user + system) of a process from the text of /proc/PID/stat. The command name
+ * (field 2) may hold spaces and parentheses, so fields are counted after its closing ')'.
+ */
+export function cpuSecondsFromStat(statText, clockTicks = 100) {
+  const rest = statText.slice(statText.lastIndexOf(')') + 2).split(' ');
+  // rest[0] is field 3 (state); utime is field 14, stime field 15.
+  const utime = Number(rest[14 - 3]);
+  const stime = Number(rest[15 - 3]);
+  return (utime + stime) / clockTicks;
+}
+
+/** Peak resident set (VmHWM) in MB from the text of /proc/PID/status; NaN if absent. */
+export function peakRssMbFromStatus(statusText) {
+  const m = /^VmHWM:\s+(\d+)\s+kB/m.exec(statusText);
+  return m ? Number(m[1]) / 1024 : NaN;
+}
+
+/**
+ * Splits a stream of concatenated JSON values (as `kubectl get -w -o json` prints them: pretty
+ * objects one after another) into complete values. Returns the parsed values and the unconsumed
+ * tail, to be prefixed to the next chunk.
+ */
+export function splitJsonStream(buffer) {
+  const values = [];
+  let depth = 0;
+  let inString = false;
+  let escaped = false;
+  let start = -1;
+  let consumed = 0;
+  for (let i = 0; i < buffer.length; i++) {
+    const c = buffer[i];
+    if (inString) {
+      if (escaped) escaped = false;
+      else if (c === '\\') escaped = true;
+      else if (c === '"') inString = false;
+      continue;
+    }
+    if (c === '"') inString = true;
+    else if (c === '{' || c === '[') {
+      if (depth === 0) start = i;
+      depth++;
+    } else if (c === '}' || c === ']') {
+      depth--;
+      if (depth === 0 && start >= 0) {
+        values.push(JSON.parse(buffer.slice(start, i + 1)));
+        consumed = i + 1;
+        start = -1;
+      }
+    }
+  }
+  return { values, rest: buffer.slice(consumed) };
+}
+
+/** The key of one transition: a pod (by uid) and what happened to it. */
+export function transitionKey(t) {
+  return t.change === 'phase' ? `${t.uid} phase ${t.phase}` : `${t.uid} ${t.change}`;
+}
+
+/**
+ * Completeness of a watch's output against the truth.
+ * expected: transitions that happened ({ uid, change: 'created' | 'phase' | 'deleted', phase? }),
+ *   each once (from the harness' own watch of the API server);
+ * seen: the transitions a watcher reported, in the order it reported them.
+ * Returns how many expected transitions were never reported (missed), how many were reported more
+ * than once (duplicates: each extra report counts), and reports of transitions that did not
+ * happen (unexpected), with a few examples of each for the report.
+ */
+export function completeness(expected, seen) {
+  const want = new Map();
+  for (const t of expected) want.set(transitionKey(t), 0);
+  let duplicates = 0;
+  let unexpected = 0;
+  const examples = { missed: [], duplicates: [], unexpected: [] };
+  for (const t of seen) {
+    const key = transitionKey(t);
+    if (!want.has(key)) {
+      unexpected++;
+      if (examples.unexpected.length < 5) examples.unexpected.push(key);
+      continue;
+    }
+    const n = want.get(key) + 1;
+    want.set(key, n);
+    if (n > 1) {
+      duplicates++;
+      if (examples.duplicates.length < 5) examples.duplicates.push(key);
+    }
+  }
+  let missed = 0;
+  for (const [key, n] of want) {
+    if (n === 0) {
+      missed++;
+      if (examples.missed.length < 5) examples.missed.push(key);
+    }
+  }
+  return { expected: want.size, missed, duplicates, unexpected, examples };
+}
+
+/**
+ * The transitions of pods from a sequence of watch events (type ADDED/MODIFIED/DELETED and the
+ * object), as a watcher that holds the last phase of each pod sees them: creation (with the phase
+ * it was stored with), each later change of status.phase, deletion. podlens watch reports the
+ * same three kinds (change "created", "phase", "deleted"; schema/watch-event.v1.json).
+ */
+export function podTransitions(events) {
+  const phase = new Map();
+  const out = [];
+  for (const { type, object: pod, at } of events) {
+    const uid = pod?.metadata?.uid;
+    if (!uid) continue;
+    const p = pod.status?.phase ?? 'Pending';
+    if (type === 'DELETED') {
+      if (phase.has(uid)) out.push({ uid, change: 'deleted', at });
+      phase.delete(uid);
+    } else if (!phase.has(uid)) {
+      phase.set(uid, p);
+      out.push({ uid, change: 'created', at });
+    } else if (phase.get(uid) !== p) {
+      phase.set(uid, p);
+      out.push({ uid, change: 'phase', phase: p, at });
+    }
+  }
+  return out;
+}
+
+/** The transition a `podlens watch -o ndjson` line reports, if it is a creation, phase change or deletion. */
+export function podlensTransition(line, at) {
+  if (line.change === 'created' || line.change === 'deleted') return { uid: line.uid, change: line.change, at };
+  if (line.change === 'phase') return { uid: line.uid, change: 'phase', phase: line.to, at };
+  return undefined;
+}
+
+/** Lag of each reported transition behind the truth's time for the same transition (first report only). */
+export function lags(expected, seen) {
+  const truth = new Map(expected.map((t) => [transitionKey(t), t.at]));
+  const done = new Set();
+  const out = [];
+  for (const t of seen) {
+    const key = transitionKey(t);
+    if (done.has(key) || !truth.has(key)) continue;
+    done.add(key);
+    out.push(Math.max(0, t.at - truth.get(key)));
+  }
+  return out;
+}
+
+/** A plain-text table: rows of cells, the first row the header; columns padded to their widest cell. */
+export function table(rows) {
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => String(r[c] ?? '').length)));
+  const line = (r) => r.map((cell, c) => String(cell ?? '').padEnd(widths[c])).join('  ').trimEnd();
+  return [line(rows[0]), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)].join('\n');
+}
