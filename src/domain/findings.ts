@@ -356,7 +356,10 @@ export function findings(ev: Evidence): Finding[] {
     const found = containerFindings(v, ev);
     // A debugging container (kubectl debug) does not make the pod's state: what happens to it is
     // shown, but does not decide the verdict.
-    if (v.spec.kind === 'ephemeral') for (const f of found) Object.assign(f, { category: 'advice', severity: f.severity === 'error' ? 'warning' : f.severity });
+    // Likewise a container stopped by the pod's deletion (SIGTERM, then SIGKILL after the grace
+    // period): the deletion is the pod's state, not the exit code it caused.
+    const stoppedByDeletion = ev.pod.deletionTimestamp && v.status?.state.kind === 'terminated';
+    if (v.spec.kind === 'ephemeral' || stoppedByDeletion) for (const f of found) Object.assign(f, { category: 'advice', severity: f.severity === 'error' ? 'warning' : f.severity });
     out.push(...found);
   }
   out.push(...eventFindings(ev, out));

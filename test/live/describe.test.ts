@@ -96,7 +96,13 @@ test('image that does not exist', async () => {
 });
 
 test('CrashLoopBackOff with its exit code and previous log; --exit-code exits 3', async () => {
-  const r = await describe1('crasher', '--exit-code');
+  // Between two restarts the container runs, then is Terminated for a moment (verdict Error, as in the
+  // README): describe it while the kubelet holds it in CrashLoopBackOff, asking again if it moved on.
+  let r = await describe1('crasher', '--exit-code');
+  for (let i = 0; i < 5 && !r.stdout.includes('ERROR CrashLoopBackOff'); i++) {
+    await waitForPod(ns.name, 'crasher', is.waiting('app', 'CrashLoopBackOff'), 'back in CrashLoopBackOff');
+    r = await describe1('crasher', '--exit-code');
+  }
   expect(r.code).toBe(3);
   expect(r.stdout.replace(/\s+/g, ' ')).toMatch(/Verdict: ERROR CrashLoopBackOff: container "app" keeps stopping: its last run exited with exit code 3/);
   expect(r.stdout).toContain('| fatal: no config');
@@ -171,6 +177,12 @@ test('deletion held by a finalizer', async () => {
   expect(j.phase.state).toBe('Terminating');
   expect(j.pod.deletion.finalizers).toEqual(['podlens.dev/test-hold']);
   expect(['DeletionHeldByFinalizers', 'Terminating']).toContain(j.verdict.code);
+  // Its container is killed after the 1s grace period and the phase moves to Failed: let that
+  // happen here, so that the agreement test below does not see the phase change between two calls.
+  await waitForPod(ns.name, 'held', (p: RawPod) => ['Failed', 'Succeeded'].includes(p.status?.phase), 'containers stopped');
+  const after = await json('held');
+  expect(after.verdict.code).toBe('DeletionHeldByFinalizers');
+  expect(after.phase.state).toBe('Terminating');
 });
 
 test('phase, status, node, IP and restarts agree with kubectl', async () => {
