@@ -8,7 +8,8 @@
 //   disconnected is reported exactly once, deletions included;
 // - other failures: retry with exponential backoff and jitter;
 // - no byte for inactivityMs (the server sends a bookmark at least every minute to watchers that
-//   ask for them): the connection is presumed half-open, dropped and re-opened.
+//   ask for them): the connection may be half-open; it is replaced at once, and if the new one
+//   gets no answer either, the link is reported down and retried with backoff.
 // It holds one object per key (what the caller's diff needs) and nothing else.
 import { ResourceExpiredError, WatchRefusedError, type ListWatchSource, type WatchEvent, type WatchHandle } from './listwatch.js';
 
@@ -71,6 +72,7 @@ export class Reflector<T> {
   private handle?: WatchHandle;
   private retryTimer?: unknown;
   private idleTimer?: unknown;
+  private upTimer?: unknown;
   private failures = 0;
   private generation = 0; // callbacks of an abandoned watch carry an old generation and are ignored
   private status: LinkStatus;
@@ -117,6 +119,7 @@ export class Reflector<T> {
     this.handle = undefined;
     this.clock.clearTimeout(this.retryTimer);
     this.clock.clearTimeout(this.idleTimer);
+    this.clock.clearTimeout(this.upTimer);
     this.setState('stopped');
   }
 
@@ -132,13 +135,23 @@ export class Reflector<T> {
     this.status = { ...this.status, lastEventAt: this.clock.now() };
   }
 
-  private armIdle(gen: number): void {
+  /**
+   * Until the server answers, a deadline: no answer means the path is dead (a failure, reported).
+   * Once open, the inactivity timer: silence past it means this one connection may be half-open,
+   * so it is replaced at once and quietly (a healthy idle watch costs one request per period);
+   * if the replacement cannot open either, that is reported as above.
+   */
+  private armIdle(gen: number, open: boolean): void {
     this.clock.clearTimeout(this.idleTimer);
-    const ms = this.o.inactivityMs ?? 75_000;
+    const idle = this.o.inactivityMs ?? 75_000;
+    const ms = open ? idle : Math.min(idle, 15_000);
     this.idleTimer = this.clock.setTimeout(() => {
       if (gen !== this.generation) return;
       this.handle?.stop();
-      this.failed(gen, new Error(`no data from the API server for ${Math.round(ms / 1000)}s (connection presumed dead)`));
+      if (open) {
+        this.generation++;
+        this.watch();
+      } else this.failed(gen, new Error(`no answer from the API server within ${Math.round(ms / 1000)}s (connection presumed dead)`));
     }, ms);
   }
 
@@ -148,18 +161,21 @@ export class Reflector<T> {
     const timeout = Math.floor(min * (1 + this.clock.random()));
     const opened = this.clock.now();
     let news = false;
-    this.armIdle(gen);
+    this.armIdle(gen, false);
     this.handle = this.o.source.watch(this.rv, timeout, {
       onOpen: () => {
         if (gen !== this.generation) return;
-        this.armIdle(gen);
-        this.setState('watching');
+        this.armIdle(gen, true);
+        // An answer can still be an immediate error (410 right after a restart): call the link up
+        // once the stream has held for a second, or at its first event.
+        this.clock.clearTimeout(this.upTimer);
+        this.upTimer = this.clock.setTimeout(() => gen === this.generation && this.setState('watching'), 1000);
       },
       onEvent: (e) => {
         if (gen !== this.generation) return;
         news = true;
         this.failures = 0;
-        this.armIdle(gen);
+        this.armIdle(gen, true);
         this.lastNews();
         this.setState('watching');
         this.apply(e);
@@ -180,6 +196,7 @@ export class Reflector<T> {
     if (gen !== this.generation) return;
     this.generation++;
     this.clock.clearTimeout(this.idleTimer);
+    this.clock.clearTimeout(this.upTimer);
     if (err instanceof WatchRefusedError) {
       this.stop();
       this.o.onFatal(err);

@@ -54,7 +54,7 @@ async function openStream(k: KubeCluster, call: ApiCall, url: URL, h: WatchHandl
     if (done || isStopped()) return;
     done = true;
     req.destroy();
-    h.onDone(err);
+    h.onDone(plainError(err));
   };
   req.on('error', (e) => finish(e));
   req.on('response', (res: IncomingMessage) => {
@@ -76,6 +76,23 @@ async function openStream(k: KubeCluster, call: ApiCall, url: URL, h: WatchHandl
     res.on('close', () => finish(null));
   });
   req.end();
+}
+
+const CUT: Record<string, string> = {
+  ECONNREFUSED: 'connection refused',
+  ECONNRESET: 'connection reset',
+  ETIMEDOUT: 'connection timed out',
+  EHOSTUNREACH: 'host unreachable',
+  ENETUNREACH: 'network unreachable',
+};
+
+/** Socket errors in the words the user reads in "lost the watch of pods (...)". */
+function plainError(err: unknown): unknown {
+  const e = err as NodeJS.ErrnoException | null;
+  if (!e || !(e instanceof Error) || e instanceof KubeApiError || e.name !== 'Error') return err;
+  if (e.code && CUT[e.code]) return new Error(CUT[e.code]);
+  if (e.message === 'aborted' || e.message === 'socket hang up') return new Error('the API server closed the connection');
+  return err;
 }
 
 function readError(res: IncomingMessage, call: ApiCall, finish: (e: unknown) => void): void {

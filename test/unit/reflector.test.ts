@@ -177,7 +177,7 @@ describe('Reflector on a captured pod stream', () => {
     expect(clock.pendingDelays().find((d) => d < 75_000)).toBe(375);
   });
 
-  test('no byte for the inactivity period: the connection is dropped and re-opened from the last resourceVersion', async () => {
+  test('no byte for the inactivity period: the connection is replaced quietly; if the new one gets no answer, the link is reported down', async () => {
     const { source, r, clock, statuses } = setup({ inactivityMs: 5000 });
     source.lists.push({ items: [], resourceVersion: '1' });
     await r.start();
@@ -187,12 +187,21 @@ describe('Reflector on a captured pod stream', () => {
     expect(source.watches).toHaveLength(1);
     clock.advance(1);
     expect(source.watches[0].stopped).toBe(true);
-    expect(statuses.at(-1)).toMatchObject({ state: 'reconnecting', error: 'no data from the API server for 5s (connection presumed dead)' });
-    clock.advance(375);
-    expect(source.watches).toHaveLength(2);
+    expect(source.watches).toHaveLength(2); // replaced at once, from the last resourceVersion
     expect(source.last.rv).toBe(rvOf(0));
-    // Late events from the abandoned stream are ignored.
+    expect(statuses.at(-1)!.state).toBe('watching'); // nothing to report yet
+    // The replacement never answers (black hole): that is reported, then retried with backoff.
+    clock.advance(5000);
+    expect(source.watches[1].stopped).toBe(true);
+    expect(statuses.at(-1)).toMatchObject({ state: 'reconnecting', error: 'no answer from the API server within 5s (connection presumed dead)' });
+    clock.advance(375);
+    expect(source.watches).toHaveLength(3);
+    source.last.h.onOpen!();
+    clock.advance(1000);
+    expect(statuses.at(-1)!.state).toBe('watching');
+    // Late events from the abandoned streams are ignored.
     source.watches[0].h.onEvent(stream[1]);
+    source.watches[1].h.onEvent(stream[1]);
     expect(r.get(podAt(0).uid)!.resourceVersion).toBe(rvOf(0));
   });
 
