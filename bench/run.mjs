@@ -389,11 +389,12 @@ async function benchWatch(kube, env, base, opts, podlensHasWatch) {
       deletions.push(sleep(holdMs).then(() => kube.request('DELETE', `/api/v1/namespaces/${ns}/pods/${name}`).catch((err) => log(`delete ${name}: ${err.message}`))));
     }
   };
+  let stopCurrent = () => {};
   const truthLoop = (async () => {
     while (!stopTruth) {
       const w = kube.watch(`/api/v1/namespaces/${ns}/pods?watch=1&allowWatchBookmarks=true&timeoutSeconds=1800&resourceVersion=${rv}`, onTruth);
-      truthLoop.stop = w.stop;
-      await w.done.catch((err) => log(`reference watch: ${err.message}; resuming`));
+      stopCurrent = w.stop;
+      await w.done.catch((err) => stopTruth || log(`reference watch: ${err.message}; resuming`));
     }
   })();
 
@@ -437,7 +438,7 @@ async function benchWatch(kube, env, base, opts, podlensHasWatch) {
   const stats = {};
   for (const w of watchers) stats[w.name] = await w.stop();
   stopTruth = true;
-  truthLoop.stop?.();
+  stopCurrent();
   await truthLoop;
 
   const truth = podTransitions(truthEvents);
