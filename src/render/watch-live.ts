@@ -44,7 +44,7 @@ export class LiveArea {
   private drawn = 0;
   private timer?: NodeJS.Timeout;
   private readonly spinners = new Map<string, Ora>();
-  private link?: LinkStatus;
+  private readonly links = new Map<string, LinkStatus>(); // pods and events: either may be down
 
   constructor(
     private readonly out: NodeJS.WriteStream,
@@ -67,7 +67,7 @@ export class LiveArea {
   }
 
   setLink(s: LinkStatus): void {
-    this.link = s;
+    this.links.set(s.what, s);
     this.redraw();
   }
 
@@ -116,10 +116,10 @@ export class LiveArea {
     for (const uid of this.spinners.keys()) if (!keep.has(uid)) this.spinners.delete(uid);
     if (pods.length > max) out.push(this.paint('dim', `  ... and ${pods.length - max} more pods`));
     if (!pods.length) out.push(this.paint('dim', '  (no pods yet)'));
-    const l = this.link;
-    if (l && l.state !== 'watching') {
+    const l = [...this.links.values()].find((x) => x.state === 'reconnecting' || x.state === 'relisting');
+    if (l) {
       const ago = l.lastEventAt ? `, last event ${humanDuration(Date.now() - l.lastEventAt)} ago` : '';
-      const what = l.state === 'relisting' ? 'catching up (listing again)' : l.state === 'listing' ? 'listing' : 'reconnecting';
+      const what = l.state === 'relisting' ? 'catching up (listing again)' : 'reconnecting';
       out.push(this.paint('yellow', `⚠ ${what}${ago}${l.error ? `: ${l.error}` : ''}`));
     }
     return out;

@@ -3,7 +3,7 @@
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { apply, is, kubectlOk, pod, podlens, useNamespace, waitForPod } from './support.js';
+import { apply, is, kubeconfig, kubectlOk, pod, podlens, run, useNamespace, waitForPod } from './support.js';
 import { duplicates, podSequence, startWatch, validateLine } from './watch-support.js';
 
 const ns = useNamespace('watch');
@@ -97,6 +97,16 @@ describe('podlens watch (live)', () => {
     const ready = w.lines.filter((l) => (l.change === 'condition' && l.condition === 'Ready' && l.to === 'True') || (l.change === 'initial' && l.to === 'Running'));
     expect(new Set(ready.map((l) => l.pod))).toEqual(new Set(['sel-a', 'sel-b']));
     expect(w.lines.every((l) => l.namespace === ns.name)).toBe(true);
+  });
+
+  test('on a terminal: a live area with a spinner line per pod and init progress, then the log', async () => {
+    const file = manifestFile('tty', [pod('tty-init', { initContainers: [busy('wait-a', 'sleep 3')], containers: [busy('app', 'sleep 3600')] })]);
+    const cmd = `stty cols 150; ${process.execPath} bin/podlens watch -n ${ns.name} -f ${file} --until ready --timeout 90s`;
+    const r = await run('script', ['-qfec', cmd, '/dev/null'], { env: { KUBECONFIG: kubeconfig(), TERM: 'xterm', NO_COLOR: '' }, timeoutMs: 100_000 });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/tty-init {2}Init:0\/1 {2}ready 0\/1 {2}restarts 0 {2}init 1\/1: wait-a running \d+s/);
+    expect(r.stdout).toMatch(/\u001b\[\d+A\r\u001b\[0J/); // the area is redrawn in place
+    expect(r.stdout).toMatch(/tty-init {2}.*Ready False -> True/);
   });
 
   test('Ctrl-C exits 0', async () => {

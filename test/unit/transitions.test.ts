@@ -112,3 +112,14 @@ describe('transitions of captured pods', () => {
     expect(late.map(short)).toContain('condition:Ready=True');
   });
 });
+
+describe('init progress for the TTY live area', () => {
+  test('"init N/M: name running Xs" while init containers run, nothing once initialized', async () => {
+    const { initProgressWords } = await import('../../src/render/watch-live.js');
+    const snaps = podSnapshots(loadWatch('init-to-ready-and-delete')).map((s) => s.pod);
+    const at = (p: (typeof snaps)[number]) => initProgressWords(p, new Date(new Date(p.conditions.find((c) => c.type === 'PodReadyToStartContainers')?.lastTransitionTime ?? p.creationTimestamp).getTime() + 41_000));
+    expect(at(snaps[3])).toMatch(/^init 1\/2: fetch running \d+s$/);
+    expect(at(snaps[5])).toMatch(/^init 2\/2: migrate running \d+s$/);
+    expect(at(snaps[7])).toBeUndefined();
+  });
+});
