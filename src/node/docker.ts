@@ -7,6 +7,18 @@ export function dockerExecArgv(node: string, argv: string[]): string[] {
   return ['docker', 'exec', node, ...argv];
 }
 
+/**
+ * `docker exec` reports a program it could not start (exit 126, or 127) on stdout, not stderr:
+ * "OCI runtime exec failed: exec failed: unable to start container process: exec: "ctr":
+ * executable file not found in $PATH: unknown". Moved to stderr, where the checks look.
+ */
+export function dockerExecResult(r: RunResult): RunResult {
+  if ((r.exitCode === 126 || r.exitCode === 127) && !r.stderr.trim() && /^OCI runtime exec failed/m.test(r.stdout)) {
+    return { ...r, stdout: '', stderr: r.stdout };
+  }
+  return r;
+}
+
 /** Why --via docker cannot work, or undefined when a running container is named after the node. */
 export async function dockerUnavailable(node: string, timeoutMs: number): Promise<string | undefined> {
   if (!onPath('docker')) return 'docker is not installed on this machine';
@@ -31,7 +43,7 @@ export class DockerAccess extends BaseAccess {
     return display(dockerExecArgv(this.node, argv));
   }
 
-  protected run(argv: string[]): Promise<RunResult> {
-    return runFile(dockerExecArgv(this.node, argv), this.timeoutMs);
+  protected async run(argv: string[]): Promise<RunResult> {
+    return dockerExecResult(await runFile(dockerExecArgv(this.node, argv), this.timeoutMs));
   }
 }

@@ -8,8 +8,9 @@ import { ExecError } from '../../src/kube/exec.js';
 import { helperManifest } from '../../src/kube/node-api.js';
 import { assertContainerd, containerdAddress, helperName, validateName } from '../../src/node/choose.js';
 import { collectPod, ctrError } from '../../src/node/collect.js';
+import { NodeCommandError, looksNotFound } from '../../src/node/access.js';
 import { askConsent } from '../../src/node/consent.js';
-import { dockerExecArgv } from '../../src/node/docker.js';
+import { dockerExecArgv, dockerExecResult } from '../../src/node/docker.js';
 import { PodAccess, type HelperApi } from '../../src/node/pod.js';
 import { read } from './node-fixtures.js';
 
@@ -122,6 +123,16 @@ describe('choosing and checking', () => {
     expect(dockerExecArgv('kind-control-plane', ['ctr', '--address', '/run/containerd/containerd.sock', '-n', 'k8s.io', 'containers', 'ls', 'labels."io.kubernetes.pod.uid"==u 1'])).toEqual([
       'docker', 'exec', 'kind-control-plane', 'ctr', '--address', '/run/containerd/containerd.sock', '-n', 'k8s.io', 'containers', 'ls', 'labels."io.kubernetes.pod.uid"==u 1',
     ]);
+  });
+  test('docker exec puts "cannot start the program" on stdout: moved to stderr, and read as no ctr', () => {
+    // Captured from docker 28.2.2 (CLI) / 20.10.24 (daemon): `docker exec vm ctr --version` in a container without ctr.
+    const stdout = 'OCI runtime exec failed: exec failed: unable to start container process: exec: "ctr": executable file not found in $PATH: unknown\n';
+    const r = dockerExecResult({ stdout, stderr: '', exitCode: 126 });
+    expect(r).toEqual({ stdout: '', stderr: stdout, exitCode: 126 });
+    const err = ctrError(new NodeCommandError('docker exec vm ctr --address /s -n k8s.io tasks ls', r.exitCode, r.stderr, looksNotFound(r)), 'vm', '/s') as PodlensError;
+    expect(err.message).toMatch(/^ctr is not available on node "vm" \(`docker exec vm ctr /);
+    const ok = { stdout: 'OCI runtime exec failed is what this container printed\n', stderr: '', exitCode: 0 };
+    expect(dockerExecResult(ok)).toBe(ok);
   });
   test('socket: flag, then $CONTAINERD_ADDRESS, then the kubelet, then the default', async () => {
     const kubelet = async () => 'unix:///var/lib/podlens-cluster/containerd/containerd.sock';
