@@ -49,7 +49,8 @@ async function readManifest(file: string): Promise<Manifest> {
 
 function textSink(io: Io, showNamespace: boolean, ndjson: boolean, live?: import('../render/watch-live.js').LiveArea): Sink {
   const paint = painter(!ndjson && colourEnabled(io));
-  let down = new Map<string, boolean>();
+  const down = new Map<string, boolean>();
+  const said = new Map<string, string>(); // the last state reported per stream
   return {
     transitions(ts: Transition[]) {
       if (!ts.length) return;
@@ -67,11 +68,14 @@ function textSink(io: Io, showNamespace: boolean, ndjson: boolean, live?: import
       const ago = s.lastEventAt ? `, last event ${humanDuration(Date.now() - s.lastEventAt)} ago` : '';
       if (s.state === 'reconnecting' || s.state === 'relisting') {
         const what = s.state === 'relisting' ? 'listing again to catch up' : 'reconnecting';
-        if (!live && (!wasDown || s.attempt === 1 || s.attempt % 5 === 0)) io.stderr.write(`podlens: lost the watch of ${s.what} (${s.error ?? 'closed'}); ${what}${ago}\n`);
-        down = new Map(down).set(s.what, true);
+        // Every change of state, and every 5th failed attempt: enough to follow, not a flood.
+        if (!live && (said.get(s.what) !== s.state || s.attempt % 5 === 0)) io.stderr.write(`podlens: lost the watch of ${s.what} (${s.error ?? 'closed'}); ${what}${ago}\n`);
+        said.set(s.what, s.state);
+        down.set(s.what, true);
       } else if (s.state === 'watching' && wasDown) {
         if (!live) io.stderr.write(`podlens: watching ${s.what} again\n`);
-        down = new Map(down).set(s.what, false);
+        said.set(s.what, s.state);
+        down.set(s.what, false);
       }
     },
     note(text: string) {

@@ -107,7 +107,7 @@ export class WatchSession {
   private initial(pods: Pod[]): void {
     const now = this.now();
     const sorted = [...pods].sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
-    for (const p of sorted) this.everSeen.add(p.name);
+    for (const p of sorted) this.sawName(p.name);
     this.o.sink.transitions(sorted.flatMap((p) => finish([initialDraft(p, now)], p, { now, source: 'list' })));
   }
 
@@ -121,12 +121,17 @@ export class WatchSession {
       this.gone.set(c.after.uid, c.after);
       if (this.gone.size > GONE_MAX) this.gone.delete(this.gone.keys().next().value!);
     } else {
-      this.everSeen.add(c.after.name);
+      this.sawName(c.after.name);
       out.push(...diffPod(c.before, c.after, ctx));
     }
     this.o.sink.transitions(out);
     if (c.type === 'added') this.flushPending(c.after);
     this.checkUntil();
+  }
+
+  /** Only the named pods are remembered by name (memory stays flat when thousands come and go). */
+  private sawName(name: string): void {
+    if (this.o.names?.includes(name)) this.everSeen.add(name);
   }
 
   private podOf(e: KubeEvent): Pod | undefined {

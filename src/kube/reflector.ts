@@ -73,6 +73,7 @@ export class Reflector<T> {
   private retryTimer?: unknown;
   private idleTimer?: unknown;
   private upTimer?: unknown;
+  private lastRelistAt = 0;
   private failures = 0;
   private generation = 0; // callbacks of an abandoned watch carry an old generation and are ignored
   private status: LinkStatus;
@@ -203,8 +204,11 @@ export class Reflector<T> {
       return;
     }
     if (err instanceof ResourceExpiredError) {
+      // The server answered, so list at once; only a 410 right after a relist waits (no list loop).
+      const again = this.clock.now() - this.lastRelistAt < 5000;
+      if (again) this.failures++;
       this.setState('relisting', errText(err));
-      this.retry(() => this.relist(), this.failures > 0);
+      this.retry(() => this.relist(), again);
       return;
     }
     this.failures++;
@@ -227,6 +231,7 @@ export class Reflector<T> {
 
   private async relist(): Promise<void> {
     const gen = ++this.generation;
+    this.lastRelistAt = this.clock.now();
     let list;
     try {
       list = await this.o.source.list();

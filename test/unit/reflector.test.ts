@@ -216,6 +216,29 @@ describe('Reflector on a captured pod stream', () => {
     expect(r.link.state).toBe('stopped');
   });
 
+  test('410 met on reconnecting after many failures: the relist is immediate, not after the backoff', async () => {
+    const { source, r, clock, statuses } = setup();
+    source.lists.push({ items: [], resourceVersion: '1' });
+    await r.start();
+    for (let i = 0; i < 6; i++) {
+      source.last.h.onDone(new Error('connect ECONNREFUSED'));
+      clock.advance(30_000);
+    }
+    source.lists.push({ items: [podAt(3)], resourceVersion: '9000' });
+    source.last.h.onOpen!();
+    source.last.h.onDone(new ResourceExpiredError('too old resource version: 1 (8000)'));
+    expect(statuses.at(-1)).toMatchObject({ state: 'relisting', error: 'too old resource version: 1 (8000)' });
+    clock.advance(0);
+    await flush();
+    expect(source.listCalls).toBe(2);
+    expect(source.last.rv).toBe('9000');
+    // A 410 again right after that relist does wait (no list loop).
+    source.last.h.onDone(new ResourceExpiredError());
+    clock.advance(0);
+    await flush();
+    expect(source.listCalls).toBe(2);
+  });
+
   test('a relist that fails is retried with backoff until it succeeds', async () => {
     const { source, r, clock, changes } = setup();
     source.lists.push({ items: [], resourceVersion: '1' });
