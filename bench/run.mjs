@@ -9,14 +9,14 @@
 // A benchmark, not a test: it never fails on a target; it fails only when it cannot measure.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdirSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Kube, nowMs, proxyKubeconfig, startCountingProxy } from './kube.mjs';
 import {
   completeness, cpuSecondsFromStat, lags, median, pairedRatio, peakRssMbFromStatus, percentile,
-  podTransitions, podlensTransition, round, splitJsonStream, table,
+  jsonStreamSplitter, podTransitions, podlensTransition, round, table,
 } from './stats.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -90,25 +90,48 @@ function must(r, what) {
   return r;
 }
 
-/** Alternating paired runs: round i runs A then B when i is even, B then A when odd. */
-async function paired(rounds, a, b, warmup = 1) {
-  for (let i = 0; i < warmup; i++) {
-    must(await a(), 'warm-up A');
-    must(await b(), 'warm-up B');
+/** Waits until the API server is ready again (other engineers' tests restart it); false after timeoutMs. */
+let readyKube;
+async function waitReady(timeoutMs = 90_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      await readyKube.request('GET', '/readyz');
+      return true;
+    } catch {
+      if (Date.now() > deadline) return false;
+      await sleep(1000);
+    }
   }
+}
+
+/**
+ * Alternating paired runs: round i runs A then B when i is even, B then A when odd. A round where
+ * either command fails (the API server restarted under it, say) is run again once the server is
+ * ready, up to 3 times; the number of such retries is reported.
+ */
+async function paired(rounds, a, b, warmup = 1) {
+  let retries = 0;
+  const pair = async (first) => {
+    for (;;) {
+      const x = first === 'a' ? [await a(), await b()] : [await b(), await a()].reverse();
+      if (x[0].code === 0 && x[1].code === 0) return x.map((r) => r.ms);
+      const bad = x[0].code !== 0 ? x[0] : x[1];
+      if (++retries > 3) throw new Error(`a paired run failed ${retries} times; last: ${bad.stderr.trim().slice(0, 300)}`);
+      log(`a run failed (${bad.stderr.trim().split('\n')[0].slice(0, 120)}); waiting for the API server and running the round again`);
+      await waitReady();
+    }
+  };
+  for (let i = 0; i < warmup; i++) await pair('a');
   const as = [];
   const bs = [];
   for (let i = 0; i < rounds; i++) {
-    if (i % 2 === 0) {
-      as.push(must(await a(), 'A').ms);
-      bs.push(must(await b(), 'B').ms);
-    } else {
-      bs.push(must(await b(), 'B').ms);
-      as.push(must(await a(), 'A').ms);
-    }
+    const [ta, tb] = await pair(i % 2 === 0 ? 'a' : 'b');
+    as.push(ta);
+    bs.push(tb);
   }
   const r = pairedRatio(as, bs);
-  return { podlens_ms: round(median(as), 1), kubectl_ms: round(median(bs), 1), ratio_vs_kubectl: round(r.median, 3), rounds, samples: { podlens_ms: as.map((x) => round(x, 1)), kubectl_ms: bs.map((x) => round(x, 1)) } };
+  return { podlens_ms: round(median(as), 1), kubectl_ms: round(median(bs), 1), ratio_vs_kubectl: round(r.median, 3), rounds, retried_rounds: retries, samples: { podlens_ms: as.map((x) => round(x, 1)), kubectl_ms: bs.map((x) => round(x, 1)) } };
 }
 
 /** /proc figures of a running process: CPU seconds so far and peak RSS so far. */
@@ -274,13 +297,15 @@ async function benchMany(kube, env, base, opts) {
     log(`many: ${n} pods Running after ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     await sleep(2000); // let kwok's and the scheduler's events land
 
-    // API calls, through a counting proxy (not timed).
+    // API calls, through a counting proxy. These runs are the warm-up too (not timed).
     const proxy = await startCountingProxy(kube);
     const pkc = join(tmpdir(), `podlens-bench-proxy-${process.pid}.kubeconfig`);
     writeFileSync(pkc, proxyKubeconfig(proxy.url));
     const penv = { ...env, KUBECONFIG: pkc };
     must(await timed(process.execPath, [BIN, 'describe', '-n', ns], penv), 'podlens describe via proxy');
     const podlensCalls = countCalls(proxy.log);
+    // kubectl's discovery cache is per server URL: fill it first, then count the describe alone.
+    must(await timed('kubectl', ['get', 'pods', '-n', ns, '-o', 'name'], penv), 'kubectl get via proxy');
     proxy.reset();
     must(await timed('kubectl', ['describe', 'pods', '-n', ns], penv), 'kubectl describe via proxy');
     const kubectlCalls = countCalls(proxy.log);
@@ -292,11 +317,23 @@ async function benchMany(kube, env, base, opts) {
       opts.manyRounds,
       () => timed(process.execPath, [BIN, 'describe', '-n', ns], env),
       () => timed('kubectl', ['describe', 'pods', '-n', ns], env),
+      0,
     );
     out[n] = { pods: n, ...r, api_calls: { podlens: podlensCalls, kubectl: kubectlCalls } };
-    // The namespace goes at the end (deleting 1,000 pods while measuring would disturb the rest).
+    await removeNamespace(kube, ns, true);
   }
   return out;
+}
+
+/** Deletes a namespace's pods at once (one delete-collection call, no grace), then the namespace. */
+async function removeNamespace(kube, ns, wait = false) {
+  await kube.request('DELETE', `/api/v1/namespaces/${ns}/pods?gracePeriodSeconds=0`).catch(() => {});
+  await kube.request('DELETE', `/api/v1/namespaces/${ns}`).catch(() => {});
+  for (let i = 0; wait && i < 120; i++) {
+    const left = await kube.request('GET', `/api/v1/namespaces/${ns}/pods?limit=1`).catch(() => ({ items: [] }));
+    if (!left.items.length) return;
+    await sleep(500);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -306,12 +343,15 @@ async function benchMany(kube, env, base, opts) {
 function startWatcher(name, cmd, args, env, onValue, mode) {
   const child = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let buf = '';
+  const splitter = jsonStreamSplitter();
   let stderr = '';
   let lines = 0;
   let last;
   child.stdout.setEncoding('utf8');
+  const tee = process.env.BENCH_TEE_DIR ? createWriteStream(join(process.env.BENCH_TEE_DIR, `${name}.out`)) : undefined;
   child.stdout.on('data', (chunk) => {
     const at = nowMs();
+    tee?.write(chunk);
     buf += chunk;
     if (mode === 'ndjson') {
       let i;
@@ -323,11 +363,13 @@ function startWatcher(name, cmd, args, env, onValue, mode) {
         onValue(JSON.parse(line), at);
       }
     } else {
-      const { values, rest } = splitJsonStream(buf);
-      buf = rest;
-      for (const v of values) {
-        lines++;
-        onValue(v, at);
+      buf = '';
+      for (const v of splitter.push(chunk)) {
+        // The initial state comes as PodList objects, then one Pod per change.
+        for (const o of Array.isArray(v.items) ? v.items : [v]) {
+          lines++;
+          onValue(o, at);
+        }
       }
     }
   });
@@ -435,6 +477,8 @@ async function benchWatch(kube, env, base, opts, podlensHasWatch) {
   const settled = deleted.size === n;
   if (!settled) log(`watch: only ${deleted.size} of ${n} pods deleted before the deadline`);
 
+  const endedEarly = {};
+  for (const w of watchers) endedEarly[w.name] = w.child.exitCode !== null || w.child.signalCode !== null;
   const stats = {};
   for (const w of watchers) stats[w.name] = await w.stop();
   stopTruth = true;
@@ -448,6 +492,8 @@ async function benchWatch(kube, env, base, opts, podlensHasWatch) {
     churn_s: round((nowMs() - t0) / 1000, 1),
     settled,
     transitions_expected: truth.length,
+    // kubectl get -w ends when the API server closes its watch (a restart, say); podlens resumes.
+    watcher_ended_early: endedEarly,
   };
   if (podlensHasWatch) {
     const c = completeness(truth, podlensSeen);
@@ -514,9 +560,8 @@ async function main() {
   const kcPath = kubeconfigPath();
   const env = { ...process.env, KUBECONFIG: kcPath, NO_COLOR: '1' };
   const kube = new Kube(kcPath);
-  await kube.request('GET', '/readyz').catch((e) => {
-    throw new Error(`the cluster of ${kcPath} does not answer: ${e.message}`);
-  });
+  readyKube = kube;
+  if (!(await waitReady(30_000))) throw new Error(`the cluster of ${kcPath} is not ready (GET /readyz)`);
   must(await timed(process.execPath, [BIN, '--version'], env), 'podlens --version (npm run build first)');
   const podlensHasWatch = (await timed(process.execPath, [BIN, 'watch', '--help'], env)).code === 0;
   mkdirSync(dirname(opts.out), { recursive: true });
@@ -559,7 +604,8 @@ async function main() {
     res.duration_s = round((Date.now() - started) / 1000, 1);
     writeFileSync(opts.out, `${JSON.stringify(res, null, 2)}\n`);
     log(`results in ${opts.out} (${res.duration_s} s)`);
-    for (const ns of namespaces) await kube.request('DELETE', `/api/v1/namespaces/${ns}`).catch(() => {});
+    await waitReady();
+    for (const ns of namespaces) await removeNamespace(kube, ns);
     if (addedFakeNodes) kwok(['down'], env);
     kube.close();
   }

@@ -16,7 +16,8 @@ export function pairedRatio(ours: number[], theirs: number[]): { ratios: number[
 export function round(v: number, decimals?: number): number | null;
 export function cpuSecondsFromStat(statText: string, clockTicks?: number): number;
 export function peakRssMbFromStatus(statusText: string): number;
-export function splitJsonStream(buffer: string): { values: unknown[]; rest: string };
+export function splitJsonStream(text: string): { values: unknown[]; rest: string };
+export function jsonStreamSplitter(): { push(chunk: string): any[]; readonly pending: number }; // eslint-disable-line @typescript-eslint/no-explicit-any
 export function transitionKey(t: Transition): string;
 export function completeness(
   expected: Transition[],

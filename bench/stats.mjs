@@ -56,38 +56,63 @@ export function peakRssMbFromStatus(statusText) {
 
 /**
  * Splits a stream of concatenated JSON values (as `kubectl get -w -o json` prints them: pretty
- * objects one after another) into complete values. Returns the parsed values and the unconsumed
- * tail, to be prefixed to the next chunk.
+ * objects one after another, the initial state as PodList objects) into complete values.
+ * Incremental: each push() scans only the new text, so a multi-megabyte list arriving in small
+ * pipe chunks costs linear time (a rescan from the start on every chunk stalled the harness for
+ * seconds, and showed up as kubectl lag).
  */
-export function splitJsonStream(buffer) {
-  const values = [];
+export function jsonStreamSplitter() {
+  let parts = []; // text of the value being read, from earlier chunks
+  let started = false;
   let depth = 0;
   let inString = false;
   let escaped = false;
-  let start = -1;
-  let consumed = 0;
-  for (let i = 0; i < buffer.length; i++) {
-    const c = buffer[i];
-    if (inString) {
-      if (escaped) escaped = false;
-      else if (c === '\\') escaped = true;
-      else if (c === '"') inString = false;
-      continue;
-    }
-    if (c === '"') inString = true;
-    else if (c === '{' || c === '[') {
-      if (depth === 0) start = i;
-      depth++;
-    } else if (c === '}' || c === ']') {
-      depth--;
-      if (depth === 0 && start >= 0) {
-        values.push(JSON.parse(buffer.slice(start, i + 1)));
-        consumed = i + 1;
-        start = -1;
+  return {
+    push(chunk) {
+      const values = [];
+      let from = 0; // where the current value starts in this chunk
+      for (let i = 0; i < chunk.length; i++) {
+        const c = chunk[i];
+        if (inString) {
+          if (escaped) escaped = false;
+          else if (c === '\\') escaped = true;
+          else if (c === '"') inString = false;
+          continue;
+        }
+        if (c === '"') inString = true;
+        else if (c === '{' || c === '[') {
+          if (depth === 0) {
+            started = true;
+            parts = [];
+            from = i;
+          }
+          depth++;
+        } else if ((c === '}' || c === ']') && depth > 0) {
+          depth--;
+          if (depth === 0 && started) {
+            parts.push(chunk.slice(from, i + 1));
+            values.push(JSON.parse(parts.join('')));
+            parts = [];
+            started = false;
+          }
+        }
       }
-    }
-  }
-  return { values, rest: buffer.slice(consumed) };
+      if (started) parts.push(chunk.slice(from));
+      return values;
+    },
+    /** Characters held for an incomplete value. */
+    get pending() {
+      return parts.reduce((n, p) => n + p.length, 0);
+    },
+  };
+}
+
+/** One-shot form of jsonStreamSplitter: the complete values in a text, and the incomplete tail. */
+export function splitJsonStream(text) {
+  const s = jsonStreamSplitter();
+  const values = s.push(text);
+  const rest = s.pending ? text.slice(text.length - s.pending) : '';
+  return { values, rest };
 }
 
 /** The key of one transition: a pod (by uid) and what happened to it. */

@@ -3,6 +3,7 @@
 import {
   completeness,
   cpuSecondsFromStat,
+  jsonStreamSplitter,
   lags,
   median,
   pairedRatio,
@@ -70,6 +71,20 @@ describe('splitJsonStream', () => {
     const second = splitJsonStream(first.rest + whole.slice(cut));
     expect(second.values).toEqual([JSON.parse(b)]);
     expect(second.rest.trim()).toBe('');
+  });
+});
+
+describe('jsonStreamSplitter', () => {
+  test('gives the same values whatever the chunking, one character at a time included', () => {
+    const objs = [{ kind: 'PodList', items: [{ a: '}{' }, { b: [1, 2] }] }, { kind: 'Pod', s: 'quote \\" and \\\\' }, { kind: 'Pod', n: 3 }];
+    const text = objs.map((o) => JSON.stringify(o, null, 4)).join('\n');
+    for (const size of [1, 7, 64, text.length]) {
+      const s = jsonStreamSplitter();
+      const got: unknown[] = [];
+      for (let i = 0; i < text.length; i += size) got.push(...s.push(text.slice(i, i + size)));
+      expect(got).toEqual(objs);
+      expect(s.pending).toBe(0);
+    }
   });
 });
 
