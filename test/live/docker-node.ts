@@ -15,11 +15,32 @@
 // stop() removes everything it made: the container, dockerd and its containerd, mounts under the
 // temp dir, the temp dir, the cgroups dockerd created, /run/docker (a path dockerd always uses), and
 // leftovers() says what, if anything, is still there compared with before start.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, readlinkSync, rmSync, rmdirSync, copyFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { run, sleep, type RunResult } from './support.js';
+import { sleep, type RunResult } from './support.js';
+
+/**
+ * Runs a program with stdin closed, collecting its output; never rejects on a non-zero exit.
+ * (support.ts's run() writes stdin, which a program that exits at once answers with EPIPE.)
+ */
+export function run(cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const child = execFile(
+      cmd,
+      args,
+      { env: { ...process.env, ...opts.env }, timeout: opts.timeoutMs ?? 60_000, killSignal: 'SIGKILL', maxBuffer: 64 * 1024 * 1024 },
+      (err, stdout, stderr) => {
+        const e = err as (NodeJS.ErrnoException & { code?: unknown }) | null;
+        if (e && typeof e.code === 'string') return reject(e); // could not start (ENOENT ...)
+        resolve({ code: e ? (typeof e.code === 'number' ? e.code : 128) : 0, stdout, stderr });
+      },
+    );
+    child.stdin?.on('error', () => {}); // a program that exits at once closes its end first
+    child.stdin?.end();
+  });
+}
 
 /** Where dockerd comes from (Debian's docker.io: cluster/install-deps.sh installs it). */
 export function dockerdPath(): string | undefined {
@@ -46,12 +67,15 @@ async function links(): Promise<string[]> {
     .sort();
 }
 
-/** iptables rules and chains, less the CNI ones other tests' pods come and go with, less counters. */
+/**
+ * iptables rules and chains, less counters and less the cluster's own: the CNI ones other tests' pods
+ * come and go with, and the kubelet's KUBE-* (re-created when it restarts). dockerd's would be DOCKER*.
+ */
 async function iptables(): Promise<string[]> {
   const out: string[] = [];
   for (const cmd of ['iptables-save', 'ip6tables-save']) {
     const r = await run(cmd, []);
-    out.push(...r.stdout.split('\n').filter((l) => l && !l.startsWith('#') && !/CNI-|cni0|podlens0/.test(l)).map((l) => l.replace(/\[\d+:\d+\]/, '')));
+    out.push(...r.stdout.split('\n').filter((l) => l && !l.startsWith('#') && !/CNI-|KUBE-|cni0|podlens0/.test(l)).map((l) => l.replace(/\[\d+:\d+\]/, '')));
   }
   return out;
 }
