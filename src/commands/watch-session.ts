@@ -74,10 +74,14 @@ export class WatchSession {
     });
   }
 
-  /** Lists pods, then events, then watches both. Rejects if the first list fails. */
+  /** Lists pods and events (together), then watches both. Rejects if a first list fails. */
   async start(): Promise<void> {
-    await this.podReflector.start();
-    await this.eventReflector.start();
+    try {
+      await Promise.all([this.podReflector.start(), this.eventReflector.start()]);
+    } catch (e) {
+      this.stop();
+      throw e;
+    }
     this.checkUntil();
   }
 

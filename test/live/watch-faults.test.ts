@@ -72,6 +72,7 @@ describe('podlens watch under faults (live)', () => {
     await Promise.all([waitForPod(ns.name, 'keeper', is.condition('Ready')), waitForPod(ns.name, 'doomed', is.condition('Ready'))]);
     w = await throughProxy(['-n', ns.name, '-o', 'ndjson']);
     await w.until('initial doomed', (l) => l.change === 'initial' && l.pod === 'doomed');
+    await sleep(3000); // both first lists done and both watches open (a first list that fails is fatal, as in kubectl)
     proxy.blackhole();
     const rv = await listRv(); // podlens holds this version or an older one
     await kubectlOk(['-n', ns.name, 'delete', 'pod', 'doomed', '--wait=true', '--timeout=60s']);
