@@ -1,7 +1,7 @@
 // A stand-in for a kind node, for the --via docker live tests: a private dockerd (its own data root,
 // exec root, socket and pid file under a temp dir; no bridge, no iptables, no IP forwarding changes;
 // its own managed containerd) running one container NAMED AS THE NODE, with ctr inside that reaches
-// the cluster's containerd through a bind mount of the socket directory, and the host's PID namespace
+// the cluster's containerd through a bind mount of its socket, and the host's PID namespace
 // so /proc/PID/ns/net inside it is the node's. That is what kind's node container offers: a container
 // called NODE in which `ctr -n k8s.io ...` talks to the node's containerd.
 //
@@ -178,10 +178,12 @@ async function rootfsTar(dir: string, name: string, withCtr: boolean): Promise<s
 }
 
 /**
- * Starts the private dockerd and the node container. `socketDir` is the directory of the cluster's
- * containerd socket, mounted at the same path inside the container.
+ * Starts the private dockerd and the node container. `socket` is the cluster's containerd socket,
+ * mounted at the same path inside the container: the socket alone, not its directory, because
+ * `docker run -v` binds recursively and that directory holds the mounts of every pod (rootfs, shm),
+ * which the container's mount namespace would then hold copies of while it runs.
  */
-export async function startDockerNode(node: string, socketDir: string): Promise<DockerNode> {
+export async function startDockerNode(node: string, socket: string): Promise<DockerNode> {
   const dockerd = dockerdPath();
   if (!dockerd) throw new Error('dockerd is not installed (Debian: apt-get install docker.io; cluster/install-deps.sh does)');
   const before = await hostState();
@@ -285,7 +287,7 @@ export async function startDockerNode(node: string, socketDir: string): Promise<
         'run', '-d', '--name', node,
         '--pid=host', '--network=none',
         '--cap-add', 'SYS_ADMIN', '--cap-add', 'SYS_PTRACE', '--security-opt', 'seccomp=unconfined',
-        '-v', `${socketDir}:${socketDir}`,
+        '-v', `${socket}:${socket}`,
         img, 'sleep', '1000000',
       ]);
     await runNode(image);

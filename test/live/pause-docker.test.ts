@@ -10,7 +10,7 @@
 // CI=true, where it fails.
 import { existsSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { dockerdPath, run, startDockerNode, type DockerNode } from './docker-node.js';
 import { ROOT, apply, is, podlens, sleep, useNamespace, waitForPod } from './support.js';
 
@@ -48,7 +48,7 @@ maybe('--via docker against a kind-like node container', () => {
     node = p.spec.nodeName;
     uid = p.metadata.uid;
     podIP = p.status.podIP;
-    dn = await startDockerNode(node, dirname(SOCK));
+    dn = await startDockerNode(node, SOCK);
   }, 180_000);
 
   afterAll(async () => {
