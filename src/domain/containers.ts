@@ -17,6 +17,22 @@ export function containerViews(pod: Pod): ContainerView[] {
   ];
 }
 
+/**
+ * The init container the pod now waits on: the first that has neither completed with exit code 0
+ * nor (for a sidecar) started. Undefined once the pod is initialized or has no init containers.
+ * The kubelet runs them one at a time, in order:
+ * https://kubernetes.io/docs/concepts/workloads/pods/init-containers/#detailed-behavior
+ */
+export function currentInit(pod: Pod): ContainerView | undefined {
+  if (!pod.initContainers.length || pod.conditions.some((c) => c.type === 'Initialized' && c.status === 'True')) return undefined;
+  return containerViews(pod).find((v) => {
+    if (v.initIndex === undefined) return false;
+    const s = v.status;
+    const completed = s?.state.kind === 'terminated' && s.state.exitCode === 0;
+    return !completed && !(v.spec.kind === 'sidecar' && s?.started);
+  });
+}
+
 // Linux signal numbers (signal(7)); exit codes above 128 mean "killed by signal code-128".
 const SIGNALS: Record<number, string> = {
   1: 'SIGHUP', 2: 'SIGINT', 3: 'SIGQUIT', 4: 'SIGILL', 6: 'SIGABRT', 7: 'SIGBUS', 8: 'SIGFPE',

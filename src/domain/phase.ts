@@ -1,5 +1,6 @@
 // The verdict (one line) and what the phase means right now, with Pending split into the sub-state
 // the evidence shows. Phases: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/#pod-phase
+import { currentInit } from './containers.js';
 import type { Pod } from './model.js';
 import type { Finding, PhaseInfo, Verdict } from './report.js';
 import { SEVERITY_RANK } from './report.js';
@@ -31,24 +32,20 @@ export function verdict(pod: Pod, found: Finding[], ks: KubectlStatus): Verdict 
 }
 
 function initProgress(pod: Pod, now: Date): string | undefined {
-  const done = pod.conditions.some((c) => c.type === 'Initialized' && c.status === 'True');
-  if (done || !pod.initContainers.length) return undefined;
-  for (const [i, spec] of pod.initContainers.entries()) {
-    const s = pod.initContainerStatuses.find((x) => x.name === spec.name);
-    if (!s) return `init container ${i + 1} of ${pod.initContainers.length} ("${spec.name}") has not started`;
-    if (s.state.kind === 'terminated' && s.state.exitCode === 0) continue;
-    if (spec.kind === 'sidecar' && s.started) continue;
-    const st =
-      s.state.kind === 'running'
-        ? `running${s.state.startedAt ? ` for ${age(s.state.startedAt, now)}` : ''}`
-        : s.state.kind === 'waiting'
-          ? `waiting (${s.state.reason ?? 'not started'})`
-          : s.state.kind === 'terminated'
-            ? `failed with exit code ${s.state.exitCode}`
-            : 'not started';
-    return `init container ${i + 1} of ${pod.initContainers.length} ("${spec.name}") is ${st}`;
-  }
-  return undefined;
+  const v = currentInit(pod);
+  if (!v) return undefined;
+  const which = `init container ${v.initIndex} of ${pod.initContainers.length} ("${v.spec.name}")`;
+  const state = v.status?.state;
+  if (!state) return `${which} has not started`;
+  const st =
+    state.kind === 'running'
+      ? `running${state.startedAt ? ` for ${age(state.startedAt, now)}` : ''}`
+      : state.kind === 'waiting'
+        ? `waiting (${state.reason ?? 'not started'})`
+        : state.kind === 'terminated'
+          ? `failed with exit code ${state.exitCode}`
+          : 'not started';
+  return `${which} is ${st}`;
 }
 
 const stopped = (pod: Pod) => [...pod.initContainerStatuses, ...pod.containerStatuses].every((s) => s.state.kind !== 'running');

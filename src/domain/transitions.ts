@@ -91,10 +91,6 @@ function containerFinding(pod: Pod, name: string, now: Date): string | undefined
   return findings({ pod, events: [], logs: [], now }).find((f) => f.container === name && f.severity === 'error')?.message;
 }
 
-function initProgress(v: ContainerView, pod: Pod): string {
-  return "";  // kindWords already says "(1 of 2)"
-}
-
 function nextInit(v: ContainerView, pod: Pod): string {
   const next = v.initIndex !== undefined ? pod.initContainers[v.initIndex] : undefined;
   return next ? `; next: init container "${next.name}"` : '; all init containers are done, the app containers start next';
@@ -102,8 +98,8 @@ function nextInit(v: ContainerView, pod: Pod): string {
 
 function runningWords(v: ContainerView, pod: Pod, restarts: number): string {
   const who = kindWords(v, pod);
-  if (v.spec.kind === 'init') return `${initProgress(v, pod)}${who} is running; the next step waits until it exits with code 0`;
-  if (v.spec.kind === 'sidecar') return `${initProgress(v, pod)}${who} started; it keeps running beside the app containers`;
+  if (v.spec.kind === 'init') return `${who} is running; the next step waits until it exits with code 0`;
+  if (v.spec.kind === 'sidecar') return `${who} started; it keeps running beside the app containers`;
   const again = restarts > 0 ? ` again (restart ${restarts})` : '';
   const probe = v.spec.probes.find((p) => p.kind === 'readiness');
   return `${who} is running${again}; ${probe ? `it is ready once its readiness probe (${probe.handler}) passes` : 'it has no readiness probe, so it counts as ready once started'}`;
@@ -111,9 +107,9 @@ function runningWords(v: ContainerView, pod: Pod, restarts: number): string {
 
 function terminatedWords(v: ContainerView, pod: Pod, t: Extract<ContainerState, { kind: 'terminated' }>, now: Date): string {
   const ran = t.startedAt && t.finishedAt ? ` after ${shortDuration(t.finishedAt.getTime() - t.startedAt.getTime())}` : '';
-  if (t.exitCode !== 0) return `${initProgress(v, pod)}${containerFinding(pod, v.spec.name, now) ?? `${kindWords(v, pod)} failed with exit code ${t.exitCode}`}`;
+  if (t.exitCode !== 0) return `${containerFinding(pod, v.spec.name, now) ?? `${kindWords(v, pod)} failed with exit code ${t.exitCode}`}`;
   const who = kindWords(v, pod);
-  if (v.spec.kind === 'init') return `${initProgress(v, pod)}${who} completed (exit code 0)${ran}${nextInit(v, pod)}`;
+  if (v.spec.kind === 'init') return `${who} completed (exit code 0)${ran}${nextInit(v, pod)}`;
   const again = willRestart(v, pod, 0) ? `; restartPolicy ${pod.restartPolicy} starts it again` : `; with restartPolicy ${pod.restartPolicy} it is not started again`;
   return `${who} completed (exit code 0${t.reason && t.reason !== 'Completed' ? `, ${t.reason}` : ''})${ran}${pod.deletionTimestamp ? ' as the pod is being deleted' : again}`;
 }
@@ -149,7 +145,7 @@ function containerDrafts(v: ContainerView, before: ContainerStatus | undefined, 
       d.explanation = terminatedWords(v, pod, s, now);
     } else if (s.kind === 'waiting') {
       Object.assign(d, { reason: s.reason ?? null, message: s.message?.trim() || null });
-      d.explanation = `${initProgress(v, pod)}${containerFinding(pod, v.spec.name, now) ?? `${kindWords(v, pod)} is waiting (${s.reason})`}`;
+      d.explanation = `${containerFinding(pod, v.spec.name, now) ?? `${kindWords(v, pod)} is waiting (${s.reason})`}`;
     }
     out.push(d);
   }

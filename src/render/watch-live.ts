@@ -2,7 +2,7 @@
 // status and init progress, and the connection state) under the scrolling log of transitions.
 // Only used when stdout is a terminal; off a terminal, watch prints plain lines and nothing else.
 import type { Ora } from 'ora';
-import { containerViews } from '../domain/containers.js';
+import { currentInit } from '../domain/containers.js';
 import type { Pod } from '../domain/model.js';
 import { kubectlStatus } from '../domain/status.js';
 import { humanDuration } from '../domain/time.js';
@@ -13,24 +13,18 @@ type OraFactory = (o: { text: string; stream: NodeJS.WriteStream; isEnabled: boo
 
 /** "init 2/3: wait-for-db running 41s", while init containers run. */
 export function initProgressWords(pod: Pod, now: Date): string | undefined {
-  if (!pod.initContainers.length || pod.conditions.some((c) => c.type === 'Initialized' && c.status === 'True')) return undefined;
-  for (const v of containerViews(pod)) {
-    if (v.initIndex === undefined) continue;
-    const s = v.status;
-    if (s?.state.kind === 'terminated' && s.state.exitCode === 0) continue;
-    if (v.spec.kind === 'sidecar' && s?.started) continue;
-    const st = s?.state;
-    const what =
-      st?.kind === 'running'
-        ? `running ${st.startedAt ? humanDuration(now.getTime() - st.startedAt.getTime()) : ''}`.trim()
-        : st?.kind === 'terminated'
-          ? `failed (exit code ${st.exitCode})`
-          : st?.kind === 'waiting' && st.reason
-            ? st.reason
-            : 'not started';
-    return `init ${v.initIndex}/${pod.initContainers.length}: ${v.spec.name} ${what}`;
-  }
-  return undefined;
+  const v = currentInit(pod);
+  if (!v) return undefined;
+  const st = v.status?.state;
+  const what =
+    st?.kind === 'running'
+      ? `running ${st.startedAt ? humanDuration(now.getTime() - st.startedAt.getTime()) : ''}`.trim()
+      : st?.kind === 'terminated'
+        ? `failed (exit code ${st.exitCode})`
+        : st?.kind === 'waiting' && st.reason
+          ? st.reason
+          : 'not started';
+  return `init ${v.initIndex}/${pod.initContainers.length}: ${v.spec.name} ${what}`;
 }
 
 function settledMark(pod: Pod, paint: Paint): string | undefined {
