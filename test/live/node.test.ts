@@ -3,50 +3,23 @@
 // sandbox the API no longer knows, which must be flagged; a helper left by a killed run (SIGKILL:
 // no chance to clean up) is removed by `podlens cleanup`.
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { BIN, ROOT, apply, is, kubeconfig, kubectlOk, pod, podlens, run, useNamespace, waitFor, waitForPod } from './support.js';
+import { expectNodeListsSandboxes, helpersIn, sandboxesDirect, startSharedNetworkPod, stillThere } from './shared-network.js';
+import { BIN, apply, is, kubeconfig, kubectlOk, pod, podlens, useNamespace, waitFor, waitForPod } from './support.js';
 
 const ns = useNamespace('node');
-const SOCK = process.env.CONTAINERD_ADDRESS ?? '/run/containerd/containerd.sock';
-const HELPERS = 'app.kubernetes.io/managed-by=podlens';
 let node = '';
 let uid = '';
 
-async function helpersIn(namespace: string): Promise<string[]> {
-  return (await kubectlOk(['-n', namespace, 'get', 'pods', '-l', HELPERS, '-o', 'name'])).split('\n').filter(Boolean);
-}
-
-/** Sandbox ids as `ctr containers ls` shows them, run directly: the rows with the pause image. */
-async function sandboxesDirect(): Promise<string[]> {
-  const r = await run('ctr', ['--address', SOCK, '-n', 'k8s.io', 'containers', 'ls', 'labels."io.cri-containerd.kind"==sandbox']);
-  return r.stdout.trim().split('\n').slice(1).map((l) => l.trim().split(/\s+/)[0]).sort();
-}
-
 beforeAll(async () => {
-  await apply(readFileSync(join(ROOT, 'examples', 'shared-network.yaml'), 'utf8'), ns.name);
-  const p = await waitForPod(ns.name, 'shared-network-pod', is.all(is.running('nginx'), is.running('alpine')), 'both containers running');
+  const p = await startSharedNetworkPod(ns.name);
   node = p.spec.nodeName;
   uid = p.metadata.uid;
 }, 120_000);
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 function checkReport(report: any, direct: string[]): void {
-  const ids = report.sandboxes.map((s: any) => s.id);
-  // Sandboxes come and go as other tests run: every one ctr listed before and still lists must be there.
-  for (const id of direct) if (!ids.includes(id)) throw new Error(`sandbox ${id} missing from podlens node`);
-  const mine = report.sandboxes.filter((s: any) => s.pod.uid === uid);
-  expect(mine).toHaveLength(1);
-  expect(mine[0].pod).toEqual({ namespace: ns.name, name: 'shared-network-pod', uid });
-  expect(mine[0].state).toBe('RUNNING');
-  expect(mine[0].containers.map((c: any) => c.name).sort()).toEqual(['alpine', 'nginx']);
-  expect(mine[0].flag).toBeNull();
+  expectNodeListsSandboxes(report, direct, ns.name, uid);
   expect(report.podsWithoutSandbox.filter((p: any) => p.namespace === ns.name)).toEqual([]);
-}
-
-async function stillThere(before: string[]): Promise<string[]> {
-  const after = await sandboxesDirect();
-  return before.filter((id) => after.includes(id));
 }
 
 test('--via local: every sandbox ctr lists, mapped to its pod with its containers', async () => {

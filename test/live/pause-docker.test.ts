@@ -8,13 +8,12 @@
 // It needs the node to be this machine (the local cluster) and dockerd (Debian's docker.io, which
 // cluster/install-deps.sh installs). Without them it is skipped with a loud line, except under
 // CI=true, where it fails.
-import { existsSync, readFileSync, readlinkSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
-import { dockerdPath, run, startDockerNode, type DockerNode } from './docker-node.js';
-import { ROOT, apply, is, podlens, sleep, useNamespace, waitForPod } from './support.js';
+import { dockerdPath, startDockerNode, type DockerNode } from './docker-node.js';
+import { SOCK, ctrDirect, expectNodeListsSandboxes, expectPauseAgreesWithNode, sandboxesDirect, startSharedNetworkPod, stillThere } from './shared-network.js';
+import { podlens, sleep, useNamespace } from './support.js';
 
-const SOCK = process.env.CONTAINERD_ADDRESS ?? '/run/containerd/containerd.sock';
 const ci = process.env.CI === 'true' || process.env.CI === '1';
 
 function whyNot(): string | undefined {
@@ -43,8 +42,7 @@ maybe('--via docker against a kind-like node container', () => {
 
   beforeAll(async () => {
     if (skipReason) throw new Error(`CI=true requires the --via docker live tests: ${skipReason}`);
-    await apply(readFileSync(join(ROOT, 'examples', 'shared-network.yaml'), 'utf8'), ns.name);
-    const p = await waitForPod(ns.name, 'shared-network-pod', is.all(is.running('nginx'), is.running('alpine')), 'both containers running');
+    const p = await startSharedNetworkPod(ns.name);
     node = p.spec.nodeName;
     uid = p.metadata.uid;
     podIP = p.status.podIP;
@@ -55,42 +53,11 @@ maybe('--via docker against a kind-like node container', () => {
     await dn?.stop();
   }, 60_000);
 
-  /** ctr run directly on this host: the pod's containers and every task's PID. */
-  async function ctrDirect(): Promise<{ pause: string; ids: string[]; pids: Map<string, number> }> {
-    const ls = await run('ctr', ['--address', SOCK, '-n', 'k8s.io', 'containers', 'ls', `labels."io.kubernetes.pod.uid"==${uid}`]);
-    const rows = ls.stdout.trim().split('\n').slice(1).map((l) => l.trim().split(/\s+/));
-    const tasks = await run('ctr', ['--address', SOCK, '-n', 'k8s.io', 'tasks', 'ls']);
-    const pids = new Map(tasks.stdout.trim().split('\n').slice(1).map((l) => l.trim().split(/\s+/)).map(([id, pid]) => [id, Number(pid)] as [string, number]));
-    return { pause: rows.find((r) => r[1].includes('/pause:'))![0], ids: rows.map((r) => r[0]), pids };
-  }
-
-  /* eslint-disable @typescript-eslint/no-explicit-any */
-  async function agreesWithNode(report: any): Promise<void> {
-    const direct = await ctrDirect();
-    expect(report.sandbox.id).toBe(direct.pause);
-    expect(report.sandbox.image).toMatch(/^registry\.k8s\.io\/pause:/);
-    expect(report.sandbox.pid).toBe(direct.pids.get(direct.pause));
-    const pauseNet = readlinkSync(`/proc/${report.sandbox.pid}/ns/net`);
-    expect(report.sandbox.netns).toBe(pauseNet);
-    expect(report.containers.map((c: any) => c.name)).toEqual(['nginx', 'alpine']);
-    for (const c of report.containers) {
-      expect(direct.ids).toContain(c.id);
-      expect(c.pid).toBe(direct.pids.get(c.id));
-      expect(c.netns).toBe(readlinkSync(`/proc/${c.pid}/ns/net`));
-      expect(c.netns).toBe(pauseNet);
-      expect(c.sharesSandboxNetns).toBe(true);
-    }
-    expect(report.ip).toEqual({ api: podIP, apiAll: [podIP], node: [podIP], agree: true });
-    expect(report.statements[0]).toBe(
-      `nginx and alpine run in the network namespace of the pause container (${pauseNet}); that is why they share the IP ${podIP} and reach each other on localhost.`,
-    );
-  }
-
   test('the stand-in is what kind offers: a container named as the node, ctr inside reaching its containerd', async () => {
     expect(node).toBe(hostname()); // the local cluster's node is this machine
     const r = await dn.docker(['exec', node, 'ctr', '--address', SOCK, '-n', 'k8s.io', 'containers', 'ls', '-q']);
     expect(r.stderr).toBe('');
-    expect(r.stdout.split('\n')).toContain((await ctrDirect()).pause);
+    expect(r.stdout.split('\n')).toContain((await ctrDirect(uid)).pause);
   });
 
   test('pause --via docker: sandbox, PIDs and inodes agree with ctr and /proc on this host', async () => {
@@ -98,7 +65,7 @@ maybe('--via docker against a kind-like node container', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const report = JSON.parse(r.stdout);
-    await agreesWithNode(report);
+    await expectPauseAgreesWithNode(report, uid, podIP);
     expect(report.access.via).toBe('docker');
     expect(report.access.how).toBe(`docker exec into the node's container ${node}, containerd at ${SOCK}`);
     expect(report.access.commands.length).toBeGreaterThan(0);
@@ -122,28 +89,17 @@ maybe('--via docker against a kind-like node container', () => {
     expect(r.stderr).toBe(`podlens: reaching node ${node} via docker\n`);
     const report = JSON.parse(r.stdout);
     expect(report.access.via).toBe('docker');
-    await agreesWithNode(report);
+    await expectPauseAgreesWithNode(report, uid, podIP);
   });
 
   test('node --via docker: every sandbox ctr lists, mapped to its pod with its containers', async () => {
-    const sandboxes = async () =>
-      (await run('ctr', ['--address', SOCK, '-n', 'k8s.io', 'containers', 'ls', '-q', 'labels."io.cri-containerd.kind"==sandbox'])).stdout.split('\n').filter(Boolean);
-    const before = await sandboxes();
+    const before = await sandboxesDirect();
     const r = await podlensD(['node', node, '--via', 'docker', '-o', 'json']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const report = JSON.parse(r.stdout);
     expect(report.access.via).toBe('docker');
-    const ids = report.sandboxes.map((s: any) => s.id);
-    const after = await sandboxes();
-    // Other tests' pods come and go: every sandbox ctr listed before and after must be there.
-    for (const id of before.filter((x) => after.includes(x))) expect(ids).toContain(id);
-    const mine = report.sandboxes.filter((s: any) => s.pod.uid === uid);
-    expect(mine).toHaveLength(1);
-    expect(mine[0].pod).toEqual({ namespace: ns.name, name: 'shared-network-pod', uid });
-    expect(mine[0].state).toBe('RUNNING');
-    expect(mine[0].containers.map((c: any) => c.name).sort()).toEqual(['alpine', 'nginx']);
-    expect(mine[0].flag).toBeNull();
+    expectNodeListsSandboxes(report, await stillThere(before), ns.name, uid);
   });
 
   test('a wrong containerd address through docker: the unreachable sentence, exit 1', async () => {

@@ -3,65 +3,27 @@
 // host (the node), and against the API. Every helper-pod run must leave no helper behind: after a
 // normal run, an error, a Pod Security rejection, a timeout, and SIGINT/SIGTERM to the CLI.
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, readlinkSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BIN, ROOT, apply, createNamespace, deleteNamespace, is, kubeconfig, kubectl, kubectlOk, podlens, run, sleep, useNamespace, waitFor, waitForPod } from './support.js';
+import { SOCK, expectPauseAgreesWithNode, helpersIn, startSharedNetworkPod } from './shared-network.js';
+import { BIN, createNamespace, deleteNamespace, kubeconfig, kubectl, kubectlOk, podlens, sleep, useNamespace, waitFor } from './support.js';
 
 const ns = useNamespace('pause');
-const SOCK = process.env.CONTAINERD_ADDRESS ?? '/run/containerd/containerd.sock';
-const HELPERS = 'app.kubernetes.io/managed-by=podlens';
 let uid = '';
 let podIP = '';
 
-async function helpersIn(namespace: string): Promise<string[]> {
-  const out = await kubectlOk(['-n', namespace, 'get', 'pods', '-l', HELPERS, '-o', 'name']);
-  return out.split('\n').filter(Boolean);
-}
-
-/** ctr run directly on this host: the pod's containers and every task's PID. */
-async function ctrDirect(): Promise<{ pause: string; ids: string[]; pids: Map<string, number> }> {
-  const ls = await run('ctr', ['--address', SOCK, '-n', 'k8s.io', 'containers', 'ls', `labels."io.kubernetes.pod.uid"==${uid}`]);
-  const rows = ls.stdout.trim().split('\n').slice(1).map((l) => l.trim().split(/\s+/));
-  const tasks = await run('ctr', ['--address', SOCK, '-n', 'k8s.io', 'tasks', 'ls']);
-  const pids = new Map(tasks.stdout.trim().split('\n').slice(1).map((l) => l.trim().split(/\s+/)).map(([id, pid]) => [id, Number(pid)] as [string, number]));
-  return { pause: rows.find((r) => r[1].includes('/pause:'))![0], ids: rows.map((r) => r[0]), pids };
-}
-
 beforeAll(async () => {
-  await apply(readFileSync(join(ROOT, 'examples', 'shared-network.yaml'), 'utf8'), ns.name);
-  const p = await waitForPod(ns.name, 'shared-network-pod', is.all(is.running('nginx'), is.running('alpine')), 'both containers running');
+  const p = await startSharedNetworkPod(ns.name);
   uid = p.metadata.uid;
   podIP = p.status.podIP;
 }, 120_000);
-
-/* eslint-disable @typescript-eslint/no-explicit-any */
-async function agreesWithNode(report: any): Promise<void> {
-  const direct = await ctrDirect();
-  expect(report.sandbox.id).toBe(direct.pause);
-  expect(report.sandbox.image).toMatch(/^registry\.k8s\.io\/pause:/);
-  expect(report.sandbox.pid).toBe(direct.pids.get(direct.pause));
-  const pauseNet = readlinkSync(`/proc/${report.sandbox.pid}/ns/net`);
-  expect(report.sandbox.netns).toBe(pauseNet);
-  expect(report.containers.map((c: any) => c.name)).toEqual(['nginx', 'alpine']);
-  for (const c of report.containers) {
-    expect(direct.ids).toContain(c.id);
-    expect(c.pid).toBe(direct.pids.get(c.id));
-    expect(c.netns).toBe(readlinkSync(`/proc/${c.pid}/ns/net`));
-    expect(c.netns).toBe(pauseNet);
-    expect(c.sharesSandboxNetns).toBe(true);
-  }
-  expect(report.ip).toEqual({ api: podIP, apiAll: [podIP], node: [podIP], agree: true });
-  expect(report.statements[0]).toBe(
-    `nginx and alpine run in the network namespace of the pause container (${pauseNet}); that is why they share the IP ${podIP} and reach each other on localhost.`,
-  );
-}
 
 test('--via local: sandbox, PIDs and inodes agree with ctr and /proc on this host', async () => {
   const r = await podlens(['pause', 'shared-network-pod', '-n', ns.name, '--via', 'local', '-o', 'json']);
   expect(r.stderr).toBe('');
   expect(r.code).toBe(0);
-  await agreesWithNode(JSON.parse(r.stdout));
+  await expectPauseAgreesWithNode(JSON.parse(r.stdout), uid, podIP);
 });
 
 test('--via pod: the same answers through a helper pod, and no helper remains', async () => {
@@ -69,7 +31,7 @@ test('--via pod: the same answers through a helper pod, and no helper remains', 
   expect(r.stderr).toBe('');
   expect(r.code).toBe(0);
   const report = JSON.parse(r.stdout);
-  await agreesWithNode(report);
+  await expectPauseAgreesWithNode(report, uid, podIP);
   expect(report.access.via).toBe('pod');
   expect(report.access.commands.some((c: string) => / -- nsenter -t \d+ -m -u -i -n -p -- ctr --address /.test(c))).toBe(true);
   expect(await helpersIn(ns.name)).toEqual([]);
