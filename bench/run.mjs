@@ -258,6 +258,14 @@ async function benchDescribe(kube, env, ns, opts) {
     () => timed(process.execPath, [BIN, 'describe', '-n', ns, name], env),
     () => timed('kubectl', ['describe', 'pod', '-n', ns, name], env),
   );
+  // The floor: a Node.js process that does nothing, against the same kubectl describe.
+  log(`describe: ${opts.describeRounds} paired rounds of an empty node process vs kubectl describe pod`);
+  const floor = await paired(
+    opts.describeRounds,
+    () => timed(process.execPath, ['-e', '0'], env),
+    () => timed('kubectl', ['describe', 'pod', '-n', ns, name], env),
+  );
+  describe.node_empty_process = { node_ms: floor.podlens_ms, kubectl_ms: floor.kubectl_ms, ratio_vs_kubectl: floor.ratio_vs_kubectl };
   return describe;
 }
 
@@ -541,6 +549,8 @@ function printTable(res) {
   const rows = [['measure', 'podlens', 'kubectl', 'ratio (podlens/kubectl)', 'notes']];
   const ms = (v) => (v == null ? '-' : `${v} ms`);
   if (res.describe) rows.push(['describe one pod (median)', ms(res.describe.podlens_ms), ms(res.describe.kubectl_ms), res.describe.ratio_vs_kubectl, `${res.describe.rounds} paired rounds`]);
+  const f = res.describe?.node_empty_process;
+  if (f) rows.push(['empty node process (floor)', ms(f.node_ms), ms(f.kubectl_ms), f.ratio_vs_kubectl, 'node -e 0 vs kubectl describe pod']);
   if (res.startup) rows.push(['start-up (--version)', ms(res.startup.podlens_ms), ms(res.startup.kubectl_ms), res.startup.ratio_vs_kubectl, 'kubectl version --client']);
   for (const [n, m] of Object.entries(res.many ?? {})) {
     rows.push([`describe ${n} pods (median)`, ms(m.podlens_ms), ms(m.kubectl_ms), m.ratio_vs_kubectl, `API calls: podlens ${m.api_calls.podlens.total} (${m.api_calls.podlens.pod_lists} pod list, ${m.api_calls.podlens.event_lists} event list), kubectl ${m.api_calls.kubectl.total}`]);
