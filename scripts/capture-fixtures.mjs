@@ -3,35 +3,15 @@
 // cluster ($KUBECONFIG) in a scratch namespace, waits for the state worth explaining, and saves the
 // pod, its events and (for crashed containers) its logs exactly as the API returns them.
 // Usage: KUBECONFIG=... npm run capture-fixtures [-- case ...]
-import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { busy, kubectl, ok, pod, recreateNamespace, sleep } from './capture-support.mjs';
 
 const OUT = join(dirname(fileURLToPath(import.meta.url)), '..', 'test', 'fixtures');
 const NS = 'podlens-fixtures';
 
-function kubectl(args, input) {
-  return new Promise((resolve) => {
-    const p = spawn('kubectl', args, { stdio: ['pipe', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    p.stdout.on('data', (d) => (out += d));
-    p.stderr.on('data', (d) => (err += d));
-    p.on('close', (code) => resolve({ code, out, err }));
-    p.stdin.end(input ?? '');
-  });
-}
-async function ok(args, input) {
-  const r = await kubectl(args, input);
-  if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')}: ${r.err.trim()}`);
-  return r.out;
-}
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-const busy = (name, command, extra = {}) => ({ name, image: 'busybox', imagePullPolicy: 'IfNotPresent', command: ['sh', '-c', command], ...extra });
 const nginx = (extra = {}) => ({ name: 'web', image: 'nginx', imagePullPolicy: 'IfNotPresent', ports: [{ containerPort: 80, name: 'http' }], ...extra });
-const pod = (name, spec, metadata = {}) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, ...metadata }, spec: { terminationGracePeriodSeconds: 1, ...spec } });
 
 const statuses = (p) => [...(p.status?.initContainerStatuses ?? []), ...(p.status?.containerStatuses ?? [])];
 const st = (p, c) => statuses(p).find((s) => s.name === c);
@@ -193,9 +173,7 @@ async function main() {
     wanted = wanted.filter((id) => !skipped.includes(id));
   }
   mkdirSync(OUT, { recursive: true });
-  await ok(['delete', 'namespace', NS, '--ignore-not-found', '--wait=true', '--timeout=120s']);
-  await ok(['create', 'namespace', NS]);
-  for (let i = 0; i < 30 && (await kubectl(['-n', NS, 'get', 'sa', 'default'])).code !== 0; i++) await sleep(1000);
+  await recreateNamespace(NS);
   const results = await Promise.allSettled(wanted.map(capture));
   let failed = 0;
   results.forEach((r, i) => {

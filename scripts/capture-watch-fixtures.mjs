@@ -8,27 +8,10 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { busy, kubectl, ok, pod, recreateNamespace, sleep } from './capture-support.mjs';
 
 const OUT = join(dirname(fileURLToPath(import.meta.url)), '..', 'test', 'fixtures', 'watch');
 const NS = 'podlens-watch-fixtures';
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-function kubectl(args, input) {
-  return new Promise((resolve) => {
-    const p = spawn('kubectl', args, { stdio: ['pipe', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    p.stdout.on('data', (d) => (out += d));
-    p.stderr.on('data', (d) => (err += d));
-    p.on('close', (code) => resolve({ code, out, err }));
-    p.stdin.end(input ?? '');
-  });
-}
-async function ok(args, input) {
-  const r = await kubectl(args, input);
-  if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')}: ${r.err.trim()}`);
-  return r.out;
-}
 
 /** A raw watch stream: every line the API server sends, parsed, in order. */
 function rawWatch(path) {
@@ -47,8 +30,6 @@ function rawWatch(path) {
   return { lines, stop: () => p.kill('SIGTERM') };
 }
 
-const busy = (name, command, extra = {}) => ({ name, image: 'busybox', imagePullPolicy: 'IfNotPresent', command: ['sh', '-c', command], ...extra });
-const pod = (name, spec) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name }, spec: { terminationGracePeriodSeconds: 1, ...spec } });
 const cond = (p, type) => (p?.status?.conditions ?? []).find((c) => c.type === type)?.status === 'True';
 
 async function getPod(name) {
@@ -121,9 +102,7 @@ async function capture(id) {
 async function main() {
   const wanted = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(SCENARIOS);
   mkdirSync(OUT, { recursive: true });
-  await ok(['delete', 'namespace', NS, '--ignore-not-found', '--wait=true', '--timeout=120s']);
-  await ok(['create', 'namespace', NS]);
-  for (let i = 0; i < 30 && (await kubectl(['-n', NS, 'get', 'sa', 'default'])).code !== 0; i++) await sleep(1000);
+  await recreateNamespace(NS);
   const results = await Promise.allSettled(wanted.map(capture));
   await kubectl(['delete', 'namespace', NS, '--wait=false']);
   const failed = results.filter((r) => r.status === 'rejected');
