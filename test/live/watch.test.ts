@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { apply, is, kubeconfig, kubectlOk, pod, podlens, run, useNamespace, waitForPod } from './support.js';
 import { duplicates, podSequence, startWatch, validateLine } from './watch-support.js';
+import { initToReadyAndDelete } from '../fixtures/watch/sequences.js';
 
 const ns = useNamespace('watch');
 
@@ -28,30 +29,7 @@ describe('podlens watch (live)', () => {
     await w.until('Ready=True', (l) => l.change === 'condition' && l.condition === 'Ready' && l.to === 'True');
     await kubectlOk(['-n', ns.name, 'delete', 'pod', 'two-inits', '--wait=false']);
     expect(await w.exit).toBe(0);
-    expect(podSequence(w.lines, 'two-inits')).toEqual([
-      'created=Pending',
-      'condition:PodScheduled=True',
-      'condition:PodReadyToStartContainers=True',
-      expect.stringMatching(/^ip=\d+\.\d+\.\d+\.\d+$/),
-      'container:fetch=running',
-      'container:fetch=terminated',
-      'container:migrate=running',
-      'container:migrate=terminated',
-      'condition:Initialized=True',
-      'container:web=running',
-      'container-ready:web=true',
-      'phase=Running',
-      'condition:ContainersReady=True',
-      'condition:Ready=True',
-      'deletion-requested=grace 1s',
-      'container:web=terminated',
-      'container-ready:web=false',
-      'phase=Succeeded',
-      'condition:ContainersReady=False',
-      'condition:Ready=False',
-      'condition:PodReadyToStartContainers=False',
-      'deleted',
-    ]);
+    expect(podSequence(w.lines, 'two-inits')).toEqual(initToReadyAndDelete(/^ip=\d+\.\d+\.\d+\.\d+$/));
     // Events, woven in: the scheduler's and the kubelet's, for each container, in their own order.
     const events = w.lines.filter((l) => l.change === 'event').map((l) => `${l.reason}${l.container ? `:${l.container}` : ''}`);
     for (const e of ['Scheduled', 'Started:fetch', 'Started:migrate', 'Started:web', 'Killing:web']) expect(events).toContain(e);

@@ -2,34 +2,12 @@
 // cluster (scripts/capture-watch-fixtures.mjs): exact sequences per pod.
 import { diffPod } from '../../src/domain/transitions.js';
 import { loadWatch, podSnapshots, replay, replayEvents, short } from './watch-fixtures.js';
+import { initToReadyAndDelete } from '../fixtures/watch/sequences.js';
 
 describe('transitions of captured pods', () => {
   test('two init containers and a main container, from creation to Ready, then deletion', () => {
     const ts = replay(loadWatch('init-to-ready-and-delete'));
-    expect(ts.map(short)).toEqual([
-      'created=Pending',
-      'condition:PodScheduled=True',
-      'condition:PodReadyToStartContainers=True',
-      expect.stringMatching(/^ip=10\./),
-      'container:fetch=running',
-      'container:fetch=terminated',
-      'container:migrate=running',
-      'container:migrate=terminated',
-      'condition:Initialized=True',
-      'container:web=running',
-      'container-ready:web=true',
-      'phase=Running',
-      'condition:ContainersReady=True',
-      'condition:Ready=True',
-      'deletion-requested=grace 1s',
-      'container:web=terminated',
-      'container-ready:web=false',
-      'phase=Succeeded',
-      'condition:ContainersReady=False',
-      'condition:Ready=False',
-      'condition:PodReadyToStartContainers=False',
-      'deleted',
-    ]);
+    expect(ts.map(short)).toEqual(initToReadyAndDelete(/^ip=10\./));
     const by = (s: string) => ts.find((t) => short(t) === s)!;
     expect(by('created=Pending').explanation).toMatch(/^The pod was created, which only means the API server stored it; it is not scheduled to any node yet/);
     expect(by('condition:PodScheduled=True').explanation).toBe('scheduled to node vm: a node has been chosen for the pod');
