@@ -55,6 +55,5 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       state.exitCode = exitCode;
     }
   }
-  process.exitCode = state.exitCode;
   return state.exitCode;
 }
