@@ -80,7 +80,8 @@ describe('podlens watch (live)', () => {
   test('on a terminal: a live area with a spinner line per pod and init progress, then the log', async () => {
     const file = manifestFile('tty', [pod('tty-init', { initContainers: [busy('wait-a', 'sleep 3')], containers: [busy('app', 'sleep 3600')] })]);
     const cmd = `stty cols 150; ${process.execPath} bin/podlens watch -n ${ns.name} -f ${file} --until ready --timeout 90s`;
-    const r = await run('script', ['-qfec', cmd, '/dev/null'], { env: { KUBECONFIG: kubeconfig(), TERM: 'xterm', NO_COLOR: '' }, timeoutMs: 100_000 });
+    // A user's terminal: no CI variable (ora, like most CLIs, draws no spinners when CI is set).
+    const r = await run('script', ['-qfec', cmd, '/dev/null'], { env: { KUBECONFIG: kubeconfig(), TERM: 'xterm', NO_COLOR: '', CI: undefined }, timeoutMs: 100_000 });
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/tty-init {2}Init:0\/1 {2}ready 0\/1 {2}restarts 0 {2}init 1\/1: wait-a running \d+s/);
     expect(r.stdout).toMatch(/\u001b\[\d+A\r\u001b\[0J/); // the area is redrawn in place
