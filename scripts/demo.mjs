@@ -23,11 +23,18 @@ const podlens = (...args) => {
 };
 
 run('sh', ['-c', `kubectl create namespace ${ns} --dry-run=client -o yaml | kubectl apply -f - >/dev/null`], env);
-for (const example of ['pod.yaml', 'init-container.yaml', 'shared-network.yaml']) {
+for (const example of ['pod.yaml', 'shared-network.yaml']) {
   kubectl('-n', ns, 'apply', '-f', join(root, 'examples', example));
 }
+// The init-container pod is created by podlens watch itself, to show it from the moment the API
+// server stores it (created is not running) until it is Ready.
+kubectl('-n', ns, 'delete', 'pod', 'nginx-pod', '--ignore-not-found', '--wait=true');
+podlens('watch', '-n', ns, '-f', join('examples', 'init-container.yaml'), '--until', 'ready', '--timeout', '120s');
 kubectl('-n', ns, 'wait', '--for=condition=Ready', 'pod', '--all', '--timeout=120s');
 
 podlens('describe', '-n', ns);
 podlens('describe', '-n', ns, 'nginx-pod');
+// The node is reached the first way that works (docker for kind, this machine, or a helper pod,
+// which podlens asks about first).
+podlens('pause', '-n', ns, 'shared-network-pod');
 console.log(`\nThe pods stay in namespace ${ns} for you to explore; remove them with: kubectl delete namespace ${ns}`);
