@@ -10,7 +10,7 @@
 // - no byte for inactivityMs (the server sends a bookmark at least every minute to watchers that
 //   ask for them): the connection may be half-open; it is replaced at once, and if the new one
 //   gets no answer either, the link is reported down and retried with backoff.
-// It holds one object per key (what the caller's diff needs) and nothing else.
+// It holds one object per key (what the caller's diff needs, cut down by `retain`) and nothing else.
 import { ResourceExpiredError, WatchRefusedError, type ListWatchSource, type WatchEvent, type WatchHandle } from './listwatch.js';
 
 export interface Clock {
@@ -52,6 +52,11 @@ export interface ReflectorOptions<T> {
   source: ListWatchSource<T>;
   keyOf(item: T): string;
   versionOf(item: T): string | undefined;
+  /**
+   * What the store keeps of an item (default: all of it). The kept form is what onChange gets as
+   * `before` (and as `after` of a deletion found by a relist): keep what the caller's diff reads.
+   */
+  retain?(item: T): T;
   onInitial(items: T[]): void;
   onChange(change: Change<T>): void;
   onStatus?(status: LinkStatus): void;
@@ -78,9 +83,11 @@ export class Reflector<T> {
   private generation = 0; // callbacks of an abandoned watch carry an old generation and are ignored
   private status: LinkStatus;
   private readonly clock: Clock;
+  private readonly keep: (item: T) => T;
 
   constructor(private readonly o: ReflectorOptions<T>) {
     this.clock = o.clock ?? systemClock;
+    this.keep = o.retain ?? ((item) => item);
     this.status = { what: o.source.what, state: 'listing', since: this.clock.now(), attempt: 0 };
   }
 
@@ -107,7 +114,7 @@ export class Reflector<T> {
   /** The first LIST; its failure is the caller's (the user sees it as one error). Then watches. */
   async start(): Promise<void> {
     const list = await this.o.source.list();
-    for (const item of list.items) this.store.set(this.o.keyOf(item), item);
+    for (const item of list.items) this.store.set(this.o.keyOf(item), this.keep(item));
     this.rv = list.resourceVersion;
     this.lastNews();
     this.o.onInitial(list.items);
@@ -256,7 +263,7 @@ export class Reflector<T> {
       const key = this.o.keyOf(item);
       seen.add(key);
       const before = this.store.get(key);
-      this.store.set(key, item);
+      this.store.set(key, this.keep(item));
       if (!before) this.o.onChange({ type: 'added', after: item, source: 'relist' });
       else if (this.o.versionOf(before) !== this.o.versionOf(item)) this.o.onChange({ type: 'modified', before, after: item, source: 'relist' });
     }
@@ -280,7 +287,7 @@ export class Reflector<T> {
     }
     // The same version twice (a watch resumed from an older resourceVersion) is no change.
     if (before && this.o.versionOf(before) === this.o.versionOf(e.object)) return;
-    this.store.set(key, e.object);
+    this.store.set(key, this.keep(e.object));
     this.o.onChange(before ? { type: 'modified', before, after: e.object, source: 'watch' } : { type: 'added', after: e.object, source: 'watch' });
   }
 }

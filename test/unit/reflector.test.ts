@@ -77,7 +77,7 @@ const rvOf = (i: number) => stream[i].resourceVersion;
 const podAt = (i: number) => (stream[i] as { object: Pod }).object;
 const flush = () => new Promise((r) => setImmediate(r));
 
-function setup(opts: { inactivityMs?: number } = {}) {
+function setup(opts: { inactivityMs?: number; retain?: (p: Pod) => Pod } = {}) {
   const clock = new FakeClock();
   const source = new FakeSource();
   const changes: Change<Pod>[] = [];
@@ -87,6 +87,7 @@ function setup(opts: { inactivityMs?: number } = {}) {
     source,
     keyOf: (p) => p.uid,
     versionOf: (p) => p.resourceVersion,
+    retain: opts.retain,
     onInitial: () => {},
     onChange: (c) => changes.push(c),
     onStatus: (s) => statuses.push(s),
@@ -156,6 +157,27 @@ describe('Reflector on a captured pod stream', () => {
     source.last.h.onEvent({ type: 'DELETED', object: other, resourceVersion: '2002' });
     source.last.h.onEvent(stream[7]);
     expect(changes).toHaveLength(3);
+  });
+
+  test('retain: the store keeps the cut-down form, given back as before; versions still compared', async () => {
+    const slim = (p: Pod) => ({ ...p, containers: [], initContainers: [] }) as Pod;
+    const { source, r, changes, clock } = setup({ retain: slim });
+    source.lists.push({ items: [podAt(0)], resourceVersion: '10' });
+    await r.start();
+    expect(r.get(podAt(0).uid)!.containers).toEqual([]);
+    source.last.h.onEvent(stream[1]);
+    expect(changes[0].after).toBe(podAt(1)); // the change carries the whole new object
+    expect(changes[0].before!.containers).toEqual([]); // what was held: the retained form
+    expect(changes[0].before!.resourceVersion).toBe(rvOf(0));
+    source.last.h.onEvent(stream[1]); // a replay of the same version: no change
+    expect(changes).toHaveLength(1);
+    // A relist that finds the pod gone reports it with the retained form.
+    source.lists.push({ items: [], resourceVersion: '5000' });
+    source.last.h.onDone(new ResourceExpiredError());
+    clock.advance(0);
+    await flush();
+    expect(changes.map((c) => c.type)).toEqual(['modified', 'deleted']);
+    expect(changes[1].after.containers).toEqual([]);
   });
 
   test('errors back off exponentially with jitter; a good event resets the backoff', async () => {
