@@ -147,8 +147,19 @@ healthy() {
   esac
 }
 
+# The TCP port each component listens on; another process on it would answer the health check
+# in the component's place.
+declare -A COMPONENT_PORT=([registry]=${REGISTRY_ADDR##*:} [etcd]=2379 [kube-apiserver]=$APISERVER_PORT
+  [kube-controller-manager]=10257 [kube-scheduler]=10259 [kubelet]=10250)
+
 start_component() {
   local name=$1
+  local port=${COMPONENT_PORT[$name]:-}
+  if [[ -n $port ]] && [[ -n $(ss -Hltn "sport = :$port" 2>/dev/null) ]]; then
+    local holder
+    holder=$(ss -Hltnp "sport = :$port" 2>/dev/null | grep -oP 'users:\(\("\K[^"]+' | head -1)
+    die "cannot start $name: port $port is already taken by ${holder:-another process} (not started by this cluster)"
+  fi
   local -a cmd
   mapfile -t cmd < <(start_cmd "$name")
   echo "=== $(date -u +%FT%TZ) starting: ${cmd[*]}" >> "$STATE/logs/$name.log"
