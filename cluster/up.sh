@@ -88,4 +88,4 @@ else
   "$cluster_dir/kwok.sh" down
 fi
 log "cluster ready in $((SECONDS - started)) s: node $NODE_NAME ($NODE_IP), Kubernetes $KUBE_VERSION"
-log "use it with: eval \"\$(npm run --silent cluster:env)\""
+log "use it with: eval \"\$(npm run cluster:env --silent)\""
