@@ -16,7 +16,7 @@ function fileOrData(base, entry, key) {
 
 /** The current context of a kubeconfig file: server URL and TLS/auth options for node:https. */
 export function loadKubeconfig(path) {
-  const kc = yaml.load(readFileSync(path, 'utf8'));
+  const kc = /** @type {any} */ (yaml.load(readFileSync(path, 'utf8')));
   const base = dirname(path);
   const ctx = kc.contexts.find((c) => c.name === kc['current-context']).context;
   const cluster = kc.clusters.find((c) => c.name === ctx.cluster).cluster;
@@ -53,7 +53,11 @@ export class Kube {
       port: this.url.port || 443,
       path,
       agent: this.agent,
-      headers: { accept: 'application/json', ...(this.cfg.token ? { authorization: `Bearer ${this.cfg.token}` } : {}), ...extra },
+      headers: {
+        accept: 'application/json',
+        ...(this.cfg.token ? { authorization: `Bearer ${this.cfg.token}` } : {}),
+        ...extra,
+      },
     };
   }
 
@@ -61,19 +65,24 @@ export class Kube {
   request(method, path, body) {
     return new Promise((resolvePromise, reject) => {
       const data = body === undefined ? undefined : JSON.stringify(body);
-      const req = https.request(this.options(method, path, data ? { 'content-type': 'application/json' } : {}), (res) => {
-        const chunks = [];
-        res.on('data', (c) => chunks.push(c));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          if (res.statusCode >= 300) {
-            const err = new Error(`${method} ${path}: HTTP ${res.statusCode} ${text.slice(0, 300)}`);
-            err.status = res.statusCode;
-            reject(err);
-          } else if (!/json/.test(res.headers['content-type'] ?? '')) resolvePromise(text);
-          else resolvePromise(text ? JSON.parse(text) : undefined);
-        });
-      });
+      const req = https.request(
+        this.options(method, path, data ? { 'content-type': 'application/json' } : {}),
+        (res) => {
+          const chunks = [];
+          res.on('data', (c) => chunks.push(c));
+          res.on('end', () => {
+            const text = Buffer.concat(chunks).toString('utf8');
+            if (res.statusCode >= 300) {
+              const err = /** @type {Error & { status?: number }} */ (
+                new Error(`${method} ${path}: HTTP ${res.statusCode} ${text.slice(0, 300)}`)
+              );
+              err.status = res.statusCode;
+              reject(err);
+            } else if (!/json/.test(res.headers['content-type'] ?? '')) resolvePromise(text);
+            else resolvePromise(text ? JSON.parse(text) : undefined);
+          });
+        },
+      );
       req.on('error', reject);
       req.end(data);
     });
@@ -108,7 +117,9 @@ export class Kube {
         res.on('end', () => resolvePromise());
         res.on('error', reject);
       });
-      req.on('error', (e) => (e.code === 'ECONNRESET' ? resolvePromise() : reject(e)));
+      req.on('error', (/** @type {NodeJS.ErrnoException} */ e) =>
+        e.code === 'ECONNRESET' ? resolvePromise() : reject(e),
+      );
       req.end();
     });
     return { stop: () => req.destroy(), done };
@@ -143,8 +154,8 @@ export async function startCountingProxy(kube) {
     });
     req.pipe(up);
   });
-  await new Promise((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address();
+  await new Promise((r) => server.listen(0, '127.0.0.1', () => r(undefined)));
+  const { port } = /** @type {import('node:net').AddressInfo} */ (server.address());
   return {
     url: `http://127.0.0.1:${port}`,
     log,

@@ -15,8 +15,18 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Kube, nowMs, proxyKubeconfig, startCountingProxy } from './kube.mjs';
 import {
-  completeness, cpuSecondsFromStat, lags, median, pairedRatio, peakRssMbFromStatus, percentile,
-  jsonStreamSplitter, podTransitions, podlensTransition, round, table,
+  completeness,
+  cpuSecondsFromStat,
+  lags,
+  median,
+  pairedRatio,
+  peakRssMbFromStatus,
+  percentile,
+  jsonStreamSplitter,
+  podTransitions,
+  podlensTransition,
+  round,
+  table,
 } from './stats.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -28,7 +38,16 @@ const log = (...a) => process.stderr.write(`[bench] ${a.join(' ')}\n`);
 // Options
 
 function parseArgs(argv) {
-  const o = { quick: false, only: null, rounds: null, churnPods: null, churnRate: null, fakeNodes: 4, keepFakeNodes: false, out: join(ROOT, 'bench', 'results', 'latest.json') };
+  const o = {
+    quick: false,
+    only: null,
+    rounds: null,
+    churnPods: null,
+    churnRate: null,
+    fakeNodes: 4,
+    keepFakeNodes: false,
+    out: join(ROOT, 'bench', 'results', 'latest.json'),
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const val = () => {
@@ -45,7 +64,13 @@ function parseArgs(argv) {
     else if (a === '--keep-fake-nodes') o.keepFakeNodes = true;
     else if (a === '--out') o.out = val();
     else if (a === '--help' || a === '-h') {
-      process.stdout.write(readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').slice(1, 9).map((l) => l.replace(/^\/\/ ?/, '')).join('\n') + '\n');
+      process.stdout.write(
+        readFileSync(fileURLToPath(import.meta.url), 'utf8')
+          .split('\n')
+          .slice(1, 9)
+          .map((l) => l.replace(/^\/\/ ?/, ''))
+          .join('\n') + '\n',
+      );
       process.exit(0);
     } else throw new Error(`unknown argument ${a}`);
   }
@@ -117,8 +142,11 @@ async function paired(rounds, a, b, warmup = 1) {
       const x = first === 'a' ? [await a(), await b()] : [await b(), await a()].reverse();
       if (x[0].code === 0 && x[1].code === 0) return x.map((r) => r.ms);
       const bad = x[0].code !== 0 ? x[0] : x[1];
-      if (++retries > 3) throw new Error(`a paired run failed ${retries} times; last: ${bad.stderr.trim().slice(0, 300)}`);
-      log(`a run failed (${bad.stderr.trim().split('\n')[0].slice(0, 120)}); waiting for the API server and running the round again`);
+      if (++retries > 3)
+        throw new Error(`a paired run failed ${retries} times; last: ${bad.stderr.trim().slice(0, 300)}`);
+      log(
+        `a run failed (${bad.stderr.trim().split('\n')[0].slice(0, 120)}); waiting for the API server and running the round again`,
+      );
       await waitReady();
     }
   };
@@ -131,7 +159,14 @@ async function paired(rounds, a, b, warmup = 1) {
     bs.push(tb);
   }
   const r = pairedRatio(as, bs);
-  return { podlens_ms: round(median(as), 1), kubectl_ms: round(median(bs), 1), ratio_vs_kubectl: round(r.median, 3), rounds, retried_rounds: retries, samples: { podlens_ms: as.map((x) => round(x, 1)), kubectl_ms: bs.map((x) => round(x, 1)) } };
+  return {
+    podlens_ms: round(median(as), 1),
+    kubectl_ms: round(median(bs), 1),
+    ratio_vs_kubectl: round(r.median, 3),
+    rounds,
+    retried_rounds: retries,
+    samples: { podlens_ms: as.map((x) => round(x, 1)), kubectl_ms: bs.map((x) => round(x, 1)) },
+  };
 }
 
 /** /proc figures of a running process: CPU seconds so far and peak RSS so far. */
@@ -140,7 +175,10 @@ function procSample(pid) {
   clockTicks ??= Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout?.trim()) || 100;
   const ticks = clockTicks;
   try {
-    return { cpu_s: cpuSecondsFromStat(readFileSync(`/proc/${pid}/stat`, 'utf8'), ticks), peak_rss_mb: peakRssMbFromStatus(readFileSync(`/proc/${pid}/status`, 'utf8')) };
+    return {
+      cpu_s: cpuSecondsFromStat(readFileSync(`/proc/${pid}/stat`, 'utf8'), ticks),
+      peak_rss_mb: peakRssMbFromStatus(readFileSync(`/proc/${pid}/status`, 'utf8')),
+    };
   } catch {
     return undefined;
   }
@@ -173,7 +211,11 @@ function fakePod(name, labels = {}) {
 }
 
 async function createNamespace(kube, name) {
-  await kube.request('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: { 'podlens-bench': 'true' } } });
+  await kube.request('POST', '/api/v1/namespaces', {
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: { name, labels: { 'podlens-bench': 'true' } },
+  });
   for (let i = 0; i < 120; i++) {
     try {
       await kube.request('GET', `/api/v1/namespaces/${name}/serviceaccounts/default`);
@@ -200,9 +242,13 @@ async function createPods(kube, ns, pods, inFlight = 16) {
 async function waitRunning(kube, ns, count, timeoutMs = 300_000) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const list = await kube.request('GET', `/api/v1/namespaces/${ns}/pods?fieldSelector=status.phase%3DRunning&limit=0`);
+    const list = await kube.request(
+      'GET',
+      `/api/v1/namespaces/${ns}/pods?fieldSelector=status.phase%3DRunning&limit=0`,
+    );
     if (list.items.length >= count) return;
-    if (Date.now() > deadline) throw new Error(`only ${list.items.length} of ${count} pods Running in ${ns} after ${timeoutMs / 1000}s`);
+    if (Date.now() > deadline)
+      throw new Error(`only ${list.items.length} of ${count} pods Running in ${ns} after ${timeoutMs / 1000}s`);
     await sleep(1000);
   }
 }
@@ -224,13 +270,20 @@ function versions(env) {
 
 function machine() {
   const c = cpus();
+  /** @type {string} */
   let os = process.platform;
   try {
     os = /PRETTY_NAME="([^"]+)"/.exec(readFileSync('/etc/os-release', 'utf8'))[1];
   } catch {
     /* keep the platform */
   }
-  return { cpus: c.length, cpu_model: c[0]?.model ?? null, memory_gb: round(totalmem() / 2 ** 30, 1), os, load_at_start: readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ') };
+  return {
+    cpus: c.length,
+    cpu_model: c[0]?.model ?? null,
+    memory_gb: round(totalmem() / 2 ** 30, 1),
+    os,
+    load_at_start: readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' '),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -245,8 +298,24 @@ async function benchDescribe(kube, env, ns, opts) {
     spec: {
       terminationGracePeriodSeconds: 1,
       tolerations: [],
-      initContainers: [{ name: 'init-config', image: 'busybox', imagePullPolicy: 'IfNotPresent', command: ['sh', '-c', 'echo ready > /work/ready'], volumeMounts: [{ name: 'work', mountPath: '/work' }] }],
-      containers: [{ name: 'web', image: 'busybox', imagePullPolicy: 'IfNotPresent', command: ['sh', '-c', 'exec sleep 3600'], volumeMounts: [{ name: 'work', mountPath: '/work' }] }],
+      initContainers: [
+        {
+          name: 'init-config',
+          image: 'busybox',
+          imagePullPolicy: 'IfNotPresent',
+          command: ['sh', '-c', 'echo ready > /work/ready'],
+          volumeMounts: [{ name: 'work', mountPath: '/work' }],
+        },
+      ],
+      containers: [
+        {
+          name: 'web',
+          image: 'busybox',
+          imagePullPolicy: 'IfNotPresent',
+          command: ['sh', '-c', 'exec sleep 3600'],
+          volumeMounts: [{ name: 'work', mountPath: '/work' }],
+        },
+      ],
       volumes: [{ name: 'work', emptyDir: {} }],
     },
   });
@@ -265,7 +334,11 @@ async function benchDescribe(kube, env, ns, opts) {
     () => timed(process.execPath, ['-e', '0'], env),
     () => timed('kubectl', ['describe', 'pod', '-n', ns, name], env),
   );
-  describe.node_empty_process = { node_ms: floor.podlens_ms, kubectl_ms: floor.kubectl_ms, ratio_vs_kubectl: floor.ratio_vs_kubectl };
+  describe.node_empty_process = {
+    node_ms: floor.podlens_ms,
+    kubectl_ms: floor.kubectl_ms,
+    ratio_vs_kubectl: floor.ratio_vs_kubectl,
+  };
   return describe;
 }
 
@@ -300,7 +373,11 @@ async function benchMany(kube, env, base, opts) {
     await createNamespace(kube, ns);
     log(`many: creating ${n} pods on fake nodes in ${ns}`);
     const t0 = Date.now();
-    await createPods(kube, ns, Array.from({ length: n }, (_, i) => fakePod(`many-${String(i).padStart(5, '0')}`)));
+    await createPods(
+      kube,
+      ns,
+      Array.from({ length: n }, (_, i) => fakePod(`many-${String(i).padStart(5, '0')}`)),
+    );
     await waitRunning(kube, ns, n);
     log(`many: ${n} pods Running after ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     await sleep(2000); // let kwok's and the scheduler's events land
@@ -320,7 +397,9 @@ async function benchMany(kube, env, base, opts) {
     await proxy.close();
     rmSync(pkc, { force: true });
 
-    log(`many N=${n}: ${opts.manyRounds} paired rounds (podlens ${podlensCalls.total} API calls, kubectl ${kubectlCalls.total})`);
+    log(
+      `many N=${n}: ${opts.manyRounds} paired rounds (podlens ${podlensCalls.total} API calls, kubectl ${kubectlCalls.total})`,
+    );
     const r = await paired(
       opts.manyRounds,
       () => timed(process.execPath, [BIN, 'describe', '-n', ns], env),
@@ -408,7 +487,11 @@ function startWatcher(name, cmd, args, env, onValue, mode) {
 
 /** What podTransitions needs of a watch event (keeps the harness small at 10,000 pods). */
 function slim(e) {
-  return { type: e.type, at: e.at, object: { metadata: { uid: e.object?.metadata?.uid }, status: { phase: e.object?.status?.phase } } };
+  return {
+    type: e.type,
+    at: e.at,
+    object: { metadata: { uid: e.object?.metadata?.uid }, status: { phase: e.object?.status?.phase } },
+  };
 }
 
 async function benchWatch(kube, env, base, opts, podlensHasWatch) {
@@ -441,13 +524,22 @@ async function benchWatch(kube, env, base, opts, podlensHasWatch) {
     phaseOf.set(name, phase);
     if (phase === 'Running' && !deleteAfterRunning.has(name) && !pod.metadata.deletionTimestamp) {
       deleteAfterRunning.add(name);
-      deletions.push(sleep(holdMs).then(() => kube.request('DELETE', `/api/v1/namespaces/${ns}/pods/${name}`).catch((err) => log(`delete ${name}: ${err.message}`))));
+      deletions.push(
+        sleep(holdMs).then(() =>
+          kube
+            .request('DELETE', `/api/v1/namespaces/${ns}/pods/${name}`)
+            .catch((err) => log(`delete ${name}: ${err.message}`)),
+        ),
+      );
     }
   };
   let stopCurrent = () => {};
   const truthLoop = (async () => {
     while (!stopTruth) {
-      const w = kube.watch(`/api/v1/namespaces/${ns}/pods?watch=1&allowWatchBookmarks=true&timeoutSeconds=1800&resourceVersion=${rv}`, onTruth);
+      const w = kube.watch(
+        `/api/v1/namespaces/${ns}/pods?watch=1&allowWatchBookmarks=true&timeoutSeconds=1800&resourceVersion=${rv}`,
+        onTruth,
+      );
       stopCurrent = w.stop;
       await w.done.catch((err) => stopTruth || log(`reference watch: ${err.message}; resuming`));
     }
@@ -455,30 +547,53 @@ async function benchWatch(kube, env, base, opts, podlensHasWatch) {
 
   // The watchers under test, over every namespace.
   const podlensSeen = [];
-  const kubectlSeen = [];
   const kubectlEvents = [];
   const watchers = [];
   if (podlensHasWatch) {
-    watchers.push(startWatcher('podlens', process.execPath, [BIN, 'watch', '-A', '-o', 'ndjson'], env, (line, at) => {
-      if (line.namespace !== ns) return;
-      const t = podlensTransition(line, at);
-      if (t) podlensSeen.push(t);
-    }, 'ndjson'));
+    watchers.push(
+      startWatcher(
+        'podlens',
+        process.execPath,
+        [BIN, 'watch', '-A', '-o', 'ndjson'],
+        env,
+        (line, at) => {
+          if (line.namespace !== ns) return;
+          const t = podlensTransition(line, at);
+          if (t) podlensSeen.push(t);
+        },
+        'ndjson',
+      ),
+    );
   }
-  watchers.push(startWatcher('kubectl', 'kubectl', ['get', 'pods', '-A', '-w', '-o', 'json'], env, (obj, at) => {
-    if (obj.metadata?.namespace !== ns) return;
-    kubectlEvents.push(slim({ type: 'MODIFIED', object: obj, at }));
-  }, 'json'));
+  watchers.push(
+    startWatcher(
+      'kubectl',
+      'kubectl',
+      ['get', 'pods', '-A', '-w', '-o', 'json'],
+      env,
+      (obj, at) => {
+        if (obj.metadata?.namespace !== ns) return;
+        kubectlEvents.push(slim({ type: 'MODIFIED', object: obj, at }));
+      },
+      'json',
+    ),
+  );
   await sleep(3000); // both have listed and are watching
 
-  log(`watch: creating ${n} pods at ${rate}/s in ${ns} (each deleted ${holdMs} ms after it runs) under ${watchers.map((w) => w.name).join(' and ')}`);
+  log(
+    `watch: creating ${n} pods at ${rate}/s in ${ns} (each deleted ${holdMs} ms after it runs) under ${watchers.map((w) => w.name).join(' and ')}`,
+  );
   const t0 = nowMs();
   const creates = [];
   for (let i = 0; i < n; i++) {
     const due = t0 + (i * 1000) / rate;
     const wait = due - nowMs();
     if (wait > 0) await sleep(wait);
-    creates.push(kube.request('POST', `/api/v1/namespaces/${ns}/pods`, fakePod(`churn-${String(i).padStart(5, '0')}`)).catch((err) => log(`create: ${err.message}`)));
+    creates.push(
+      kube
+        .request('POST', `/api/v1/namespaces/${ns}/pods`, fakePod(`churn-${String(i).padStart(5, '0')}`))
+        .catch((err) => log(`create: ${err.message}`)),
+    );
   }
   await Promise.all(creates);
   const createdIn = (nowMs() - t0) / 1000;
@@ -520,12 +635,24 @@ async function benchWatch(kube, env, base, opts, podlensHasWatch) {
       cpu_ratio_vs_kubectl: round(stats.podlens?.cpu_s / stats.kubectl?.cpu_s, 3),
       peak_rss_mb: round(stats.podlens?.peak_rss_mb, 1),
       kubectl_peak_rss_mb: round(stats.kubectl?.peak_rss_mb, 1),
-      lag_ms: { p50: round(percentile(lag, 50), 1), p99: round(percentile(lag, 99), 1), max: round(Math.max(...lag), 1), samples: lag.length },
+      lag_ms: {
+        p50: round(percentile(lag, 50), 1),
+        p99: round(percentile(lag, 99), 1),
+        max: round(Math.max(...lag), 1),
+        samples: lag.length,
+      },
       podlens_exit: stats.podlens?.exit,
       podlens_stderr: watchers[0].stderr().slice(0, 500) || undefined,
     });
   } else {
-    Object.assign(result, { missed: null, duplicates: null, cpu_ratio_vs_kubectl: null, peak_rss_mb: null, lag_ms: { p50: null, p99: null }, note: 'podlens watch is not available in this build' });
+    Object.assign(result, {
+      missed: null,
+      duplicates: null,
+      cpu_ratio_vs_kubectl: null,
+      peak_rss_mb: null,
+      lag_ms: { p50: null, p99: null },
+      note: 'podlens watch is not available in this build',
+    });
     result.cpu_s = { kubectl: round(stats.kubectl?.cpu_s, 2) };
     result.kubectl_peak_rss_mb = round(stats.kubectl?.peak_rss_mb, 1);
   }
@@ -534,7 +661,10 @@ async function benchWatch(kube, env, base, opts, podlensHasWatch) {
   const kSeen = podTransitions(kubectlEvents);
   const kc = completeness(kTruth, kSeen);
   const klag = lags(kTruth, kSeen);
-  result.kubectl = { missed_created_or_phase: kc.missed, lag_ms: { p50: round(percentile(klag, 50), 1), p99: round(percentile(klag, 99), 1) } };
+  result.kubectl = {
+    missed_created_or_phase: kc.missed,
+    lag_ms: { p50: round(percentile(klag, 50), 1), p99: round(percentile(klag, 99), 1) },
+  };
   return result;
 }
 
@@ -546,26 +676,80 @@ function fakeNodeCount(env) {
 }
 
 function kwok(args, env) {
-  const r = spawnSync('bash', [join(ROOT, 'cluster', 'kwok.sh'), ...args], { env, stdio: ['ignore', 'inherit', 'inherit'] });
+  const r = spawnSync('bash', [join(ROOT, 'cluster', 'kwok.sh'), ...args], {
+    env,
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
   if (r.status !== 0) throw new Error(`cluster/kwok.sh ${args.join(' ')} failed`);
 }
 
 function printTable(res) {
   const rows = [['measure', 'podlens', 'kubectl', 'ratio (podlens/kubectl)', 'notes']];
   const ms = (v) => (v == null ? '-' : `${v} ms`);
-  if (res.describe) rows.push(['describe one pod (median)', ms(res.describe.podlens_ms), ms(res.describe.kubectl_ms), res.describe.ratio_vs_kubectl, `${res.describe.rounds} paired rounds`]);
+  if (res.describe)
+    rows.push([
+      'describe one pod (median)',
+      ms(res.describe.podlens_ms),
+      ms(res.describe.kubectl_ms),
+      res.describe.ratio_vs_kubectl,
+      `${res.describe.rounds} paired rounds`,
+    ]);
   const f = res.describe?.node_empty_process;
-  if (f) rows.push(['empty node process (floor)', ms(f.node_ms), ms(f.kubectl_ms), f.ratio_vs_kubectl, 'node -e 0 vs kubectl describe pod']);
-  if (res.startup) rows.push(['start-up (--version)', ms(res.startup.podlens_ms), ms(res.startup.kubectl_ms), res.startup.ratio_vs_kubectl, 'kubectl version --client']);
+  if (f)
+    rows.push([
+      'empty node process (floor)',
+      ms(f.node_ms),
+      ms(f.kubectl_ms),
+      f.ratio_vs_kubectl,
+      'node -e 0 vs kubectl describe pod',
+    ]);
+  if (res.startup)
+    rows.push([
+      'start-up (--version)',
+      ms(res.startup.podlens_ms),
+      ms(res.startup.kubectl_ms),
+      res.startup.ratio_vs_kubectl,
+      'kubectl version --client',
+    ]);
   for (const [n, m] of Object.entries(res.many ?? {})) {
-    rows.push([`describe ${n} pods (median)`, ms(m.podlens_ms), ms(m.kubectl_ms), m.ratio_vs_kubectl, `API calls: podlens ${m.api_calls.podlens.total} (${m.api_calls.podlens.pod_lists} pod list, ${m.api_calls.podlens.event_lists} event list), kubectl ${m.api_calls.kubectl.total}`]);
+    rows.push([
+      `describe ${n} pods (median)`,
+      ms(m.podlens_ms),
+      ms(m.kubectl_ms),
+      m.ratio_vs_kubectl,
+      `API calls: podlens ${m.api_calls.podlens.total} (${m.api_calls.podlens.pod_lists} pod list, ${m.api_calls.podlens.event_lists} event list), kubectl ${m.api_calls.kubectl.total}`,
+    ]);
   }
   const w = res.watch;
   if (w) {
-    rows.push([`watch churn: CPU s (${w.pods} pods)`, w.cpu_s?.podlens ?? '-', w.cpu_s?.kubectl ?? '-', w.cpu_ratio_vs_kubectl ?? '-', `${w.rate_per_s} pods/s, ${w.churn_s} s`]);
-    rows.push(['watch churn: peak RSS MB', w.peak_rss_mb ?? '-', w.kubectl_peak_rss_mb ?? '-', w.peak_rss_mb && w.kubectl_peak_rss_mb ? round(w.peak_rss_mb / w.kubectl_peak_rss_mb, 3) : '-', '']);
-    rows.push(['watch churn: lag p50 / p99 ms', w.lag_ms?.p50 == null ? '-' : `${w.lag_ms.p50} / ${w.lag_ms.p99}`, `${w.kubectl.lag_ms.p50} / ${w.kubectl.lag_ms.p99}`, '', 'behind the harness\' own watch']);
-    rows.push(['watch churn: missed / duplicates', w.missed == null ? '-' : `${w.missed} / ${w.duplicates}`, '', '', `of ${w.transitions_expected} transitions (created, phase, deleted)`]);
+    rows.push([
+      `watch churn: CPU s (${w.pods} pods)`,
+      w.cpu_s?.podlens ?? '-',
+      w.cpu_s?.kubectl ?? '-',
+      w.cpu_ratio_vs_kubectl ?? '-',
+      `${w.rate_per_s} pods/s, ${w.churn_s} s`,
+    ]);
+    rows.push([
+      'watch churn: peak RSS MB',
+      w.peak_rss_mb ?? '-',
+      w.kubectl_peak_rss_mb ?? '-',
+      w.peak_rss_mb && w.kubectl_peak_rss_mb ? round(w.peak_rss_mb / w.kubectl_peak_rss_mb, 3) : '-',
+      '',
+    ]);
+    rows.push([
+      'watch churn: lag p50 / p99 ms',
+      w.lag_ms?.p50 == null ? '-' : `${w.lag_ms.p50} / ${w.lag_ms.p99}`,
+      `${w.kubectl.lag_ms.p50} / ${w.kubectl.lag_ms.p99}`,
+      '',
+      "behind the harness' own watch",
+    ]);
+    rows.push([
+      'watch churn: missed / duplicates',
+      w.missed == null ? '-' : `${w.missed} / ${w.duplicates}`,
+      '',
+      '',
+      `of ${w.transitions_expected} transitions (created, phase, deleted)`,
+    ]);
   }
   process.stdout.write(`\n${table(rows)}\n\n`);
 }

@@ -22,8 +22,17 @@ export function transitionKey(t: Transition): string;
 export function completeness(
   expected: Transition[],
   seen: Transition[],
-): { expected: number; missed: number; duplicates: number; unexpected: number; examples: { missed: string[]; duplicates: string[]; unexpected: string[] } };
+): {
+  expected: number;
+  missed: number;
+  duplicates: number;
+  unexpected: number;
+  examples: { missed: string[]; duplicates: string[]; unexpected: string[] };
+};
 export function podTransitions(events: WatchEvent[]): Transition[];
-export function podlensTransition(line: { change: string; uid: string; to?: string | null }, at?: number): Transition | undefined;
+export function podlensTransition(
+  line: { change: string; uid: string; to?: string | null },
+  at?: number,
+): Transition | undefined;
 export function lags(expected: Transition[], seen: Transition[]): number[];
 export function table(rows: (string | number | null | undefined)[][]): string;

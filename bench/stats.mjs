@@ -24,7 +24,8 @@ export function percentile(values, p) {
  * both members of the pair pay for it.
  */
 export function pairedRatio(ours, theirs) {
-  if (ours.length !== theirs.length) throw new Error(`paired samples differ in length: ${ours.length} vs ${theirs.length}`);
+  if (ours.length !== theirs.length)
+    throw new Error(`paired samples differ in length: ${ours.length} vs ${theirs.length}`);
   const ratios = ours.map((o, i) => o / theirs[i]).filter((r) => Number.isFinite(r));
   return { ratios, median: median(ratios) };
 }
@@ -210,6 +211,10 @@ export function lags(expected, seen) {
 /** A plain-text table: rows of cells, the first row the header; columns padded to their widest cell. */
 export function table(rows) {
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => String(r[c] ?? '').length)));
-  const line = (r) => r.map((cell, c) => String(cell ?? '').padEnd(widths[c])).join('  ').trimEnd();
+  const line = (r) =>
+    r
+      .map((cell, c) => String(cell ?? '').padEnd(widths[c]))
+      .join('  ')
+      .trimEnd();
   return [line(rows[0]), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)].join('\n');
 }

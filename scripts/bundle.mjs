@@ -25,7 +25,9 @@ await build({
   target: 'node20',
   minify: true,
   // CommonJS dependencies inside an ES module bundle still call require() for Node's built-ins.
-  banner: { js: "import { createRequire as __podlensRequire } from 'node:module'; const require = __podlensRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __podlensRequire } from 'node:module'; const require = __podlensRequire(import.meta.url);",
+  },
   // dist/podlens.js sits where dist/cli.js does, so cli.js' `new URL('../package.json', import.meta.url)` still finds the version.
   logLevel: 'warning',
   legalComments: 'none',

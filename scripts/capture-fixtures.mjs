@@ -11,7 +11,13 @@ import { busy, kubectl, ok, pod, recreateNamespace, sleep } from './capture-supp
 const OUT = join(dirname(fileURLToPath(import.meta.url)), '..', 'test', 'fixtures');
 const NS = 'podlens-fixtures';
 
-const nginx = (extra = {}) => ({ name: 'web', image: 'nginx', imagePullPolicy: 'IfNotPresent', ports: [{ containerPort: 80, name: 'http' }], ...extra });
+const nginx = (extra = {}) => ({
+  name: 'web',
+  image: 'nginx',
+  imagePullPolicy: 'IfNotPresent',
+  ports: [{ containerPort: 80, name: 'http' }],
+  ...extra,
+});
 
 const statuses = (p) => [...(p.status?.initContainerStatuses ?? []), ...(p.status?.containerStatuses ?? [])];
 const st = (p, c) => statuses(p).find((s) => s.name === c);
@@ -33,49 +39,95 @@ const CASES = {
     ready: (p) => st(p, 'app')?.state?.waiting?.reason === 'ImagePullBackOff',
   },
   crashloop: {
-    objects: [pod('crasher', { containers: [busy('app', 'echo "starting app"; echo "fatal: config file /etc/app.conf not found" >&2; exit 3')] })],
+    objects: [
+      pod('crasher', {
+        containers: [busy('app', 'echo "starting app"; echo "fatal: config file /etc/app.conf not found" >&2; exit 3')],
+      }),
+    ],
     ready: (p) => st(p, 'app')?.state?.waiting?.reason === 'CrashLoopBackOff' && st(p, 'app')?.restartCount >= 1,
     logs: [['app', true]],
   },
   oomkilled: {
-    objects: [pod('memory-hog', { containers: [busy('hog', 'echo "loading everything into memory"; tail /dev/zero', { resources: { limits: { memory: '20Mi' } } })] })],
-    ready: (p) => st(p, 'hog')?.lastState?.terminated?.reason === 'OOMKilled' && st(p, 'hog')?.state?.waiting?.reason === 'CrashLoopBackOff',
+    objects: [
+      pod('memory-hog', {
+        containers: [
+          busy('hog', 'echo "loading everything into memory"; tail /dev/zero', {
+            resources: { limits: { memory: '20Mi' } },
+          }),
+        ],
+      }),
+    ],
+    ready: (p) =>
+      st(p, 'hog')?.lastState?.terminated?.reason === 'OOMKilled' &&
+      st(p, 'hog')?.state?.waiting?.reason === 'CrashLoopBackOff',
     logs: [['hog', true]],
   },
   'init-failed-never': {
-    objects: [pod('init-fails', {
-      restartPolicy: 'Never',
-      initContainers: [busy('wait-db', 'echo "waiting for db:5432"; echo "db unreachable" >&2; exit 2'), busy('migrate', 'echo migrate')],
-      containers: [nginx()],
-    })],
+    objects: [
+      pod('init-fails', {
+        restartPolicy: 'Never',
+        initContainers: [
+          busy('wait-db', 'echo "waiting for db:5432"; echo "db unreachable" >&2; exit 2'),
+          busy('migrate', 'echo migrate'),
+        ],
+        containers: [nginx()],
+      }),
+    ],
     ready: (p) => p.status?.phase === 'Failed',
     logs: [['wait-db', false]],
   },
   'init-in-progress': {
-    objects: [pod('init-slow', {
-      initContainers: [busy('fetch-config', 'echo fetched > /work/index.html', { volumeMounts: [{ name: 'work', mountPath: '/work' }] }), busy('wait-for-service', 'sleep 3600')],
-      containers: [nginx({ volumeMounts: [{ name: 'work', mountPath: '/usr/share/nginx/html' }] })],
-      volumes: [{ name: 'work', emptyDir: {} }],
-    })],
+    objects: [
+      pod('init-slow', {
+        initContainers: [
+          busy('fetch-config', 'echo fetched > /work/index.html', {
+            volumeMounts: [{ name: 'work', mountPath: '/work' }],
+          }),
+          busy('wait-for-service', 'sleep 3600'),
+        ],
+        containers: [nginx({ volumeMounts: [{ name: 'work', mountPath: '/usr/share/nginx/html' }] })],
+        volumes: [{ name: 'work', emptyDir: {} }],
+      }),
+    ],
     ready: (p) => !!st(p, 'wait-for-service')?.state?.running,
   },
   completed: {
-    objects: [pod('one-shot', { restartPolicy: 'Never', containers: [busy('task', 'echo "report generated"; sleep 1')] })],
+    objects: [
+      pod('one-shot', { restartPolicy: 'Never', containers: [busy('task', 'echo "report generated"; sleep 1')] }),
+    ],
     ready: (p) => p.status?.phase === 'Succeeded',
   },
   'native-sidecar': {
-    objects: [pod('with-sidecar', {
-      initContainers: [busy('log-shipper', 'touch /logs/access.log; tail -F /logs/access.log', { restartPolicy: 'Always', volumeMounts: [{ name: 'logs', mountPath: '/logs' }] })],
-      containers: [nginx({ volumeMounts: [{ name: 'logs', mountPath: '/var/log/nginx' }] })],
-      volumes: [{ name: 'logs', emptyDir: {} }],
-    })],
+    objects: [
+      pod('with-sidecar', {
+        initContainers: [
+          busy('log-shipper', 'touch /logs/access.log; tail -F /logs/access.log', {
+            restartPolicy: 'Always',
+            volumeMounts: [{ name: 'logs', mountPath: '/logs' }],
+          }),
+        ],
+        containers: [nginx({ volumeMounts: [{ name: 'logs', mountPath: '/var/log/nginx' }] })],
+        volumes: [{ name: 'logs', emptyDir: {} }],
+      }),
+    ],
     ready: (p) => cond(p, 'Ready')?.status === 'True',
   },
   deployment: {
-    objects: [{
-      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'shop' },
-      spec: { replicas: 1, selector: { matchLabels: { app: 'shop' } }, template: { metadata: { labels: { app: 'shop' } }, spec: { terminationGracePeriodSeconds: 1, containers: [nginx()] } } },
-    }],
+    objects: [
+      {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: 'shop' },
+        spec: {
+          replicas: 1,
+          selector: { matchLabels: { app: 'shop' } },
+          template: {
+            metadata: { labels: { app: 'shop' } },
+            spec: { terminationGracePeriodSeconds: 1, containers: [nginx()] },
+          },
+        },
+      },
+    ],
     find: 'app=shop',
     ready: (p) => cond(p, 'Ready')?.status === 'True',
   },
@@ -84,20 +136,39 @@ const CASES = {
     ready: (p) => cond(p, 'Ready')?.status === 'True',
   },
   'readiness-failing': {
-    objects: [pod('not-ready', { containers: [nginx({ readinessProbe: { httpGet: { path: '/healthz', port: 80 }, periodSeconds: 2, failureThreshold: 1 } })] })],
-    ready: (p, events) => !!st(p, 'web')?.state?.running && events.filter((e) => e.reason === 'Unhealthy').reduce((n, e) => n + (e.count ?? 1), 0) >= 3,
+    objects: [
+      pod('not-ready', {
+        containers: [
+          nginx({ readinessProbe: { httpGet: { path: '/healthz', port: 80 }, periodSeconds: 2, failureThreshold: 1 } }),
+        ],
+      }),
+    ],
+    ready: (p, events) =>
+      !!st(p, 'web')?.state?.running &&
+      events.filter((e) => e.reason === 'Unhealthy').reduce((n, e) => n + (e.count ?? 1), 0) >= 3,
   },
   'deletion-held': {
-    objects: [pod('held', { containers: [busy('app', 'trap "exit 0" TERM; sleep 3600 & wait')] }, { finalizers: ['podlens.dev/hold'] })],
+    objects: [
+      pod(
+        'held',
+        { containers: [busy('app', 'trap "exit 0" TERM; sleep 3600 & wait')] },
+        { finalizers: ['podlens.dev/hold'] },
+      ),
+    ],
     ready: (p) => cond(p, 'Ready')?.status === 'True',
     before: async (name) => ok(['-n', NS, 'delete', 'pod', name, '--wait=false']),
     readyAfter: (p) => p.metadata?.deletionTimestamp && statuses(p).every((s) => s.state?.terminated),
-    after: async (name) => ok(['-n', NS, 'patch', 'pod', name, '--type=merge', '-p', '{"metadata":{"finalizers":null}}']),
+    after: async (name) =>
+      ok(['-n', NS, 'patch', 'pod', name, '--type=merge', '-p', '{"metadata":{"finalizers":null}}']),
   },
   // Two containers declaring the same port: they share one network namespace, so only one can
   // listen on it (here nginx does; the other only sleeps, so the pod runs and the warning is advice).
   'port-conflict': {
-    objects: [pod('same-port', { containers: [nginx(), busy('sidekick', 'sleep 3600', { ports: [{ containerPort: 80, name: 'alt-http' }] })] })],
+    objects: [
+      pod('same-port', {
+        containers: [nginx(), busy('sidekick', 'sleep 3600', { ports: [{ containerPort: 80, name: 'alt-http' }] })],
+      }),
+    ],
     ready: (p) => cond(p, 'Ready')?.status === 'True',
   },
   // An ephemeral container added by kubectl debug (the pod's spec.ephemeralContainers).
@@ -105,8 +176,22 @@ const CASES = {
     objects: [pod('debugged', { containers: [nginx()] })],
     ready: (p) => cond(p, 'Ready')?.status === 'True',
     before: async (name) =>
-      ok(['-n', NS, 'debug', name, '--image=busybox', '--image-pull-policy=IfNotPresent', '--container=debugger', '--target=web', '--profile=general', '--', 'sleep', '3600']),
-    readyAfter: (p) => !!(p.status?.ephemeralContainerStatuses ?? []).find((s) => s.name === 'debugger')?.state?.running,
+      ok([
+        '-n',
+        NS,
+        'debug',
+        name,
+        '--image=busybox',
+        '--image-pull-policy=IfNotPresent',
+        '--container=debugger',
+        '--target=web',
+        '--profile=general',
+        '--',
+        'sleep',
+        '3600',
+      ]),
+    readyAfter: (p) =>
+      !!(p.status?.ephemeralContainerStatuses ?? []).find((s) => s.name === 'debugger')?.state?.running,
   },
 };
 
@@ -150,13 +235,29 @@ async function capture(id) {
   }
   const logs = [];
   for (const [container, previous] of c.logs ?? []) {
-    const args = ['-n', NS, 'logs', got.pod.metadata.name, '-c', container, '--tail=10', ...(previous ? ['--previous'] : [])];
+    const args = [
+      '-n',
+      NS,
+      'logs',
+      got.pod.metadata.name,
+      '-c',
+      container,
+      '--tail=10',
+      ...(previous ? ['--previous'] : []),
+    ];
     const r = await kubectl(args);
     logs.push({ container, previous, text: r.code === 0 ? r.out : '', error: r.code === 0 ? undefined : r.err.trim() });
   }
   if (c.after) await c.after(got.pod.metadata.name);
   const file = join(OUT, `${id}.json`);
-  writeFileSync(file, JSON.stringify({ case: id, capturedAt: new Date().toISOString(), pod: got.pod, events: got.events, logs }, null, 2) + '\n');
+  writeFileSync(
+    file,
+    JSON.stringify(
+      { case: id, capturedAt: new Date().toISOString(), pod: got.pod, events: got.events, logs },
+      null,
+      2,
+    ) + '\n',
+  );
   console.log(`captured ${id} -> ${file}`);
 }
 
@@ -169,7 +270,10 @@ async function main() {
   const nodes = (await ok(['get', 'nodes', '-o', 'name'])).trim().split('\n').filter(Boolean);
   if (nodes.length !== 1 && !process.env.PODLENS_CAPTURE_ANY_NODES) {
     skipped = wanted.filter((id) => id.startsWith('unschedulable-'));
-    if (skipped.length) console.error(`skipping ${skipped.join(', ')}: the cluster has ${nodes.length} nodes (${nodes.join(', ')}), the fixtures expect one; PODLENS_CAPTURE_ANY_NODES=1 captures them anyway`);
+    if (skipped.length)
+      console.error(
+        `skipping ${skipped.join(', ')}: the cluster has ${nodes.length} nodes (${nodes.join(', ')}), the fixtures expect one; PODLENS_CAPTURE_ANY_NODES=1 captures them anyway`,
+      );
     wanted = wanted.filter((id) => !skipped.includes(id));
   }
   mkdirSync(OUT, { recursive: true });
@@ -182,7 +286,8 @@ async function main() {
       console.error(`FAILED ${wanted[i]}: ${r.reason?.message ?? r.reason}`);
     }
   });
-  for (const [id, c] of Object.entries(CASES)) if (c.after && wanted.includes(id)) await c.after(c.objects[0].metadata.name).catch(() => {});
+  for (const [id, c] of Object.entries(CASES))
+    if (c.after && wanted.includes(id)) await c.after(c.objects[0].metadata.name).catch(() => {});
   await kubectl(['delete', 'namespace', NS, '--wait=false']);
   process.exitCode = failed || skipped.length ? 1 : 0;
 }

@@ -31,5 +31,16 @@ export async function recreateNamespace(ns) {
   for (let i = 0; i < 30 && (await kubectl(['-n', ns, 'get', 'sa', 'default'])).code !== 0; i++) await sleep(1000);
 }
 
-export const busy = (name, command, extra = {}) => ({ name, image: 'busybox', imagePullPolicy: 'IfNotPresent', command: ['sh', '-c', command], ...extra });
-export const pod = (name, spec, metadata = {}) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, ...metadata }, spec: { terminationGracePeriodSeconds: 1, ...spec } });
+export const busy = (name, command, extra = {}) => ({
+  name,
+  image: 'busybox',
+  imagePullPolicy: 'IfNotPresent',
+  command: ['sh', '-c', command],
+  ...extra,
+});
+export const pod = (name, spec, metadata = {}) => ({
+  apiVersion: 'v1',
+  kind: 'Pod',
+  metadata: { name, ...metadata },
+  spec: { terminationGracePeriodSeconds: 1, ...spec },
+});

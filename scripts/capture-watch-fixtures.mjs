@@ -83,10 +83,16 @@ async function capture(id) {
   const s = SCENARIOS[id];
   const name = s.pod.metadata.name;
   const podsList = JSON.parse(await ok(['get', '--raw', `/api/v1/namespaces/${NS}/pods`]));
-  const eventsList = JSON.parse(await ok(['get', '--raw', `/api/v1/namespaces/${NS}/events?fieldSelector=involvedObject.kind%3DPod`]));
+  const eventsList = JSON.parse(
+    await ok(['get', '--raw', `/api/v1/namespaces/${NS}/events?fieldSelector=involvedObject.kind%3DPod`]),
+  );
   const q = (rv) => `watch=1&allowWatchBookmarks=true&resourceVersion=${rv}&timeoutSeconds=600`;
-  const pods = rawWatch(`/api/v1/namespaces/${NS}/pods?fieldSelector=metadata.name%3D${name}&${q(podsList.metadata.resourceVersion)}`);
-  const events = rawWatch(`/api/v1/namespaces/${NS}/events?fieldSelector=involvedObject.kind%3DPod,involvedObject.name%3D${name}&${q(eventsList.metadata.resourceVersion)}`);
+  const pods = rawWatch(
+    `/api/v1/namespaces/${NS}/pods?fieldSelector=metadata.name%3D${name}&${q(podsList.metadata.resourceVersion)}`,
+  );
+  const events = rawWatch(
+    `/api/v1/namespaces/${NS}/events?fieldSelector=involvedObject.kind%3DPod,involvedObject.name%3D${name}&${q(eventsList.metadata.resourceVersion)}`,
+  );
   await sleep(500);
   await ok(['-n', NS, 'create', '-f', '-'], JSON.stringify(s.pod));
   await s.drive(name);
@@ -94,9 +100,18 @@ async function capture(id) {
   pods.stop();
   events.stop();
   const file = join(OUT, `${id}.json`);
-  const data = { scenario: id, capturedAt: new Date().toISOString(), podsList, podWatch: pods.lines, eventsList, eventWatch: events.lines };
+  const data = {
+    scenario: id,
+    capturedAt: new Date().toISOString(),
+    podsList,
+    podWatch: pods.lines,
+    eventsList,
+    eventWatch: events.lines,
+  };
   writeFileSync(file, JSON.stringify(data, null, 1) + '\n');
-  console.log(`captured ${id}: ${pods.lines.length} pod watch lines, ${events.lines.length} event watch lines -> ${file}`);
+  console.log(
+    `captured ${id}: ${pods.lines.length} pod watch lines, ${events.lines.length} event watch lines -> ${file}`,
+  );
 }
 
 async function main() {

@@ -8,7 +8,9 @@ import { findCluster, root, run } from './find-cluster.mjs';
 const ns = 'podlens-demo';
 const cluster = findCluster();
 if (!cluster.env) {
-  console.error(`demo: no cluster: ${cluster.reason}. Point KUBECONFIG at a cluster, or run as root for the local one.`);
+  console.error(
+    `demo: no cluster: ${cluster.reason}. Point KUBECONFIG at a cluster, or run as root for the local one.`,
+  );
   process.exit(1);
 }
 const env = { ...cluster.env, FORCE_COLOR: process.stdout.isTTY ? '1' : '0' };

@@ -37,6 +37,10 @@ export function findCluster(log = (line) => console.log(`[cluster] ${line}`)) {
     return { reason: 'the local cluster started but its API server does not answer' };
   }
   return {
-    env: { ...process.env, KUBECONFIG: localKubeconfig, CONTAINERD_ADDRESS: process.env.CONTAINERD_ADDRESS ?? localContainerd },
+    env: {
+      ...process.env,
+      KUBECONFIG: localKubeconfig,
+      CONTAINERD_ADDRESS: process.env.CONTAINERD_ADDRESS ?? localContainerd,
+    },
   };
 }

@@ -8,7 +8,10 @@ import { findCluster, localKubeconfig, run } from './find-cluster.mjs';
 const ci = process.env.CI === 'true' || process.env.CI === '1';
 
 if (run('npm', ['run', '--silent', 'build']) !== 0) process.exit(1);
-let failed = run('npm', ['run', '--silent', 'test:unit']) !== 0;
+// Lint and typecheck (src, test, scripts, bench) fail the run like a failing test does.
+let failed = run('npm', ['run', '--silent', 'lint']) !== 0;
+failed = run('npm', ['run', '--silent', 'typecheck']) !== 0 || failed;
+failed = run('npm', ['run', '--silent', 'test:unit']) !== 0 || failed;
 
 const cluster = findCluster((line) => console.log(`[test] ${line}`));
 if (!cluster.env) {

@@ -51,7 +51,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     } else {
       const { message, exitCode } = toUserError(err);
       io.stderr.write(`error: ${message}\n`);
-      if (err instanceof CommanderError && exitCode === ExitCode.USAGE) io.stderr.write('(run with --help for usage)\n');
+      if (err instanceof CommanderError && exitCode === ExitCode.USAGE)
+        io.stderr.write('(run with --help for usage)\n');
       state.exitCode = exitCode;
     }
   }

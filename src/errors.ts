@@ -96,14 +96,12 @@ export const messages = {
   unknownContext: (context: string, known: string[]) =>
     `context "${context}" is not in the kubeconfig` +
     (known.length ? `; known contexts: ${known.join(', ')}.` : '; it has no contexts.'),
-  noCurrentContext: (file: string) =>
-    `the kubeconfig ${file} has no current context; pass --context NAME.`,
+  noCurrentContext: (file: string) => `the kubeconfig ${file} has no current context; pass --context NAME.`,
   kubeconfigMissing: (file: string, from: string) => `cannot read kubeconfig ${file} (${from}): file does not exist.`,
   kubeconfigUnreadable: (file: string, from: string, why: string) =>
     `cannot read kubeconfig ${file} (${from}): ${why}.`,
   kubeconfigMalformed: (file: string, why: string) => `kubeconfig ${file} is not valid: ${why}.`,
-  noKubeconfig: () =>
-    'no kubeconfig found: pass --kubeconfig FILE, set $KUBECONFIG, or create ~/.kube/config.',
+  noKubeconfig: () => 'no kubeconfig found: pass --kubeconfig FILE, set $KUBECONFIG, or create ~/.kube/config.',
   timeout: (call: ApiCall) =>
     `the cluster at ${call.server ?? 'the configured server'} did not answer within ${fmtMs(call.timeoutMs)} ` +
     `(${call.verb} ${what(call)}); check that it is running and reachable, or raise --request-timeout.`,
@@ -137,7 +135,8 @@ export const messages = {
     `the helper pod ${h.namespace}/${h.name} stopped before podlens could use it${reason ? ` (${reason}${msg ? `: ${firstLine(msg)}` : ''})` : ''}.`,
   helperNotStarted: (h: { namespace: string; name: string; node: string }, ms: number, reason?: string) =>
     `the helper pod ${h.namespace}/${h.name} did not start on node "${h.node}" within ${fmtMs(ms)}${reason ? ` (${reason})` : ''}; raise --timeout or check the node.`,
-  execFailed: (namespace: string, name: string, why: string) => `cannot exec into the helper pod ${namespace}/${name}: ${why}.`,
+  execFailed: (namespace: string, name: string, why: string) =>
+    `cannot exec into the helper pod ${namespace}/${name}: ${why}.`,
   nodeCommandTimeout: (cmd: string, node: string, ms: number) =>
     `the node-side command \`${cmd}\` on node "${node}" did not answer within ${fmtMs(ms)}; raise --timeout or check the node.`,
   noCtr: (node: string, cmd: string) =>

@@ -20,9 +20,15 @@ export async function runCleanup(flags: CleanupFlags, io: Io): Promise<number> {
   const now = new Date();
   const rows: string[][] = [];
   for (const h of helpers) {
-    const done = flags.dryRun ? 'would delete' : (await api.deletePod(h.namespace, h.name)) ? 'deleted' : 'already gone';
+    const done = flags.dryRun
+      ? 'would delete'
+      : (await api.deletePod(h.namespace, h.name))
+        ? 'deleted'
+        : 'already gone';
     rows.push([h.namespace, h.name, h.node, h.phase, age(h.createdAt ? new Date(h.createdAt) : undefined, now), done]);
   }
-  io.stdout.write(table(['NAMESPACE', 'NAME', 'NODE', 'PHASE', 'AGE', 'RESULT'], rows, painter(colourEnabled(io)), '') + '\n');
+  io.stdout.write(
+    table(['NAMESPACE', 'NAME', 'NODE', 'PHASE', 'AGE', 'RESULT'], rows, painter(colourEnabled(io)), '') + '\n',
+  );
   return ExitCode.OK;
 }

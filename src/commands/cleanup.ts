@@ -10,12 +10,12 @@ export type CleanupFlags = ClusterFlags & { dryRun?: boolean };
 export function registerCleanup(program: Command, state: RunState): void {
   const cmd = program
     .command('cleanup')
-    .description('Delete the helper pods podlens pause/node left behind (label app.kubernetes.io/managed-by=podlens).\nLooks in every namespace unless -n is given.');
+    .description(
+      'Delete the helper pods podlens pause/node left behind (label app.kubernetes.io/managed-by=podlens).\nLooks in every namespace unless -n is given.',
+    );
   addClusterFlags(cmd);
-  cmd
-    .option('--dry-run', 'list them, delete nothing')
-    .action(async (flags: CleanupFlags) => {
-      const { runCleanup } = await import('./cleanup-run.js');
-      state.exitCode = await runCleanup(flags, state.io);
-    });
+  cmd.option('--dry-run', 'list them, delete nothing').action(async (flags: CleanupFlags) => {
+    const { runCleanup } = await import('./cleanup-run.js');
+    state.exitCode = await runCleanup(flags, state.io);
+  });
 }

@@ -15,12 +15,31 @@ import { kubectlFlags, openCluster, validateSelection } from './flags.js';
 
 // kubectl's short names and plural forms for the kinds whose pods we can describe.
 const KINDS: Record<string, WorkloadKind | 'Pod'> = {
-  po: 'Pod', pod: 'Pod', pods: 'Pod',
-  deploy: 'Deployment', deployment: 'Deployment', deployments: 'Deployment', 'deployment.apps': 'Deployment', 'deployments.apps': 'Deployment',
-  rs: 'ReplicaSet', replicaset: 'ReplicaSet', replicasets: 'ReplicaSet', 'replicaset.apps': 'ReplicaSet', 'replicasets.apps': 'ReplicaSet',
-  job: 'Job', jobs: 'Job', 'job.batch': 'Job', 'jobs.batch': 'Job',
-  sts: 'StatefulSet', statefulset: 'StatefulSet', statefulsets: 'StatefulSet', 'statefulset.apps': 'StatefulSet',
-  ds: 'DaemonSet', daemonset: 'DaemonSet', daemonsets: 'DaemonSet', 'daemonset.apps': 'DaemonSet',
+  po: 'Pod',
+  pod: 'Pod',
+  pods: 'Pod',
+  deploy: 'Deployment',
+  deployment: 'Deployment',
+  deployments: 'Deployment',
+  'deployment.apps': 'Deployment',
+  'deployments.apps': 'Deployment',
+  rs: 'ReplicaSet',
+  replicaset: 'ReplicaSet',
+  replicasets: 'ReplicaSet',
+  'replicaset.apps': 'ReplicaSet',
+  'replicasets.apps': 'ReplicaSet',
+  job: 'Job',
+  jobs: 'Job',
+  'job.batch': 'Job',
+  'jobs.batch': 'Job',
+  sts: 'StatefulSet',
+  statefulset: 'StatefulSet',
+  statefulsets: 'StatefulSet',
+  'statefulset.apps': 'StatefulSet',
+  ds: 'DaemonSet',
+  daemonset: 'DaemonSet',
+  daemonsets: 'DaemonSet',
+  'daemonset.apps': 'DaemonSet',
 };
 
 interface Target {
@@ -42,7 +61,8 @@ export function parseTargets(names: string[]): Target[] {
 }
 
 function parseTail(v: string): number {
-  if (!/^\d+$/.test(v) || Number(v) > 1000) throw usage(`invalid value "${v}" for --tail: use a number of lines from 0 to 1000.`);
+  if (!/^\d+$/.test(v) || Number(v) > 1000)
+    throw usage(`invalid value "${v}" for --tail: use a number of lines from 0 to 1000.`);
   return Number(v);
 }
 
@@ -89,7 +109,8 @@ async function crashLogs(cluster: Cluster, pod: Pod, tail: number): Promise<Cont
 
 /** Pod not found: is it the namespace, or a typo? */
 async function notFound(cluster: Cluster, namespace: string, names: string[]): Promise<PodlensError> {
-  if ((await cluster.namespaceExists(namespace)) === false) return new PodlensError('namespace-not-found', messages.namespaceNotFound(namespace));
+  if ((await cluster.namespaceExists(namespace)) === false)
+    return new PodlensError('namespace-not-found', messages.namespaceNotFound(namespace));
   if (names.length > 1) return new PodlensError('not-found', messages.podsNotFound(names, namespace));
   let existing: string[] = [];
   try {
@@ -128,18 +149,34 @@ async function fetchOne(cluster: Cluster, namespace: string, name: string): Prom
   return { pods: [pod], events, missing: [], single: { events } };
 }
 
-async function fetchMany(cluster: Cluster, namespace: string | undefined, flags: DescribeFlags, names: string[]): Promise<Fetched> {
+async function fetchMany(
+  cluster: Cluster,
+  namespace: string | undefined,
+  flags: DescribeFlags,
+  names: string[],
+): Promise<Fetched> {
   // ONE pod list and ONE event list, joined in memory.
   const [pods, events] = await Promise.all([
-    cluster.listPods({ namespace, labelSelector: flags.selector }).catch((e) => Promise.reject(selectorError(e, flags.selector))),
+    cluster.listPods({ namespace, labelSelector: flags.selector }).catch((e: unknown) => {
+      throw selectorError(e, flags.selector);
+    }),
     cluster.listEvents({ namespace, fieldSelector: 'involvedObject.kind=Pod' }),
   ]);
   if (!names.length) return { pods, events, missing: [] };
   const wanted = new Set(names);
-  return { pods: pods.filter((p) => wanted.has(p.name)), events, missing: names.filter((n) => !pods.some((p) => p.name === n)) };
+  return {
+    pods: pods.filter((p) => wanted.has(p.name)),
+    events,
+    missing: names.filter((n) => !pods.some((p) => p.name === n)),
+  };
 }
 
-async function fetchTargets(cluster: Cluster, namespace: string, targets: Target[], flags: DescribeFlags): Promise<Fetched> {
+async function fetchTargets(
+  cluster: Cluster,
+  namespace: string,
+  targets: Target[],
+  flags: DescribeFlags,
+): Promise<Fetched> {
   const podNames = targets.filter((t) => t.kind === 'Pod').map((t) => t.name);
   const workloads = targets.filter((t): t is { kind: WorkloadKind; name: string } => t.kind !== 'Pod');
   if (!workloads.length && podNames.length === 1) return fetchOne(cluster, namespace, podNames[0]);
@@ -172,7 +209,14 @@ export async function runDescribe(names: string[], flags: DescribeFlags, io: Io)
     if (fetched.pods.length === 1) {
       const pod = fetched.pods[0];
       const [logs, chain] = await Promise.all([crashLogs(cluster, pod, tail), ownerChain(cluster, pod)]);
-      report = describePod({ pod, events: fetched.events, logs, ownerChain: chain, now: now(), commands: { kubectlFlags: kubectlFlags(flags) } });
+      report = describePod({
+        pod,
+        events: fetched.events,
+        logs,
+        ownerChain: chain,
+        now: now(),
+        commands: { kubectlFlags: kubectlFlags(flags) },
+      });
     } else if (fetched.pods.length > 1) {
       const index = eventsByPod(fetched.events);
       const t = now();
@@ -180,7 +224,11 @@ export async function runDescribe(names: string[], flags: DescribeFlags, io: Io)
         .map((p) => summarizePod(p, podEventsFrom(index, p), t))
         .sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
       list = { apiVersion: REPORT_API_VERSION, kind: 'PodSummaryList', generatedAt: t.toISOString(), items };
-    } else if (!fetched.missing.length && !flags.allNamespaces && (await cluster.namespaceExists(namespace)) === false) {
+    } else if (
+      !fetched.missing.length &&
+      !flags.allNamespaces &&
+      (await cluster.namespaceExists(namespace)) === false
+    ) {
       throw new PodlensError('namespace-not-found', messages.namespaceNotFound(namespace));
     }
   } finally {
@@ -200,8 +248,18 @@ export async function runDescribe(names: string[], flags: DescribeFlags, io: Io)
           : renderSummaries(list!.items, Boolean(flags.allNamespaces), { ...text, width: columns ?? 100 }),
     );
   } else if (!fetched.missing.length) {
-    if (machine) io.stdout.write(await renderData({ apiVersion: REPORT_API_VERSION, kind: 'PodSummaryList', generatedAt: now().toISOString(), items: [] }, flags.output as 'json' | 'yaml'));
-    io.stderr.write(flags.allNamespaces ? 'No pods found.\n' : `No pods found in namespace ${namespace}${flags.selector ? ` matching ${flags.selector}` : ''}.\n`);
+    if (machine)
+      io.stdout.write(
+        await renderData(
+          { apiVersion: REPORT_API_VERSION, kind: 'PodSummaryList', generatedAt: now().toISOString(), items: [] },
+          flags.output as 'json' | 'yaml',
+        ),
+      );
+    io.stderr.write(
+      flags.allNamespaces
+        ? 'No pods found.\n'
+        : `No pods found in namespace ${namespace}${flags.selector ? ` matching ${flags.selector}` : ''}.\n`,
+    );
   }
   if (fetched.missing.length) throw await notFound(cluster, namespace, fetched.missing);
   const verdicts = report ? [report.verdict] : (list?.items.map((i) => i.verdict) ?? []);

@@ -25,7 +25,7 @@ export function registerDescribe(program: Command, state: RunState): void {
   addOutputFlag(cmd);
   cmd
     .option('--exit-code', 'exit 3 when a verdict is "error" (for scripts)')
-    .option('--tail <lines>', 'lines of a crashed container\'s previous log to show', '10')
+    .option('--tail <lines>', "lines of a crashed container's previous log to show", '10')
     .addHelpText(
       'after',
       '\nExamples:\n' +

@@ -46,7 +46,9 @@ export function addSelectionFlags(cmd: Command): Command {
 
 /** -o/--output text|json|yaml */
 export function addOutputFlag(cmd: Command): Command {
-  return cmd.addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json', 'yaml']).default('text'));
+  return cmd.addOption(
+    new Option('-o, --output <format>', 'output format').choices(['text', 'json', 'yaml']).default('text'),
+  );
 }
 
 /** kubectl's duration syntax: a number with s, m, h or ms units; a bare number means seconds. */
@@ -81,7 +83,8 @@ export function validateSelection(names: string[], flags: SelectionFlags & Clust
   if (flags.selector !== undefined && names.length) {
     throw usage('pass either pod names or -l/--selector, not both.');
   }
-  if (flags.selector !== undefined && !flags.selector.trim()) throw usage('-l/--selector needs a selector, e.g. app=web.');
+  if (flags.selector !== undefined && !flags.selector.trim())
+    throw usage('-l/--selector needs a selector, e.g. app=web.');
 }
 
 export interface Connected {

@@ -23,8 +23,12 @@ async function podOrNotFound(cluster: Cluster, namespace: string, name: string):
     return await cluster.getPod(namespace, name);
   } catch (e) {
     if (!(e instanceof KubeApiError && e.status === 404)) throw e;
-    if ((await cluster.namespaceExists(namespace)) === false) throw new PodlensError('namespace-not-found', messages.namespaceNotFound(namespace));
-    const existing = await cluster.listPods({ namespace }).then((l) => l.map((p) => p.name), () => []);
+    if ((await cluster.namespaceExists(namespace)) === false)
+      throw new PodlensError('namespace-not-found', messages.namespaceNotFound(namespace));
+    const existing = await cluster.listPods({ namespace }).then(
+      (l) => l.map((p) => p.name),
+      () => [],
+    );
     throw new PodlensError('not-found', messages.podNotFound(name, namespace, closeNames(name, existing)));
   }
 }
@@ -55,7 +59,9 @@ async function onNode<T>(
   assertContainerd(node);
   const timeoutMs = parseDuration(flags.timeout ?? '60s', '--timeout');
   const api = new NodeApi(cluster as KubeCluster);
-  const { address, from } = await containerdAddress(flags.containerdAddress, io.env, () => api.kubeletRuntimeEndpoint(node.name));
+  const { address, from } = await containerdAddress(flags.containerdAddress, io.env, () =>
+    api.kubeletRuntimeEndpoint(node.name),
+  );
   const notice = (line: string) => io.stderr.write(`${line}\n`);
   const { access, skipped } = await chooseAccess({
     via: flags.via ?? 'auto',
@@ -69,7 +75,8 @@ async function onNode<T>(
     notice,
     consent: (what) => askConsent(what, Boolean(flags.yes)),
   });
-  if ((flags.via ?? 'auto') === 'auto') notice(`podlens: reaching node ${node.name} via ${access.via}${skipped.length ? ` (${skipped.join('; ')})` : ''}`);
+  if ((flags.via ?? 'auto') === 'auto')
+    notice(`podlens: reaching node ${node.name} via ${access.via}${skipped.length ? ` (${skipped.join('; ')})` : ''}`);
   const spinner = await startSpinner(io, `Reading node ${node.name} via ${access.via}...`, flags.output !== 'text');
   let failed = false;
   try {
@@ -105,9 +112,13 @@ export async function runPause(name: string, flags: NodeCommandFlags, io: Io): P
   const pod = await podOrNotFound(cluster, namespace, name);
   if (!pod.nodeName) throw new PodlensError('node', messages.podNotScheduled(name, namespace));
   const node = await nodeOrNotFound(new NodeApi(cluster as KubeCluster), pod.nodeName);
-  const { result: snap } = await onNode(flags, io, cluster, node, flags.helperNamespace ?? namespace, (c) => collectPod(c, pod.uid));
+  const { result: snap } = await onNode(flags, io, cluster, node, flags.helperNamespace ?? namespace, (c) =>
+    collectPod(c, pod.uid),
+  );
   const report = buildPauseReport(pod, snap, new Date());
-  io.stdout.write(flags.output === 'text' ? renderPause(report, textOptions(io, flags)) : await renderData(report, flags.output));
+  io.stdout.write(
+    flags.output === 'text' ? renderPause(report, textOptions(io, flags)) : await renderData(report, flags.output),
+  );
   return ExitCode.OK;
 }
 
@@ -117,10 +128,15 @@ export async function runNode(name: string, flags: NodeCommandFlags, io: Io): Pr
   const { cluster, namespace } = await openCluster(flags, io.env);
   const node = await nodeOrNotFound(new NodeApi(cluster as KubeCluster), name);
   const { result } = await onNode(flags, io, cluster, node, flags.helperNamespace ?? namespace, async (c) => {
-    const [snap, pods] = await Promise.all([collectNode(c), cluster.listPods({ fieldSelector: `spec.nodeName=${name}` })]);
+    const [snap, pods] = await Promise.all([
+      collectNode(c),
+      cluster.listPods({ fieldSelector: `spec.nodeName=${name}` }),
+    ]);
     return { snap, pods };
   });
   const report = buildNodeReport(node.name, node.runtime, result.pods, result.snap, new Date());
-  io.stdout.write(flags.output === 'text' ? renderNode(report, textOptions(io, flags)) : await renderData(report, flags.output));
+  io.stdout.write(
+    flags.output === 'text' ? renderNode(report, textOptions(io, flags)) : await renderData(report, flags.output),
+  );
   return ExitCode.OK;
 }

@@ -20,15 +20,25 @@ export type NodeCommandFlags = ClusterFlags & OutputFlags & NodeAccessFlags;
 export function addNodeAccessFlags(cmd: Command): Command {
   return cmd
     .addOption(
-      new Option('--via <how>', 'how to reach the node: docker (kind), pod (privileged helper pod), local (this machine), auto (the first that works)')
+      new Option(
+        '--via <how>',
+        'how to reach the node: docker (kind), pod (privileged helper pod), local (this machine), auto (the first that works)',
+      )
         .choices(['auto', 'docker', 'pod', 'local'])
         .default('auto'),
     )
-    .option('--containerd-address <socket>', "containerd's socket on the node (default: $CONTAINERD_ADDRESS, then the kubelet's config, then /run/containerd/containerd.sock)")
-    .option('--helper-namespace <namespace>', 'namespace of the helper pod (default: the command\'s namespace)')
+    .option(
+      '--containerd-address <socket>',
+      "containerd's socket on the node (default: $CONTAINERD_ADDRESS, then the kubelet's config, then /run/containerd/containerd.sock)",
+    )
+    .option('--helper-namespace <namespace>', "namespace of the helper pod (default: the command's namespace)")
     .option('--image <image>', 'image of the helper pod; it needs nsenter, readlink, ip and pidof', 'busybox')
     .option('-y, --yes', 'create the privileged helper pod without asking (required when stdin is not a terminal)')
-    .option('--timeout <duration>', 'how long to wait for the helper pod to start, and for each node-side command', '60s')
+    .option(
+      '--timeout <duration>',
+      'how long to wait for the helper pod to start, and for each node-side command',
+      '60s',
+    )
     .option('--show-commands', 'print the exact node-side commands run, to do it by hand')
     .option('--no-trunc', 'print full 64-character container ids');
 }
@@ -47,13 +57,18 @@ export const ACCESS_HELP =
 export function registerNode(program: Command, state: RunState): void {
   const cmd = program
     .command('node')
-    .description('Show every sandbox (pause container) on a node mapped to its pod, with its containers;\nflag pods without a sandbox and sandboxes whose pod the API no longer knows.')
+    .description(
+      'Show every sandbox (pause container) on a node mapped to its pod, with its containers;\nflag pods without a sandbox and sandboxes whose pod the API no longer knows.',
+    )
     .argument('<node>', 'node name (kubectl get nodes)');
   addClusterFlags(cmd);
   addOutputFlag(cmd);
   addNodeAccessFlags(cmd);
   cmd
-    .addHelpText('after', '\nExamples:\n  podlens node kind-control-plane\n  podlens node worker-1 --via pod --yes -o json\n' + ACCESS_HELP)
+    .addHelpText(
+      'after',
+      '\nExamples:\n  podlens node kind-control-plane\n  podlens node worker-1 --via pod --yes -o json\n' + ACCESS_HELP,
+    )
     .action(async (node: string, flags: NodeCommandFlags) => {
       const { runNode } = await import('./node-run.js');
       state.exitCode = await runNode(node, flags, state.io);

@@ -74,7 +74,11 @@ export class WatchSession {
   constructor(private readonly o: SessionOptions) {
     this.now = o.now ?? (() => new Date());
     this.done = new Promise((res, rej) => ((this.resolve = res), (this.reject = rej)));
-    const common = { onStatus: (s: LinkStatus) => this.o.sink.link(s), onFatal: (e: unknown) => this.fail(e), inactivityMs: o.inactivityMs };
+    const common = {
+      onStatus: (s: LinkStatus) => this.o.sink.link(s),
+      onFatal: (e: unknown) => this.fail(e),
+      inactivityMs: o.inactivityMs,
+    };
     this.podReflector = new Reflector<Pod>({
       ...common,
       source: o.pods,
@@ -170,7 +174,9 @@ export class WatchSession {
     if (c.type === 'modified' && c.after.count <= seen) return;
     const pod = this.podOf(c.after);
     if (!pod) return this.hold(c.after, seen);
-    this.o.sink.transitions([eventTransition(c.after, pod, seen, { now: this.now(), source: c.source === 'list' ? 'watch' : c.source })]);
+    this.o.sink.transitions([
+      eventTransition(c.after, pod, seen, { now: this.now(), source: c.source === 'list' ? 'watch' : c.source }),
+    ]);
   }
 
   /** An event can arrive before its pod: keep it a little while, bounded. */
@@ -216,7 +222,9 @@ export class WatchSession {
     const results = targets.map((t) => ({ ...t, outcome: t.pending ? 'pending' : outcome(t.pod, until) }));
     const failed = results.find((r) => r.outcome === 'failed');
     if (failed) {
-      const why = failed.pod ? `${whereItIs(failed.pod, failed.name)}, phase ${failed.pod.phase}` : `${failed.name} was deleted`;
+      const why = failed.pod
+        ? `${whereItIs(failed.pod, failed.name)}, phase ${failed.pod.phase}`
+        : `${failed.name} was deleted`;
       return this.end({ code: 3, message: `pod ${failed.name} will not be ${untilWords(until)}: ${why}.` });
     }
     const allThere = results.every((r) => r.outcome === 'reached');

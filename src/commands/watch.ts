@@ -18,10 +18,28 @@ export function registerWatch(program: Command, state: RunState): void {
   addClusterFlags(cmd);
   addSelectionFlags(cmd);
   cmd
-    .addOption(new Option('-o, --output <format>', 'text, or ndjson: one JSON object per transition (schema/watch-event.v1.json)').choices(['text', 'ndjson']).default('text'))
-    .addOption(new Option('--until <condition>', 'exit when every watched pod is ready|running|succeeded|done|deleted').choices(['ready', 'running', 'succeeded', 'done', 'deleted']))
+    .addOption(
+      new Option(
+        '-o, --output <format>',
+        'text, or ndjson: one JSON object per transition (schema/watch-event.v1.json)',
+      )
+        .choices(['text', 'ndjson'])
+        .default('text'),
+    )
+    .addOption(
+      new Option('--until <condition>', 'exit when every watched pod is ready|running|succeeded|done|deleted').choices([
+        'ready',
+        'running',
+        'succeeded',
+        'done',
+        'deleted',
+      ]),
+    )
     .option('--timeout <duration>', 'give up after this long (exit 4), e.g. 90s, 5m')
-    .option('-f, --filename <file>', "create the manifest's pods, then follow them from the moment the API server stores them")
+    .option(
+      '-f, --filename <file>',
+      "create the manifest's pods, then follow them from the moment the API server stores them",
+    )
     .addHelpText(
       'after',
       '\nExamples:\n' +

@@ -9,7 +9,8 @@ const MEANING: Record<string, string> = {
   Initialized: 'all init containers completed (and sidecars started)',
   ContainersReady: 'every container is ready (running and passing its readiness probe, if any)',
   Ready: 'the pod can serve: it is in the endpoints of the Services that select it',
-  DisruptionTarget: 'the pod is about to be deleted because of a disruption (eviction, preemption, taint or garbage collection)',
+  DisruptionTarget:
+    'the pod is about to be deleted because of a disruption (eviction, preemption, taint or garbage collection)',
   PodResizePending: 'a requested resource resize cannot be done yet',
   PodResizeInProgress: 'a resource resize is being applied',
 };
@@ -18,7 +19,10 @@ function notReadyContainers(pod: Pod): string | undefined {
   const sidecars = new Set(pod.initContainers.filter((c) => c.kind === 'sidecar').map((c) => c.name));
   const names = [...pod.initContainerStatuses.filter((s) => sidecars.has(s.name)), ...pod.containerStatuses]
     .filter((s) => !s.ready)
-    .map((s) => `${s.name} (${s.state.kind === 'waiting' ? (s.state.reason ?? 'waiting') : s.state.kind === 'terminated' ? `terminated, exit code ${s.state.exitCode}` : 'running, not passing readiness'})`);
+    .map(
+      (s) =>
+        `${s.name} (${s.state.kind === 'waiting' ? (s.state.reason ?? 'waiting') : s.state.kind === 'terminated' ? `terminated, exit code ${s.state.exitCode}` : 'running, not passing readiness'})`,
+    );
   return names.length ? `not ready: ${names.join(', ')}` : undefined;
 }
 
@@ -29,7 +33,11 @@ export function conditionRows(pod: Pod): ConditionRow[] {
       const detail = c.type === 'ContainersReady' || c.type === 'Ready' ? notReadyContainers(pod) : undefined;
       why = [c.reason, c.message, detail].filter(Boolean).join(': ') || null;
     }
-    const meaning = MEANING[c.type] ?? (pod.readinessGates.includes(c.type) ? 'a readiness gate set by an external controller' : 'a condition set by another component');
+    const meaning =
+      MEANING[c.type] ??
+      (pod.readinessGates.includes(c.type)
+        ? 'a readiness gate set by an external controller'
+        : 'a condition set by another component');
     return {
       type: c.type,
       status: c.status,

@@ -11,7 +11,11 @@ export interface ContainerView {
 export function containerViews(pod: Pod): ContainerView[] {
   const find = (list: ContainerStatus[], name: string) => list.find((s) => s.name === name);
   return [
-    ...pod.initContainers.map((spec, i) => ({ spec, status: find(pod.initContainerStatuses, spec.name), initIndex: i + 1 })),
+    ...pod.initContainers.map((spec, i) => ({
+      spec,
+      status: find(pod.initContainerStatuses, spec.name),
+      initIndex: i + 1,
+    })),
     ...pod.containers.map((spec) => ({ spec, status: find(pod.containerStatuses, spec.name) })),
     ...pod.ephemeralContainers.map((spec) => ({ spec, status: find(pod.ephemeralContainerStatuses, spec.name) })),
   ];
@@ -24,7 +28,8 @@ export function containerViews(pod: Pod): ContainerView[] {
  * https://kubernetes.io/docs/concepts/workloads/pods/init-containers/#detailed-behavior
  */
 export function currentInit(pod: Pod): ContainerView | undefined {
-  if (!pod.initContainers.length || pod.conditions.some((c) => c.type === 'Initialized' && c.status === 'True')) return undefined;
+  if (!pod.initContainers.length || pod.conditions.some((c) => c.type === 'Initialized' && c.status === 'True'))
+    return undefined;
   return containerViews(pod).find((v) => {
     if (v.initIndex === undefined) return false;
     const s = v.status;
@@ -35,8 +40,18 @@ export function currentInit(pod: Pod): ContainerView | undefined {
 
 // Linux signal numbers (signal(7)); exit codes above 128 mean "killed by signal code-128".
 const SIGNALS: Record<number, string> = {
-  1: 'SIGHUP', 2: 'SIGINT', 3: 'SIGQUIT', 4: 'SIGILL', 6: 'SIGABRT', 7: 'SIGBUS', 8: 'SIGFPE',
-  9: 'SIGKILL', 11: 'SIGSEGV', 13: 'SIGPIPE', 14: 'SIGALRM', 15: 'SIGTERM',
+  1: 'SIGHUP',
+  2: 'SIGINT',
+  3: 'SIGQUIT',
+  4: 'SIGILL',
+  6: 'SIGABRT',
+  7: 'SIGBUS',
+  8: 'SIGFPE',
+  9: 'SIGKILL',
+  11: 'SIGSEGV',
+  13: 'SIGPIPE',
+  14: 'SIGALRM',
+  15: 'SIGTERM',
 };
 
 export type Terminated = Extract<ContainerState, { kind: 'terminated' }>;
@@ -80,7 +95,8 @@ export function logsWanted(pod: Pod): { container: string; previous: boolean }[]
     const s = v.status;
     if (!s) continue;
     if (s.state.kind === 'terminated' && s.state.exitCode !== 0) out.push({ container: s.name, previous: false });
-    else if (s.lastState.kind === 'terminated' && s.lastState.exitCode !== 0) out.push({ container: s.name, previous: true });
+    else if (s.lastState.kind === 'terminated' && s.lastState.exitCode !== 0)
+      out.push({ container: s.name, previous: true });
   }
   return out;
 }

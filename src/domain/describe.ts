@@ -6,7 +6,14 @@ import { findings } from './findings.js';
 import type { ContainerLog, ContainerState, KubeEvent, OwnerChainLink, Pod } from './model.js';
 import { nextSteps, type CommandContext } from './nextsteps.js';
 import { phaseInfo, verdict } from './phase.js';
-import { REPORT_API_VERSION, type ContainerRow, type DescribeReport, type EventRow, type PodIdentity, type PodSummary } from './report.js';
+import {
+  REPORT_API_VERSION,
+  type ContainerRow,
+  type DescribeReport,
+  type EventRow,
+  type PodIdentity,
+  type PodSummary,
+} from './report.js';
 import { network, volumes } from './sharing.js';
 import { kubectlStatus } from './status.js';
 import { age } from './time.js';
@@ -57,7 +64,13 @@ function identity(pod: Pod, chain: OwnerChainLink[], now: Date): PodIdentity {
 }
 
 function stateWord(s: ContainerState): ContainerRow['state'] {
-  return s.kind === 'running' ? 'Running' : s.kind === 'waiting' ? 'Waiting' : s.kind === 'terminated' ? 'Terminated' : 'NotCreated';
+  return s.kind === 'running'
+    ? 'Running'
+    : s.kind === 'waiting'
+      ? 'Waiting'
+      : s.kind === 'terminated'
+        ? 'Terminated'
+        : 'NotCreated';
 }
 
 function containerRow(v: ContainerView, logs: ContainerLog[]): ContainerRow {
@@ -81,7 +94,12 @@ function containerRow(v: ContainerView, logs: ContainerLog[]): ContainerRow {
     finishedAt: st.kind === 'terminated' ? isoOrNull(st.finishedAt) : null,
     lastTermination:
       last?.kind === 'terminated'
-        ? { exitCode: last.exitCode, reason: last.reason ?? null, signal: signalOf(last) ?? null, finishedAt: isoOrNull(last.finishedAt) }
+        ? {
+            exitCode: last.exitCode,
+            reason: last.reason ?? null,
+            signal: signalOf(last) ?? null,
+            finishedAt: isoOrNull(last.finishedAt),
+          }
         : null,
     log: log ? { previous: log.previous, lines: log.lines, error: log.error ?? null } : null,
   };

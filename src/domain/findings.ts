@@ -2,7 +2,14 @@
 // its events and its logs, never from a list of known cases. A container waiting with any reason
 // other than "being created" is a problem named by that reason, explained by the messages the kubelet
 // left in its state and events. Codes are the Kubernetes reason names; podlens' own are in README.
-import { containerViews, exitWords, kindWords, willRestart, type ContainerView, type Terminated } from './containers.js';
+import {
+  containerViews,
+  exitWords,
+  kindWords,
+  willRestart,
+  type ContainerView,
+  type Terminated,
+} from './containers.js';
 import { eventContainer, latest, totalCount } from './events.js';
 import type { ContainerLog, KubeEvent, Pod } from './model.js';
 import type { Finding, Severity } from './report.js';
@@ -44,9 +51,12 @@ function schedulingFindings(ev: Evidence): Finding[] {
   if (pod.nodeName) return [];
   if (pod.schedulingGates.length) {
     return [
-      finding('progressing', 'SchedulingGated', `the pod is held back from scheduling by the gates ${pod.schedulingGates.join(', ')}; whoever added them must remove them`, [
-        `spec.schedulingGates: ${pod.schedulingGates.join(', ')}`,
-      ]),
+      finding(
+        'progressing',
+        'SchedulingGated',
+        `the pod is held back from scheduling by the gates ${pod.schedulingGates.join(', ')}; whoever added them must remove them`,
+        [`spec.schedulingGates: ${pod.schedulingGates.join(', ')}`],
+      ),
     ];
   }
   const cond = pod.conditions.find((c) => c.type === 'PodScheduled');
@@ -55,7 +65,8 @@ function schedulingFindings(ev: Evidence): Finding[] {
   if ((cond?.status === 'False' && cond.reason === 'Unschedulable') || failed) {
     const hints: string[] = [];
     const sel = Object.entries(pod.nodeSelector).map(([k, v]) => `${k}=${v}`);
-    if (sel.length && /affinity|selector/i.test(msg ?? '')) hints.push(`no node carries the labels of its nodeSelector ${sel.join(',')}`);
+    if (sel.length && /affinity|selector/i.test(msg ?? ''))
+      hints.push(`no node carries the labels of its nodeSelector ${sel.join(',')}`);
     for (const m of (msg ?? '').matchAll(/Insufficient ([\w/-]+(?:\.[\w/-]+)*)/g)) {
       const req = sumRequests(pod, m[1]);
       hints.push(`no node has enough free ${m[1]}${req ? ` for its request of ${req}` : ''}`);
@@ -77,12 +88,17 @@ function schedulingFindings(ev: Evidence): Finding[] {
   const waited = now.getTime() - pod.creationTimestamp.getTime();
   if (waited > 60_000 && events.length === 0) {
     return [
-      finding('warning', 'NotScheduled', `no scheduler has acted on the pod for ${age(pod.creationTimestamp, now)}: is kube-scheduler running?`, [
-        'spec.nodeName is empty and there are no events',
-      ]),
+      finding(
+        'warning',
+        'NotScheduled',
+        `no scheduler has acted on the pod for ${age(pod.creationTimestamp, now)}: is kube-scheduler running?`,
+        ['spec.nodeName is empty and there are no events'],
+      ),
     ];
   }
-  return [finding('progressing', 'Scheduling', 'waiting for the scheduler to choose a node', ['spec.nodeName is empty'])];
+  return [
+    finding('progressing', 'Scheduling', 'waiting for the scheduler to choose a node', ['spec.nodeName is empty']),
+  ];
 }
 
 // ---- containers -------------------------------------------------------------------------------
@@ -109,9 +125,17 @@ function terminationWords(t: Terminated, v: ContainerView, ev: Evidence): string
     const when = t.finishedAt ? `, ${age(t.finishedAt, ev.now)} ago` : '';
     return memoryWords(v, ev.pod, t) + when;
   }
-  const ran = t.startedAt && t.finishedAt ? ` after running ${shortDuration(t.finishedAt.getTime() - t.startedAt.getTime())}` : '';
+  const ran =
+    t.startedAt && t.finishedAt
+      ? ` after running ${shortDuration(t.finishedAt.getTime() - t.startedAt.getTime())}`
+      : '';
   const when = t.finishedAt ? `, ${age(t.finishedAt, ev.now)} ago` : '';
-  const why = t.reason && t.reason !== 'Error' ? ` (${t.reason}${t.message ? `: ${t.message.trim()}` : ''})` : t.message ? ` (${t.message.trim()})` : '';
+  const why =
+    t.reason && t.reason !== 'Error'
+      ? ` (${t.reason}${t.message ? `: ${t.message.trim()}` : ''})`
+      : t.message
+        ? ` (${t.message.trim()})`
+        : '';
   return `exited with ${exitWords(t)}${why}${ran}${when}`;
 }
 
@@ -128,12 +152,16 @@ function waitingFinding(v: ContainerView, ev: Evidence, reason: string, message:
   const parts: string[] = [];
   let code = reason;
   if (last) {
-    evidence.push(`lastState.terminated: exitCode=${last.exitCode} reason=${last.reason ?? ''} finishedAt=${iso(last.finishedAt)}`);
+    evidence.push(
+      `lastState.terminated: exitCode=${last.exitCode} reason=${last.reason ?? ''} finishedAt=${iso(last.finishedAt)}`,
+    );
     code = deeperReason(last) ?? reason;
     const restarts = `restarted ${s.restartCount} time${s.restartCount === 1 ? '' : 's'}`;
     parts.push(`${who} keeps stopping: its last run ${terminationWords(last, v, ev)}; ${restarts}`);
     if (last.exitCode === 0 && ev.pod.restartPolicy === 'Always') {
-      parts.push('it exits successfully, but restartPolicy Always starts it again: it should run a long-lived process (use a Job for run-to-completion work)');
+      parts.push(
+        'it exits successfully, but restartPolicy Always starts it again: it should run a long-lived process (use a Job for run-to-completion work)',
+      );
     }
     const line = lastLogLine(ev, s.name, true);
     if (line) parts.push(`its last log line was "${line}"`);
@@ -144,10 +172,20 @@ function waitingFinding(v: ContainerView, ev: Evidence, reason: string, message:
   if (reason === 'CrashLoopBackOff') {
     // The kubelet doubles the restart delay after each crash, from 10s up to 5m:
     // https://github.com/kubernetes/kubernetes/blob/v1.34.0/pkg/kubelet/kubelet.go (MaxContainerBackOff)
-    parts.push(`the kubelet waits ${backoff ?? 'a while'} before starting it again (CrashLoopBackOff: the delay doubles after each crash, up to 5m)`);
+    parts.push(
+      `the kubelet waits ${backoff ?? 'a while'} before starting it again (CrashLoopBackOff: the delay doubles after each crash, up to 5m)`,
+    );
   } else {
     // The kubelet's own message, then the latest warning event about this container, if it adds to it.
-    const warn = [...ev.events].reverse().find((e) => e.type === 'Warning' && eventContainer(e) === s.name && !repeatsReason(e.message) && !(message ?? '').includes(e.message.replace(/^Failed to pull image "[^"]*": /, '')));
+    const warn = [...ev.events]
+      .reverse()
+      .find(
+        (e) =>
+          e.type === 'Warning' &&
+          eventContainer(e) === s.name &&
+          !repeatsReason(e.message) &&
+          !(message ?? '').includes(e.message.replace(/^Failed to pull image "[^"]*": /, '')),
+      );
     const detail = warn && /^(Failed|Err|Inspect)/.test(warn.reason) ? warn.message : message;
     if (detail && !repeatsReason(detail)) parts.push(detail.replace(/\.$/, ''));
     if (warn) evidence.push(...eventEvidence(warn));
@@ -161,9 +199,21 @@ function creatingFinding(v: ContainerView, ev: Evidence): Finding | undefined {
   const pulling = latest(ev.events, 'Pulling', s.name);
   const pulled = latest(ev.events, 'Pulled', s.name);
   if (pulling && (!pulled || pulled.lastSeen < pulling.lastSeen)) {
-    return finding('progressing', 'Pulling', `pulling image ${v.spec.image} for ${kindWords(v, ev.pod)} (for ${age(pulling.lastSeen, ev.now)})`, eventEvidence(pulling), s.name);
+    return finding(
+      'progressing',
+      'Pulling',
+      `pulling image ${v.spec.image} for ${kindWords(v, ev.pod)} (for ${age(pulling.lastSeen, ev.now)})`,
+      eventEvidence(pulling),
+      s.name,
+    );
   }
-  return finding('progressing', 'ContainerCreating', `${kindWords(v, ev.pod)} is being created`, ['state.waiting.reason=ContainerCreating'], s.name);
+  return finding(
+    'progressing',
+    'ContainerCreating',
+    `${kindWords(v, ev.pod)} is being created`,
+    ['state.waiting.reason=ContainerCreating'],
+    s.name,
+  );
 }
 
 function terminatedFinding(v: ContainerView, ev: Evidence, t: Terminated): Finding | undefined {
@@ -175,11 +225,16 @@ function terminatedFinding(v: ContainerView, ev: Evidence, t: Terminated): Findi
   const line = lastLogLine(ev, s.name, false);
   if (line) parts.push(`its last log line was "${line}"`);
   if (willRestart(v, pod, t.exitCode)) parts.push('the kubelet will start it again');
-  else if (v.spec.kind === 'ephemeral') parts.push('ephemeral containers are never restarted, and the pod\'s other containers are not affected');
+  else if (v.spec.kind === 'ephemeral')
+    parts.push("ephemeral containers are never restarted, and the pod's other containers are not affected");
   else if (v.spec.kind === 'init') {
-    parts.push(`with restartPolicy ${pod.restartPolicy} the pod does not retry it, so the pod has failed and its app containers never started`);
+    parts.push(
+      `with restartPolicy ${pod.restartPolicy} the pod does not retry it, so the pod has failed and its app containers never started`,
+    );
   } else parts.push(`with restartPolicy ${pod.restartPolicy} it is not restarted`);
-  const evidence = [`state.terminated: exitCode=${t.exitCode} reason=${t.reason ?? ''} finishedAt=${iso(t.finishedAt)}`];
+  const evidence = [
+    `state.terminated: exitCode=${t.exitCode} reason=${t.reason ?? ''} finishedAt=${iso(t.finishedAt)}`,
+  ];
   return finding('error', t.reason ?? 'Error', parts.join('; '), evidence, s.name);
 }
 
@@ -191,30 +246,52 @@ function runningFindings(v: ContainerView, ev: Evidence): Finding[] {
   const last = s.lastState.kind === 'terminated' ? s.lastState : undefined;
   if (s.restartCount > 0 && last) {
     const liveness = latest(ev.events, 'Unhealthy', s.name);
-    const killedByProbe = liveness && /^Liveness/.test(liveness.message) ? `; its liveness probe failed: ${liveness.message}` : '';
+    const killedByProbe =
+      liveness && /^Liveness/.test(liveness.message) ? `; its liveness probe failed: ${liveness.message}` : '';
     out.push(
       finding(
         'warning',
         last.reason === 'OOMKilled' ? 'OOMKilled' : 'Restarted',
         `${who} is running again but has restarted ${s.restartCount} time${s.restartCount === 1 ? '' : 's'}; last time it ${terminationWords(last, v, ev)}${killedByProbe}`,
-        [`restartCount=${s.restartCount}`, `lastState.terminated: exitCode=${last.exitCode} reason=${last.reason ?? ''}`],
+        [
+          `restartCount=${s.restartCount}`,
+          `lastState.terminated: exitCode=${last.exitCode} reason=${last.reason ?? ''}`,
+        ],
         s.name,
       ),
     );
   }
   if (v.spec.kind === 'init') {
     const since = s.state.kind === 'running' ? s.state.startedAt : undefined;
-    out.push(finding('progressing', 'ContainersNotInitialized', `${who} is running${since ? ` (for ${age(since, now)})` : ''}; the app containers start after it completes`, ['state.running', 'condition Initialized=False'], s.name));
+    out.push(
+      finding(
+        'progressing',
+        'ContainersNotInitialized',
+        `${who} is running${since ? ` (for ${age(since, now)})` : ''}; the app containers start after it completes`,
+        ['state.running', 'condition Initialized=False'],
+        s.name,
+      ),
+    );
   }
   // Ephemeral containers have no probes and never count for readiness (kubectl debug adds them).
   if (!s.ready && v.spec.kind !== 'init' && v.spec.kind !== 'ephemeral') {
     const probe = v.spec.probes.find((p) => p.kind === 'readiness');
     const startup = v.spec.probes.find((p) => p.kind === 'startup');
-    const unhealthy = ev.events.filter((e) => e.reason === 'Unhealthy' && eventContainer(e) === s.name && /^Readiness/.test(e.message));
+    const unhealthy = ev.events.filter(
+      (e) => e.reason === 'Unhealthy' && eventContainer(e) === s.name && /^Readiness/.test(e.message),
+    );
     const failing = unhealthy.at(-1);
     const since = s.state.kind === 'running' ? s.state.startedAt : undefined;
     if (startup && s.started === false) {
-      out.push(finding('progressing', 'Starting', `${who} is running but its startup probe (${startup.handler}) has not passed yet`, ['started=false'], s.name));
+      out.push(
+        finding(
+          'progressing',
+          'Starting',
+          `${who} is running but its startup probe (${startup.handler}) has not passed yet`,
+          ['started=false'],
+          s.name,
+        ),
+      );
     } else if (failing && (!since || failing.lastSeen >= since)) {
       const n = totalCount(ev.events, 'Unhealthy', s.name);
       out.push(
@@ -263,7 +340,10 @@ function deletionFindings(ev: Evidence): Finding[] {
   if (!pod.deletionTimestamp) return [];
   const grace = pod.deletionGracePeriodSeconds ?? 0;
   const overdue = now > pod.deletionTimestamp;
-  const evidence = [`metadata.deletionTimestamp=${iso(pod.deletionTimestamp)}`, `metadata.deletionGracePeriodSeconds=${grace}`];
+  const evidence = [
+    `metadata.deletionTimestamp=${iso(pod.deletionTimestamp)}`,
+    `metadata.deletionGracePeriodSeconds=${grace}`,
+  ];
   if (pod.finalizers.length) {
     evidence.push(`metadata.finalizers: ${pod.finalizers.join(', ')}`);
     return [
@@ -277,19 +357,43 @@ function deletionFindings(ev: Evidence): Finding[] {
   }
   if (overdue && pod.nodeName) {
     return [
-      finding('warning', 'Terminating', `deletion was requested and its grace period ended ${age(pod.deletionTimestamp, now)} ago, but the kubelet on ${pod.nodeName} has not confirmed the containers stopped: is the node healthy?`, evidence),
+      finding(
+        'warning',
+        'Terminating',
+        `deletion was requested and its grace period ended ${age(pod.deletionTimestamp, now)} ago, but the kubelet on ${pod.nodeName} has not confirmed the containers stopped: is the node healthy?`,
+        evidence,
+      ),
     ];
   }
-  return [finding('progressing', 'Terminating', `the pod is being deleted: its containers get ${grace}s to stop (SIGTERM, then SIGKILL)`, evidence)];
+  return [
+    finding(
+      'progressing',
+      'Terminating',
+      `the pod is being deleted: its containers get ${grace}s to stop (SIGTERM, then SIGKILL)`,
+      evidence,
+    ),
+  ];
 }
 
 function podReasonFindings(ev: Evidence): Finding[] {
   const { pod } = ev;
   if (pod.phase === 'Unknown') {
-    return [finding('error', pod.reason ?? 'NodeNotReporting', `the node ${pod.nodeName ?? ''} stopped reporting this pod's state: its kubelet is unreachable`, [`status.phase=Unknown`])];
+    return [
+      finding(
+        'error',
+        pod.reason ?? 'NodeNotReporting',
+        `the node ${pod.nodeName ?? ''} stopped reporting this pod's state: its kubelet is unreachable`,
+        [`status.phase=Unknown`],
+      ),
+    ];
   }
   if (pod.reason && pod.phase === 'Failed') {
-    return [finding('error', pod.reason, `the pod failed (${pod.reason})${pod.message ? `: ${pod.message}` : ''}`, [`status.reason=${pod.reason}`, ...(pod.message ? [`status.message=${pod.message}`] : [])])];
+    return [
+      finding('error', pod.reason, `the pod failed (${pod.reason})${pod.message ? `: ${pod.message}` : ''}`, [
+        `status.reason=${pod.reason}`,
+        ...(pod.message ? [`status.message=${pod.message}`] : []),
+      ]),
+    ];
   }
   return [];
 }
@@ -301,7 +405,9 @@ function eventFindings(ev: Evidence, found: Finding[]): Finding[] {
   const unscheduled = found.some((f) => f.code === 'Unschedulable');
   const stuck = pod.phase === 'Pending' || !pod.conditions.some((c) => c.type === 'Ready' && c.status === 'True');
   // A pod-level warning did not block the pod if the kubelet went on to start a container.
-  const started = [...pod.initContainerStatuses, ...pod.containerStatuses].some((s) => s.state.kind === 'running' || s.state.kind === 'terminated' || s.lastState.kind === 'terminated');
+  const started = [...pod.initContainerStatuses, ...pod.containerStatuses].some(
+    (s) => s.state.kind === 'running' || s.state.kind === 'terminated' || s.lastState.kind === 'terminated',
+  );
   let blocking = true;
   const advice = new Set<string>();
   const byReason = new Map<string, KubeEvent[]>();
@@ -325,7 +431,13 @@ function eventFindings(ev: Evidence, found: Finding[]): Finding[] {
     // keeps hearing the same warning for over a minute, it is the likely cause.
     const recurring = e.lastSeen.getTime() - list[0].firstSeen.getTime() > 60_000;
     const severity: Severity = stuck && recurring ? 'error' : 'warning';
-    const f = finding(severity, reason, `${e.message.replace(/\.$/, '')} (${n}x, last ${age(e.lastSeen, now)} ago)`, eventEvidence(e), c);
+    const f = finding(
+      severity,
+      reason,
+      `${e.message.replace(/\.$/, '')} (${n}x, last ${age(e.lastSeen, now)} ago)`,
+      eventEvidence(e),
+      c,
+    );
     if (!stuck || pod.phase === 'Succeeded' || advice.has(reason)) {
       f.category = 'advice';
       f.severity = 'warning';
@@ -342,7 +454,8 @@ function riskFindings(ev: Evidence): Finding[] {
     out.push({
       severity: 'warning',
       code: 'NoController',
-      message: 'standalone pod: no controller owns it, so nothing will recreate it if it fails, is evicted, or its node goes away (run it from a Deployment, or a Job for run-to-completion work)',
+      message:
+        'standalone pod: no controller owns it, so nothing will recreate it if it fails, is evicted, or its node goes away (run it from a Deployment, or a Job for run-to-completion work)',
       category: 'advice',
       evidence: ['metadata.ownerReferences has no controller'],
     });
@@ -359,7 +472,9 @@ export function findings(ev: Evidence): Finding[] {
     // Likewise a container stopped by the pod's deletion (SIGTERM, then SIGKILL after the grace
     // period): the deletion is the pod's state, not the exit code it caused.
     const stoppedByDeletion = ev.pod.deletionTimestamp && v.status?.state.kind === 'terminated';
-    if (v.spec.kind === 'ephemeral' || stoppedByDeletion) for (const f of found) Object.assign(f, { category: 'advice', severity: f.severity === 'error' ? 'warning' : f.severity });
+    if (v.spec.kind === 'ephemeral' || stoppedByDeletion)
+      for (const f of found)
+        Object.assign(f, { category: 'advice', severity: f.severity === 'error' ? 'warning' : f.severity });
     out.push(...found);
   }
   out.push(...eventFindings(ev, out));

@@ -21,7 +21,11 @@ export function verdict(pod: Pod, found: Finding[], ks: KubectlStatus): Verdict 
     case 'Running': {
       const ready = pod.conditions.some((c) => c.type === 'Ready' && c.status === 'True');
       return ready
-        ? { severity: 'ok', code: 'Running', summary: `running and ready: ${ks.ready} containers ready, ${ks.restarts} restarts` }
+        ? {
+            severity: 'ok',
+            code: 'Running',
+            summary: `running and ready: ${ks.ready} containers ready, ${ks.restarts} restarts`,
+          }
         : { severity: 'progressing', code: 'NotReady', summary: `running, ${ks.ready} containers ready` };
     }
     case 'Failed':
@@ -48,7 +52,8 @@ function initProgress(pod: Pod, now: Date): string | undefined {
   return `${which} is ${st}`;
 }
 
-const stopped = (pod: Pod) => [...pod.initContainerStatuses, ...pod.containerStatuses].every((s) => s.state.kind !== 'running');
+const stopped = (pod: Pod) =>
+  [...pod.initContainerStatuses, ...pod.containerStatuses].every((s) => s.state.kind !== 'running');
 
 const CREATED = 'The pod was created, which only means the API server stored it; ';
 
@@ -57,7 +62,9 @@ export function phaseInfo(pod: Pod, found: Finding[], v: Verdict, now: Date): Ph
   const has = (...c: string[]) => c.some((x) => codes.has(x));
   if (pod.deletionTimestamp) {
     const requested = new Date(pod.deletionTimestamp.getTime() - (pod.deletionGracePeriodSeconds ?? 0) * 1000);
-    const held = pod.finalizers.length ? ` The finalizers ${pod.finalizers.join(', ')} keep the object until they are removed.` : '';
+    const held = pod.finalizers.length
+      ? ` The finalizers ${pod.finalizers.join(', ')} keep the object until they are removed.`
+      : '';
     return {
       phase: pod.phase,
       state: 'Terminating',
@@ -67,7 +74,11 @@ export function phaseInfo(pod: Pod, found: Finding[], v: Verdict, now: Date): Ph
   switch (pod.phase) {
     case 'Pending': {
       if (!pod.nodeName) {
-        const state = has('SchedulingGated') ? 'SchedulingGated' : has('Unschedulable') ? 'Unschedulable' : 'NotScheduled';
+        const state = has('SchedulingGated')
+          ? 'SchedulingGated'
+          : has('Unschedulable')
+            ? 'Unschedulable'
+            : 'NotScheduled';
         return { phase: 'Pending', state, meaning: `${CREATED}it is not scheduled to any node yet: ${v.summary}.` };
       }
       const on = `${CREATED}it is scheduled to ${pod.nodeName} but not running yet: `;
@@ -75,10 +86,13 @@ export function phaseInfo(pod: Pod, found: Finding[], v: Verdict, now: Date): Ph
       const sandbox = pod.conditions.find((c) => c.type === 'PodReadyToStartContainers');
       let state = 'StartingContainers';
       let why = 'the kubelet is starting its containers';
-      if (has('FailedMount', 'FailedAttachVolume')) [state, why] = ['MountingVolumes', `its volumes are not mounted: ${v.summary}`];
-      else if (sandbox && sandbox.status !== 'True') [state, why] = ['CreatingSandbox', 'the kubelet is creating its sandbox (pause container) and network'];
+      if (has('FailedMount', 'FailedAttachVolume'))
+        [state, why] = ['MountingVolumes', `its volumes are not mounted: ${v.summary}`];
+      else if (sandbox && sandbox.status !== 'True')
+        [state, why] = ['CreatingSandbox', 'the kubelet is creating its sandbox (pause container) and network'];
       else if (init) [state, why] = ['Initializing', init];
-      else if (has('ErrImagePull', 'ImagePullBackOff', 'InvalidImageName')) [state, why] = ['ImagePullError', v.summary];
+      else if (has('ErrImagePull', 'ImagePullBackOff', 'InvalidImageName'))
+        [state, why] = ['ImagePullError', v.summary];
       else if (has('CreateContainerConfigError', 'CreateContainerError')) [state, why] = ['ConfigError', v.summary];
       else if (has('Pulling')) [state, why] = ['PullingImages', v.summary];
       if (init && state !== 'Initializing') why += `; ${init}`;
@@ -86,14 +100,36 @@ export function phaseInfo(pod: Pod, found: Finding[], v: Verdict, now: Date): Ph
     }
     case 'Running': {
       const ready = pod.conditions.some((c) => c.type === 'Ready' && c.status === 'True');
-      if (ready) return { phase: 'Running', state: 'Ready', meaning: 'Every container is running and ready: the pod is counted in the endpoints of Services that select it.' };
-      return { phase: 'Running', state: 'NotReady', meaning: `At least one container runs, but the pod is not ready, so Services send it no traffic: ${v.summary}.` };
+      if (ready)
+        return {
+          phase: 'Running',
+          state: 'Ready',
+          meaning:
+            'Every container is running and ready: the pod is counted in the endpoints of Services that select it.',
+        };
+      return {
+        phase: 'Running',
+        state: 'NotReady',
+        meaning: `At least one container runs, but the pod is not ready, so Services send it no traffic: ${v.summary}.`,
+      };
     }
     case 'Succeeded':
-      return { phase: 'Succeeded', state: 'Completed', meaning: `All containers exited with code 0 and will not be started again (restartPolicy ${pod.restartPolicy}).` };
+      return {
+        phase: 'Succeeded',
+        state: 'Completed',
+        meaning: `All containers exited with code 0 and will not be started again (restartPolicy ${pod.restartPolicy}).`,
+      };
     case 'Failed':
-      return { phase: 'Failed', state: 'Failed', meaning: `All containers have stopped and at least one failed; nothing will restart them (restartPolicy ${pod.restartPolicy}): ${v.summary}.` };
+      return {
+        phase: 'Failed',
+        state: 'Failed',
+        meaning: `All containers have stopped and at least one failed; nothing will restart them (restartPolicy ${pod.restartPolicy}): ${v.summary}.`,
+      };
     default:
-      return { phase: pod.phase, state: 'Unknown', meaning: `The state of the pod cannot be obtained: the node ${pod.nodeName ?? ''} is not reporting (kubelet unreachable).` };
+      return {
+        phase: pod.phase,
+        state: 'Unknown',
+        meaning: `The state of the pod cannot be obtained: the node ${pod.nodeName ?? ''} is not reporting (kubelet unreachable).`,
+      };
   }
 }

@@ -6,10 +6,15 @@ import type { NodeContainer, NodeReport, NodeSandboxEntry, NodeSnapshot } from '
 import { API_VERSION, taskState } from './sandbox.js';
 
 function sandboxFlag(e: Omit<NodeSandboxEntry, 'flag'>, newer: boolean): string | null {
-  if (e.podlensHelper) return e.apiKnowsPod ? "podlens' helper pod (deleted when its run ends)" : "a deleted podlens helper pod; the kubelet removes its sandbox";
-  if (!e.apiKnowsPod) return `orphan: the API has no pod with uid ${e.pod.uid}; the kubelet removes its sandbox when it garbage-collects`;
+  if (e.podlensHelper)
+    return e.apiKnowsPod
+      ? "podlens' helper pod (deleted when its run ends)"
+      : 'a deleted podlens helper pod; the kubelet removes its sandbox';
+  if (!e.apiKnowsPod)
+    return `orphan: the API has no pod with uid ${e.pod.uid}; the kubelet removes its sandbox when it garbage-collects`;
   if (newer) return 'an earlier sandbox of this pod (the kubelet made a newer one); removed later';
-  if (e.state !== 'RUNNING' && (e.apiPhase === 'Running' || e.apiPhase === 'Pending')) return `the API says ${e.apiPhase} but this sandbox is ${e.state}`;
+  if (e.state !== 'RUNNING' && (e.apiPhase === 'Running' || e.apiPhase === 'Pending'))
+    return `the API says ${e.apiPhase} but this sandbox is ${e.state}`;
   return null;
 }
 
@@ -38,7 +43,8 @@ function entry(s: NodeContainer, snap: NodeSnapshot, podsByUid: Map<string, Pod>
 /** A pod without a sandbox is worth a flag only while it should have one. */
 function missingWhy(p: Pod): string | null {
   if (p.phase === 'Succeeded' || p.phase === 'Failed') return null; // the kubelet may have removed it
-  if (p.phase === 'Pending' && !p.podIP) return 'Pending: the kubelet has not created its sandbox yet (or cannot: see podlens describe)';
+  if (p.phase === 'Pending' && !p.podIP)
+    return 'Pending: the kubelet has not created its sandbox yet (or cannot: see podlens describe)';
   return `the API says ${p.phase}${p.podIP ? ` with IP ${p.podIP}` : ''}, but the node has no sandbox for it`;
 }
 
@@ -52,7 +58,12 @@ export function buildNodeReport(node: string, runtime: string, pods: Pod[], snap
   }
   const entries = sandboxes
     .map((s) => entry(s, snap, podsByUid, Boolean(s.podUid && newestOf.get(s.podUid) !== s)))
-    .sort((a, b) => a.pod.namespace.localeCompare(b.pod.namespace) || a.pod.name.localeCompare(b.pod.name) || (a.createdAt ?? '').localeCompare(b.createdAt ?? ''));
+    .sort(
+      (a, b) =>
+        a.pod.namespace.localeCompare(b.pod.namespace) ||
+        a.pod.name.localeCompare(b.pod.name) ||
+        (a.createdAt ?? '').localeCompare(b.createdAt ?? ''),
+    );
   const withSandbox = new Set(sandboxes.map((s) => s.podUid));
   const podsWithoutSandbox = pods
     .filter((p) => !withSandbox.has(p.uid))
@@ -84,8 +95,17 @@ function nodeStatements(r: NodeReport, apiPods: number): string[] {
     `${r.sandboxes.length} sandbox${r.sandboxes.length === 1 ? '' : 'es'} (pause containers) on ${r.node}, ${running} running; the API places ${apiPods} pod${apiPods === 1 ? '' : 's'} on this node. Each pod has one sandbox holding its network namespace; its containers join it.`,
   ];
   const orphans = r.sandboxes.filter((s) => !s.apiKnowsPod && !s.podlensHelper).length;
-  if (orphans) out.push(`${orphans} sandbox${orphans === 1 ? '' : 'es'} belong${orphans === 1 ? 's' : ''} to pods the API no longer knows.`);
-  if (r.podsWithoutSandbox.length) out.push(`${r.podsWithoutSandbox.length} pod${r.podsWithoutSandbox.length === 1 ? '' : 's'} the API places here ha${r.podsWithoutSandbox.length === 1 ? 's' : 've'} no sandbox on the node.`);
-  if (r.strayContainers.length) out.push(`${r.strayContainers.length} container${r.strayContainers.length === 1 ? '' : 's'} in containerd's k8s.io namespace belong${r.strayContainers.length === 1 ? 's' : ''} to no sandbox on the node.`);
+  if (orphans)
+    out.push(
+      `${orphans} sandbox${orphans === 1 ? '' : 'es'} belong${orphans === 1 ? 's' : ''} to pods the API no longer knows.`,
+    );
+  if (r.podsWithoutSandbox.length)
+    out.push(
+      `${r.podsWithoutSandbox.length} pod${r.podsWithoutSandbox.length === 1 ? '' : 's'} the API places here ha${r.podsWithoutSandbox.length === 1 ? 's' : 've'} no sandbox on the node.`,
+    );
+  if (r.strayContainers.length)
+    out.push(
+      `${r.strayContainers.length} container${r.strayContainers.length === 1 ? '' : 's'} in containerd's k8s.io namespace belong${r.strayContainers.length === 1 ? 's' : ''} to no sandbox on the node.`,
+    );
   return out;
 }

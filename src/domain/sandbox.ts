@@ -33,7 +33,12 @@ const newestFirst = (a: NodeContainer, b: NodeContainer) => (b.createdAt ?? '').
  * The pod's current sandbox: the one the API's container ids point into, else the running one,
  * else the newest. The kubelet keeps an old sandbox for a while after it makes a new one.
  */
-export function pickSandbox(sandboxes: NodeContainer[], mine: NodeContainer[], apiIds: Set<string>, tasks: NodeTask[]): NodeContainer | undefined {
+export function pickSandbox(
+  sandboxes: NodeContainer[],
+  mine: NodeContainer[],
+  apiIds: Set<string>,
+  tasks: NodeTask[],
+): NodeContainer | undefined {
   const pointedAt = mine.find((c) => apiIds.has(c.id))?.sandboxId;
   return (
     sandboxes.find((s) => s.id === pointedAt) ??
@@ -57,7 +62,12 @@ function sandboxView(s: NodeContainer, snap: NodeSnapshot): SandboxOnNode {
   };
 }
 
-function containerOnNode(pod: Pod, snap: NodeSnapshot, sandbox: SandboxOnNode | null, mine: NodeContainer[]): ContainerOnNode[] {
+function containerOnNode(
+  pod: Pod,
+  snap: NodeSnapshot,
+  sandbox: SandboxOnNode | null,
+  mine: NodeContainer[],
+): ContainerOnNode[] {
   return containerViews(pod).map((v) => {
     const apiId = v.status?.containerID?.replace(/^[a-z]+:\/\//, '') ?? null;
     const named = mine.filter((c) => c.containerName === v.spec.name).sort(newestFirst);
@@ -89,8 +99,17 @@ function nodeIps(sandbox: SandboxOnNode | null): string[] {
 export function buildPauseReport(pod: Pod, snap: NodeSnapshot, now: Date): PauseReport {
   const mine = snap.containers.filter((c) => c.podUid === pod.uid);
   const sandboxes = mine.filter((c) => c.kind === 'sandbox');
-  const apiIds = new Set(containerViews(pod).map((v) => v.status?.containerID?.replace(/^[a-z]+:\/\//, '')).filter((x): x is string => Boolean(x)));
-  const chosen = pickSandbox(sandboxes, mine.filter((c) => c.kind === 'container'), apiIds, snap.tasks);
+  const apiIds = new Set(
+    containerViews(pod)
+      .map((v) => v.status?.containerID?.replace(/^[a-z]+:\/\//, ''))
+      .filter((x): x is string => Boolean(x)),
+  );
+  const chosen = pickSandbox(
+    sandboxes,
+    mine.filter((c) => c.kind === 'container'),
+    apiIds,
+    snap.tasks,
+  );
   const sandbox = chosen ? sandboxView(chosen, snap) : null;
   // Containers of the chosen sandbox only: an older sandbox's containers are earlier attempts.
   const current = mine.filter((c) => c.kind === 'container' && (!chosen || c.sandboxId === chosen.id || !c.sandboxId));
@@ -106,7 +125,14 @@ export function buildPauseReport(pod: Pod, snap: NodeSnapshot, now: Date): Pause
     apiVersion: API_VERSION,
     kind: 'PauseReport',
     generatedAt: now.toISOString(),
-    pod: { namespace: pod.namespace, name: pod.name, uid: pod.uid, node: snap.node, phase: pod.phase, hostNetwork: pod.hostNetwork },
+    pod: {
+      namespace: pod.namespace,
+      name: pod.name,
+      uid: pod.uid,
+      node: snap.node,
+      phase: pod.phase,
+      hostNetwork: pod.hostNetwork,
+    },
     ip,
     access: snap.access,
     sandbox,
@@ -141,27 +167,55 @@ export function pauseStatements(r: PauseReport, snap: NodeSnapshot): string[] {
   const sharing = running.filter((c) => c.sharesSandboxNetns === true).map((c) => c.name);
   const apart = running.filter((c) => c.sharesSandboxNetns === false);
   if (sb.netns && r.pod.hostNetwork) {
-    out.push(`hostNetwork: the pause container and ${names(running.map((c) => c.name)) || 'the containers'} use the node's own network namespace (${sb.netns}), so the pod's IP is the node's.`);
+    out.push(
+      `hostNetwork: the pause container and ${names(running.map((c) => c.name)) || 'the containers'} use the node's own network namespace (${sb.netns}), so the pod's IP is the node's.`,
+    );
   } else if (sb.netns && sharing.length > 1) {
-    out.push(`${names(sharing)} run in the network namespace of the pause container (${sb.netns}); that is why they share the IP ${r.ip.api ?? '(none yet)'} and reach each other on localhost.`);
+    out.push(
+      `${names(sharing)} run in the network namespace of the pause container (${sb.netns}); that is why they share the IP ${r.ip.api ?? '(none yet)'} and reach each other on localhost.`,
+    );
   } else if (sb.netns && sharing.length === 1) {
-    out.push(`${sharing[0]} runs in the network namespace of the pause container (${sb.netns}); that is why it has the pod's IP ${r.ip.api ?? '(none yet)'}, and keeps it when it restarts.`);
+    out.push(
+      `${sharing[0]} runs in the network namespace of the pause container (${sb.netns}); that is why it has the pod's IP ${r.ip.api ?? '(none yet)'}, and keeps it when it restarts.`,
+    );
   } else if (!sb.netns && sb.pid !== null) {
-    out.push(`The network namespace of the pause container (PID ${sb.pid}) could not be read: ${snap.netnsErrors[String(sb.pid)] ?? 'unknown reason'}.`);
+    out.push(
+      `The network namespace of the pause container (PID ${sb.pid}) could not be read: ${snap.netnsErrors[String(sb.pid)] ?? 'unknown reason'}.`,
+    );
   } else if (sb.pid === null) {
-    out.push(`The pause container is not running (${sb.state}): the pod's network namespace is gone, so no container of it can run.`);
+    out.push(
+      `The pause container is not running (${sb.state}): the pod's network namespace is gone, so no container of it can run.`,
+    );
   }
-  for (const c of apart) out.push(`${c.name} runs in a different network namespace (${c.netns}) from the pause container (${sb.netns}): it does not share the pod's network.`);
+  for (const c of apart)
+    out.push(
+      `${c.name} runs in a different network namespace (${c.netns}) from the pause container (${sb.netns}): it does not share the pod's network.`,
+    );
   for (const c of r.containers.filter((x) => x.pid === null && x.id)) {
-    const joins = c.joins && sb.pid !== null && c.joins === `/proc/${sb.pid}/ns/net` ? `; its spec joins the pause's namespace (${c.joins}), as every container of the pod does` : '';
-    const state = c.state === 'EXITED (no task)' ? 'it has exited; containerd keeps no task for it' : c.state.toLowerCase();
+    const joins =
+      c.joins && sb.pid !== null && c.joins === `/proc/${sb.pid}/ns/net`
+        ? `; its spec joins the pause's namespace (${c.joins}), as every container of the pod does`
+        : '';
+    const state =
+      c.state === 'EXITED (no task)' ? 'it has exited; containerd keeps no task for it' : c.state.toLowerCase();
     out.push(`${c.name} is not running (${state}), so it has no network namespace to compare${joins}.`);
   }
   for (const c of r.containers.filter((x) => x.idAgrees === false)) {
-    out.push(`${c.name}: the API reports container ${c.apiContainerId?.slice(0, 12)} but the node's newest is ${c.id?.slice(0, 12)}; the kubelet has not caught up yet.`);
+    out.push(
+      `${c.name}: the API reports container ${c.apiContainerId?.slice(0, 12)} but the node's newest is ${c.id?.slice(0, 12)}; the kubelet has not caught up yet.`,
+    );
   }
-  if (r.ip.agree === true) out.push(`The API's pod IP ${r.ip.api} is the address the node shows inside that namespace (${sb.addresses!.map((a) => `${a.ifname} ${a.cidr}`).join(', ')}).`);
-  else if (r.ip.agree === false) out.push(`The API says the pod IP is ${r.ip.api}, but inside the pause's network namespace the node shows ${r.ip.node.join(', ') || 'no global address'}.`);
-  if (r.otherSandboxes.length) out.push(`The node also keeps ${r.otherSandboxes.length} earlier sandbox${r.otherSandboxes.length > 1 ? 'es' : ''} of this pod (the kubelet made a new one, e.g. after the pause container died); it removes them later.`);
+  if (r.ip.agree === true)
+    out.push(
+      `The API's pod IP ${r.ip.api} is the address the node shows inside that namespace (${sb.addresses!.map((a) => `${a.ifname} ${a.cidr}`).join(', ')}).`,
+    );
+  else if (r.ip.agree === false)
+    out.push(
+      `The API says the pod IP is ${r.ip.api}, but inside the pause's network namespace the node shows ${r.ip.node.join(', ') || 'no global address'}.`,
+    );
+  if (r.otherSandboxes.length)
+    out.push(
+      `The node also keeps ${r.otherSandboxes.length} earlier sandbox${r.otherSandboxes.length > 1 ? 'es' : ''} of this pod (the kubelet made a new one, e.g. after the pause container died); it removes them later.`,
+    );
   return out;
 }

@@ -12,7 +12,13 @@ function concurrent(pod: Pod) {
 export function network(pod: Pod): NetworkInfo {
   const all = containerViews(pod).map((v) => v.spec.name);
   const ports = containerViews(pod).flatMap((v) =>
-    v.spec.ports.map((p) => ({ container: v.spec.name, port: p.containerPort, protocol: p.protocol, name: p.name ?? null, hostPort: p.hostPort ?? null })),
+    v.spec.ports.map((p) => ({
+      container: v.spec.name,
+      port: p.containerPort,
+      protocol: p.protocol,
+      name: p.name ?? null,
+      hostPort: p.hostPort ?? null,
+    })),
   );
   const seen = new Map<string, string>();
   const conflicts: string[] = [];
@@ -20,15 +26,22 @@ export function network(pod: Pod): NetworkInfo {
     for (const p of c.ports) {
       const key = `${p.containerPort}/${p.protocol}`;
       const other = seen.get(key);
-      if (other && other !== c.name) conflicts.push(`containers "${other}" and "${c.name}" both declare ${key}: they share one network namespace, so only one of them can listen on it`);
+      if (other && other !== c.name)
+        conflicts.push(
+          `containers "${other}" and "${c.name}" both declare ${key}: they share one network namespace, so only one of them can listen on it`,
+        );
       else seen.set(key, c.name);
     }
   }
   let explanation: string;
-  if (pod.hostNetwork) explanation = `hostNetwork: the containers use the node's own network namespace, so the pod's IP is the node's (${pod.hostIP ?? 'unknown'}) and its ports are the node's ports`;
-  else if (pod.podIP && all.length === 1) explanation = `its one container (${all[0]}) uses IP ${pod.podIP} in a network namespace held by the pod's pause (sandbox) container, so the IP stays the same when the container restarts; any container added to the pod would share it and reach it on localhost`;
-  else if (pod.podIP) explanation = `all ${all.length} containers (${all.join(', ')}) share IP ${pod.podIP} and one network namespace, held by the pod's pause (sandbox) container: they reach each other on localhost, and the IP stays the same when a container restarts`;
-  else explanation = `no IP yet: the pod's sandbox (the pause container that holds the network namespace all ${all.length} container${all.length === 1 ? '' : 's'} will share) has not been set up`;
+  if (pod.hostNetwork)
+    explanation = `hostNetwork: the containers use the node's own network namespace, so the pod's IP is the node's (${pod.hostIP ?? 'unknown'}) and its ports are the node's ports`;
+  else if (pod.podIP && all.length === 1)
+    explanation = `its one container (${all[0]}) uses IP ${pod.podIP} in a network namespace held by the pod's pause (sandbox) container, so the IP stays the same when the container restarts; any container added to the pod would share it and reach it on localhost`;
+  else if (pod.podIP)
+    explanation = `all ${all.length} containers (${all.join(', ')}) share IP ${pod.podIP} and one network namespace, held by the pod's pause (sandbox) container: they reach each other on localhost, and the IP stays the same when a container restarts`;
+  else
+    explanation = `no IP yet: the pod's sandbox (the pause container that holds the network namespace all ${all.length} container${all.length === 1 ? '' : 's'} will share) has not been set up`;
   return { podIP: pod.podIP ?? null, hostNetwork: pod.hostNetwork, sharedBy: all, explanation, ports, conflicts };
 }
 
@@ -38,16 +51,24 @@ export function volumes(pod: Pod): VolumeInfo[] {
     const mounts = views.flatMap((v) =>
       v.spec.volumeMounts
         .filter((m) => m.name === vol.name)
-        .map((m) => ({ container: v.spec.name, kind: v.spec.kind, path: m.mountPath + (m.subPath ? ` (subPath ${m.subPath})` : ''), readOnly: m.readOnly })),
+        .map((m) => ({
+          container: v.spec.name,
+          kind: v.spec.kind,
+          path: m.mountPath + (m.subPath ? ` (subPath ${m.subPath})` : ''),
+          readOnly: m.readOnly,
+        })),
     );
     let note: string | null = null;
     const writers = mounts.filter((m) => m.kind === 'init' && !m.readOnly).map((m) => m.container);
     const readers = mounts.filter((m) => m.kind !== 'init').map((m) => m.container);
     const ephemeral = vol.type === 'emptyDir';
     if (!mounts.length) note = 'not mounted by any container';
-    else if (writers.length && readers.length) note = `init container${writers.length > 1 ? 's' : ''} ${writers.join(', ')} can prepare files here before ${readers.join(', ')} start${readers.length > 1 ? '' : 's'}${ephemeral ? '; the data lives as long as the pod' : ''}`;
-    else if (new Set(readers).size > 1) note = `shared by ${[...new Set(readers)].join(' and ')} while they run${ephemeral ? '; the data lives as long as the pod' : ''}`;
-    else if (vol.name.startsWith('kube-api-access-') && vol.type === 'projected') note = 'the service account token, CA and namespace, mounted automatically';
+    else if (writers.length && readers.length)
+      note = `init container${writers.length > 1 ? 's' : ''} ${writers.join(', ')} can prepare files here before ${readers.join(', ')} start${readers.length > 1 ? '' : 's'}${ephemeral ? '; the data lives as long as the pod' : ''}`;
+    else if (new Set(readers).size > 1)
+      note = `shared by ${[...new Set(readers)].join(' and ')} while they run${ephemeral ? '; the data lives as long as the pod' : ''}`;
+    else if (vol.name.startsWith('kube-api-access-') && vol.type === 'projected')
+      note = 'the service account token, CA and namespace, mounted automatically';
     return { name: vol.name, type: vol.type, source: vol.source ?? null, mounts, note };
   });
 }

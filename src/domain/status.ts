@@ -19,7 +19,8 @@ function terminatedWord(t: Extract<ContainerState, { kind: 'terminated' }>, pref
 
 export function kubectlStatus(pod: Pod): KubectlStatus {
   let reason = pod.reason ?? pod.phase;
-  if (pod.conditions.some((c) => c.type === 'PodScheduled' && c.reason === 'SchedulingGated')) reason = 'SchedulingGated';
+  if (pod.conditions.some((c) => c.type === 'PodScheduled' && c.reason === 'SchedulingGated'))
+    reason = 'SchedulingGated';
   const sidecars = new Set(pod.initContainers.filter((c) => c.kind === 'sidecar').map((c) => c.name));
   const total = pod.containers.length + sidecars.size;
   let ready = 0;

@@ -17,7 +17,10 @@ function distance(a: string, b: string): number {
 export function closeNames(wanted: string, names: string[], max = 3): string[] {
   const limit = Math.max(2, Math.floor(wanted.length / 3));
   return names
-    .map((n) => ({ n, d: n.startsWith(wanted) || wanted.startsWith(n) || n.includes(wanted) ? 0.5 : distance(wanted, n) }))
+    .map((n) => ({
+      n,
+      d: n.startsWith(wanted) || wanted.startsWith(n) || n.includes(wanted) ? 0.5 : distance(wanted, n),
+    }))
     .filter((x) => x.d <= limit && x.n !== wanted)
     .sort((a, b) => a.d - b.d || a.n.localeCompare(b.n))
     .slice(0, max)

@@ -19,20 +19,33 @@ function condTrue(pod: Pod, type: string): Date | undefined {
 }
 
 export function timeline(pod: Pod, events: KubeEvent[]): TimelineEntry[] {
-  const out: Raw[] = [{ at: pod.creationTimestamp, event: 'created', detail: 'stored by the API server (created does not mean running)' }];
+  const out: Raw[] = [
+    { at: pod.creationTimestamp, event: 'created', detail: 'stored by the API server (created does not mean running)' },
+  ];
   const scheduled = condTrue(pod, 'PodScheduled');
-  if (scheduled) out.push({ at: scheduled, event: 'scheduled', detail: pod.nodeName ? `to node ${pod.nodeName}` : undefined });
+  if (scheduled)
+    out.push({ at: scheduled, event: 'scheduled', detail: pod.nodeName ? `to node ${pod.nodeName}` : undefined });
   const failedSched = events.find((e) => e.reason === 'FailedScheduling');
-  if (failedSched && !scheduled) out.push({ at: failedSched.firstSeen, event: 'not schedulable', detail: `scheduler: ${failedSched.message}` });
+  if (failedSched && !scheduled)
+    out.push({ at: failedSched.firstSeen, event: 'not schedulable', detail: `scheduler: ${failedSched.message}` });
   const sandbox = condTrue(pod, 'PodReadyToStartContainers');
-  if (sandbox) out.push({ at: sandbox, event: 'sandbox and network ready', detail: pod.podIP ? `pause container holds IP ${pod.podIP}` : undefined });
+  if (sandbox)
+    out.push({
+      at: sandbox,
+      event: 'sandbox and network ready',
+      detail: pod.podIP ? `pause container holds IP ${pod.podIP}` : undefined,
+    });
 
   for (const e of events) {
     const c = eventContainer(e);
     if (e.reason === 'Pulled' && c) {
       const took = e.message.match(/in (\d+(?:\.\d+)?m?s)/)?.[1];
       const present = /already present/.test(e.message);
-      out.push({ at: e.lastSeen, event: `image ${present ? 'present' : 'pulled'} for ${c}`, detail: present ? 'already on the node' : took ? `pull took ${took}` : e.message });
+      out.push({
+        at: e.lastSeen,
+        event: `image ${present ? 'present' : 'pulled'} for ${c}`,
+        detail: present ? 'already on the node' : took ? `pull took ${took}` : e.message,
+      });
     } else if (e.reason === 'Killing') {
       out.push({ at: e.lastSeen, event: `stopping ${c ?? 'container'}`, detail: e.message });
     }
@@ -44,16 +57,29 @@ export function timeline(pod: Pod, events: KubeEvent[]): TimelineEntry[] {
     const name = v.spec.kind === 'app' ? s.name : `${v.spec.kind} ${s.name}`;
     const last = s.lastState;
     if (last.kind === 'terminated' && last.finishedAt) {
-      out.push({ at: last.finishedAt, event: `${name} exited (previous run)`, detail: `${exitWords(last)}${last.reason ? `, ${last.reason}` : ''}` });
+      out.push({
+        at: last.finishedAt,
+        event: `${name} exited (previous run)`,
+        detail: `${exitWords(last)}${last.reason ? `, ${last.reason}` : ''}`,
+      });
     }
     const st = s.state;
     if (st.kind === 'running' && st.startedAt) {
-      out.push({ at: st.startedAt, event: `${name} started`, detail: s.restartCount ? `after ${s.restartCount} restart${s.restartCount === 1 ? '' : 's'}` : undefined });
+      out.push({
+        at: st.startedAt,
+        event: `${name} started`,
+        detail: s.restartCount ? `after ${s.restartCount} restart${s.restartCount === 1 ? '' : 's'}` : undefined,
+      });
     } else if (st.kind === 'terminated') {
       if (st.startedAt) out.push({ at: st.startedAt, event: `${name} started` });
       if (st.finishedAt) {
         const ms = st.startedAt ? st.finishedAt.getTime() - st.startedAt.getTime() : undefined;
-        out.push({ at: st.finishedAt, event: `${name} ${st.exitCode === 0 ? 'completed' : 'failed'}`, detail: `${exitWords(st)}${st.reason ? `, ${st.reason}` : ''}${ms !== undefined ? `, ran ${shortDuration(ms)}` : ''}`, duration: ms });
+        out.push({
+          at: st.finishedAt,
+          event: `${name} ${st.exitCode === 0 ? 'completed' : 'failed'}`,
+          detail: `${exitWords(st)}${st.reason ? `, ${st.reason}` : ''}${ms !== undefined ? `, ran ${shortDuration(ms)}` : ''}`,
+          duration: ms,
+        });
       }
     }
   }
@@ -67,7 +93,11 @@ export function timeline(pod: Pod, events: KubeEvent[]): TimelineEntry[] {
   else if (cready) out.push({ at: cready, event: 'containers ready' });
   if (pod.deletionTimestamp) {
     const grace = pod.deletionGracePeriodSeconds ?? 0;
-    out.push({ at: new Date(pod.deletionTimestamp.getTime() - grace * 1000), event: 'deletion requested', detail: `grace period ${grace}s${pod.finalizers.length ? `; held by finalizers ${pod.finalizers.join(', ')}` : ''}` });
+    out.push({
+      at: new Date(pod.deletionTimestamp.getTime() - grace * 1000),
+      event: 'deletion requested',
+      detail: `grace period ${grace}s${pod.finalizers.length ? `; held by finalizers ${pod.finalizers.join(', ')}` : ''}`,
+    });
   }
 
   // Stable sort: entries with the same second keep their logical order from above.

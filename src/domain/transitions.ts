@@ -49,7 +49,8 @@ export interface Transition {
   explanation: string;
 }
 
-type Draft = Pick<Transition, 'change' | 'explanation'> & Partial<Omit<Transition, 'change' | 'explanation'>> & { rank: number; at?: Date };
+type Draft = Pick<Transition, 'change' | 'explanation'> &
+  Partial<Omit<Transition, 'change' | 'explanation'>> & { rank: number; at?: Date };
 
 export interface DiffContext {
   now: Date;
@@ -58,8 +59,19 @@ export interface DiffContext {
 
 // ---- ranks: the order in which the kubelet makes things happen --------------------------------
 
-const UP_RANK: Record<string, number> = { PodScheduled: 10, PodReadyToStartContainers: 20, Initialized: 50, ContainersReady: 80, Ready: 85 };
-const DOWN_RANK: Record<string, number> = { ContainersReady: 81, Ready: 86, PodReadyToStartContainers: 90, Initialized: 91 };
+const UP_RANK: Record<string, number> = {
+  PodScheduled: 10,
+  PodReadyToStartContainers: 20,
+  Initialized: 50,
+  ContainersReady: 80,
+  Ready: 85,
+};
+const DOWN_RANK: Record<string, number> = {
+  ContainersReady: 81,
+  Ready: 86,
+  PodReadyToStartContainers: 90,
+  Initialized: 91,
+};
 const IP_RANK = 25;
 const INIT_RANK = 30; // + index / 100
 const APP_RANK = 60;
@@ -88,12 +100,15 @@ function stateKey(s: ContainerState | undefined): string {
 // ---- explanations (from the describe pieces where they exist) ---------------------------------
 
 function containerFinding(pod: Pod, name: string, now: Date): string | undefined {
-  return findings({ pod, events: [], logs: [], now }).find((f) => f.container === name && f.severity === 'error')?.message;
+  return findings({ pod, events: [], logs: [], now }).find((f) => f.container === name && f.severity === 'error')
+    ?.message;
 }
 
 function nextInit(v: ContainerView, pod: Pod): string {
   const next = v.initIndex !== undefined ? pod.initContainers[v.initIndex] : undefined;
-  return next ? `; next: init container "${next.name}"` : '; all init containers are done, the app containers start next';
+  return next
+    ? `; next: init container "${next.name}"`
+    : '; all init containers are done, the app containers start next';
 }
 
 function runningWords(v: ContainerView, pod: Pod, restarts: number): string {
@@ -105,12 +120,21 @@ function runningWords(v: ContainerView, pod: Pod, restarts: number): string {
   return `${who} is running${again}; ${probe ? `it is ready once its readiness probe (${probe.handler}) passes` : 'it has no readiness probe, so it counts as ready once started'}`;
 }
 
-function terminatedWords(v: ContainerView, pod: Pod, t: Extract<ContainerState, { kind: 'terminated' }>, now: Date): string {
-  const ran = t.startedAt && t.finishedAt ? ` after ${shortDuration(t.finishedAt.getTime() - t.startedAt.getTime())}` : '';
-  if (t.exitCode !== 0) return `${containerFinding(pod, v.spec.name, now) ?? `${kindWords(v, pod)} failed with exit code ${t.exitCode}`}`;
+function terminatedWords(
+  v: ContainerView,
+  pod: Pod,
+  t: Extract<ContainerState, { kind: 'terminated' }>,
+  now: Date,
+): string {
+  const ran =
+    t.startedAt && t.finishedAt ? ` after ${shortDuration(t.finishedAt.getTime() - t.startedAt.getTime())}` : '';
+  if (t.exitCode !== 0)
+    return `${containerFinding(pod, v.spec.name, now) ?? `${kindWords(v, pod)} failed with exit code ${t.exitCode}`}`;
   const who = kindWords(v, pod);
   if (v.spec.kind === 'init') return `${who} completed (exit code 0)${ran}${nextInit(v, pod)}`;
-  const again = willRestart(v, pod, 0) ? `; restartPolicy ${pod.restartPolicy} starts it again` : `; with restartPolicy ${pod.restartPolicy} it is not started again`;
+  const again = willRestart(v, pod, 0)
+    ? `; restartPolicy ${pod.restartPolicy} starts it again`
+    : `; with restartPolicy ${pod.restartPolicy} it is not started again`;
   return `${who} completed (exit code 0${t.reason && t.reason !== 'Completed' ? `, ${t.reason}` : ''})${ran}${pod.deletionTimestamp ? ' as the pod is being deleted' : again}`;
 }
 
@@ -118,7 +142,14 @@ function stateTime(s: ContainerState): Date | undefined {
   return s.kind === 'running' ? s.startedAt : s.kind === 'terminated' ? s.finishedAt : undefined;
 }
 
-function containerDrafts(v: ContainerView, before: ContainerStatus | undefined, after: ContainerStatus, pod: Pod, rank: number, now: Date): Draft[] {
+function containerDrafts(
+  v: ContainerView,
+  before: ContainerStatus | undefined,
+  after: ContainerStatus,
+  pod: Pod,
+  rank: number,
+  now: Date,
+): Draft[] {
   const out: Draft[] = [];
   const base = { container: v.spec.name, containerKind: v.spec.kind };
   const restarts = after.restartCount - (before?.restartCount ?? 0);
@@ -138,7 +169,16 @@ function containerDrafts(v: ContainerView, before: ContainerStatus | undefined, 
   }
   if (stateKey(before?.state) !== stateKey(after.state) && stateKey(after.state) !== 'none') {
     const s = after.state;
-    const d: Draft = { ...base, rank, change: 'container', from: stateName(before?.state ?? { kind: 'none' }), to: stateName(s), count: after.restartCount, at: stateTime(s), explanation: '' };
+    const d: Draft = {
+      ...base,
+      rank,
+      change: 'container',
+      from: stateName(before?.state ?? { kind: 'none' }),
+      to: stateName(s),
+      count: after.restartCount,
+      at: stateTime(s),
+      explanation: '',
+    };
     if (s.kind === 'running') d.explanation = runningWords(v, pod, after.restartCount);
     else if (s.kind === 'terminated') {
       Object.assign(d, { exitCode: s.exitCode, reason: s.reason ?? null, message: s.message?.trim() || null });
@@ -173,10 +213,16 @@ function conditionDrafts(before: Pod | undefined, after: Pod): Draft[] {
     if (!was && c.status !== 'True' && STARTS_FALSE.has(c.type)) continue;
     const row = rows.find((r) => r.type === c.type)!;
     const up = c.status === 'True';
-    const rank = up ? (UP_RANK[c.type] ?? OTHER_CONDITION_RANK) : (DOWN_RANK[c.type] ?? (c.type === 'PodScheduled' ? UP_RANK.PodScheduled : OTHER_CONDITION_RANK));
-    let explanation = up ? row.meaning : `${was ? 'no longer' : 'not yet'}: ${row.meaning}${row.why ? ` (${row.why})` : ''}`;
-    if (c.type === 'Initialized' && up && !after.initContainers.length) explanation = 'the pod has no init containers, so its app containers can start';
-    if (c.type === 'PodScheduled' && up && after.nodeName) explanation = `scheduled to node ${after.nodeName}: ${row.meaning}`;
+    const rank = up
+      ? (UP_RANK[c.type] ?? OTHER_CONDITION_RANK)
+      : (DOWN_RANK[c.type] ?? (c.type === 'PodScheduled' ? UP_RANK.PodScheduled : OTHER_CONDITION_RANK));
+    let explanation = up
+      ? row.meaning
+      : `${was ? 'no longer' : 'not yet'}: ${row.meaning}${row.why ? ` (${row.why})` : ''}`;
+    if (c.type === 'Initialized' && up && !after.initContainers.length)
+      explanation = 'the pod has no init containers, so its app containers can start';
+    if (c.type === 'PodScheduled' && up && after.nodeName)
+      explanation = `scheduled to node ${after.nodeName}: ${row.meaning}`;
     out.push({
       rank,
       change: 'condition',
@@ -200,7 +246,14 @@ function podMeaning(pod: Pod, now: Date): string {
 /** The one line for a pod that already exists when the watch starts. */
 export function initialDraft(pod: Pod, now: Date): Draft {
   const ks = kubectlStatus(pod);
-  return { rank: 0, change: 'initial', to: ks.status, reason: pod.phase, count: ks.restarts, explanation: `${ks.status}, ${ks.ready} ready, ${ks.restarts} restarts: ${podMeaning(pod, now)}` };
+  return {
+    rank: 0,
+    change: 'initial',
+    to: ks.status,
+    reason: pod.phase,
+    count: ks.restarts,
+    explanation: `${ks.status}, ${ks.ready} ready, ${ks.restarts} restarts: ${podMeaning(pod, now)}`,
+  };
 }
 
 /** The transitions from `before` to `after` (before undefined: a new pod). */
@@ -209,11 +262,23 @@ export function diffPod(before: Pod | undefined, after: Pod, ctx: DiffContext): 
   const drafts: Draft[] = [];
   if (!before) {
     const late = ctx.source === 'relist' ? ' (while podlens was disconnected)' : '';
-    drafts.push({ rank: 0, change: 'created', to: after.phase, at: after.creationTimestamp, explanation: `${podMeaning({ ...after, phase: 'Pending', nodeName: undefined, conditions: [], initContainerStatuses: [], containerStatuses: [] }, now)}${late}` });
+    drafts.push({
+      rank: 0,
+      change: 'created',
+      to: after.phase,
+      at: after.creationTimestamp,
+      explanation: `${podMeaning({ ...after, phase: 'Pending', nodeName: undefined, conditions: [], initContainerStatuses: [], containerStatuses: [] }, now)}${late}`,
+    });
   }
   drafts.push(...conditionDrafts(before, after));
   if (after.podIP && after.podIP !== before?.podIP) {
-    drafts.push({ rank: IP_RANK, change: 'ip', from: before?.podIP ?? null, to: after.podIP, explanation: `the pod got IP ${after.podIP}; its pause container holds it, and every container of the pod shares it` });
+    drafts.push({
+      rank: IP_RANK,
+      change: 'ip',
+      from: before?.podIP ?? null,
+      to: after.podIP,
+      explanation: `the pod got IP ${after.podIP}; its pause container holds it, and every container of the pod shares it`,
+    });
   }
   const prev = before ? containerViews(before) : [];
   for (const v of containerViews(after)) {
@@ -223,11 +288,26 @@ export function diffPod(before: Pod | undefined, after: Pod, ctx: DiffContext): 
     drafts.push(...containerDrafts(v, was, v.status, after, rank, now));
   }
   if (before && before.phase !== after.phase) {
-    drafts.push({ rank: PHASE_RANK, change: 'phase', from: before.phase, to: after.phase, reason: after.reason ?? null, message: after.message ?? null, explanation: podMeaning(after, now) });
+    drafts.push({
+      rank: PHASE_RANK,
+      change: 'phase',
+      from: before.phase,
+      to: after.phase,
+      reason: after.reason ?? null,
+      message: after.message ?? null,
+      explanation: podMeaning(after, now),
+    });
   }
   if (after.deletionTimestamp && !before?.deletionTimestamp) {
     const grace = after.deletionGracePeriodSeconds ?? 0;
-    drafts.push({ rank: DELETION_RANK, change: 'deletion-requested', to: `grace ${grace}s`, count: grace, at: new Date(after.deletionTimestamp.getTime() - grace * 1000), explanation: podMeaning(after, now) });
+    drafts.push({
+      rank: DELETION_RANK,
+      change: 'deletion-requested',
+      to: `grace ${grace}s`,
+      count: grace,
+      at: new Date(after.deletionTimestamp.getTime() - grace * 1000),
+      explanation: podMeaning(after, now),
+    });
   }
   return finish(drafts, after, ctx);
 }
@@ -236,8 +316,21 @@ export function diffPod(before: Pod | undefined, after: Pod, ctx: DiffContext): 
 export function deletedTransition(last: Pod, ctx: DiffContext): Transition {
   const late = ctx.source === 'relist' ? ' while podlens was disconnected' : '';
   const owner = last.owners.find((o) => o.controller);
-  const next = owner ? `; its ${owner.kind} ${owner.name} creates a replacement if it still wants one` : '; nothing recreates a standalone pod';
-  return finish([{ rank: DELETION_RANK + 1, change: 'deleted', from: last.phase, explanation: `the API server removed the pod object${late}${next}` }], last, ctx)[0];
+  const next = owner
+    ? `; its ${owner.kind} ${owner.name} creates a replacement if it still wants one`
+    : '; nothing recreates a standalone pod';
+  return finish(
+    [
+      {
+        rank: DELETION_RANK + 1,
+        change: 'deleted',
+        from: last.phase,
+        explanation: `the API server removed the pod object${late}${next}`,
+      },
+    ],
+    last,
+    ctx,
+  )[0];
 }
 
 export function finish(drafts: Draft[], pod: Pod, ctx: DiffContext): Transition[] {

@@ -19,14 +19,24 @@ export function outcome(pod: Pod | undefined, until: Until): Outcome {
       return cond(pod, 'Ready') && !pod.deletionTimestamp ? 'reached' : finished ? 'failed' : 'pending';
     case 'running':
       // A pod that already ran to completion has run.
-      return pod.phase === 'Running' || pod.phase === 'Succeeded' ? 'reached' : pod.phase === 'Failed' ? 'failed' : 'pending';
+      return pod.phase === 'Running' || pod.phase === 'Succeeded'
+        ? 'reached'
+        : pod.phase === 'Failed'
+          ? 'failed'
+          : 'pending';
     case 'succeeded':
     case 'done':
       return pod.phase === 'Succeeded' ? 'reached' : pod.phase === 'Failed' ? 'failed' : 'pending';
   }
 }
 
-const WORDS: Record<Until, string> = { ready: 'ready', running: 'running', succeeded: 'succeeded', done: 'done (Succeeded or Failed)', deleted: 'deleted' };
+const WORDS: Record<Until, string> = {
+  ready: 'ready',
+  running: 'running',
+  succeeded: 'succeeded',
+  done: 'done (Succeeded or Failed)',
+  deleted: 'deleted',
+};
 
 export function untilWords(until: Until): string {
   return WORDS[until];

@@ -35,7 +35,13 @@ export function eventTransition(e: KubeEvent, pod: Pod, seenCount: number, ctx: 
   const name = eventContainer(e);
   const view = name ? containerViews(pod).find((v) => v.spec.name === name) : undefined;
   const about = view ? `${kindWords(view, pod)}: ` : '';
-  const base = e.reason === 'Pulled' ? pulledWords(e) : (MEANING[e.reason] ?? (e.type === 'Warning' ? `a warning from ${e.source || 'a component'}` : `reported by ${e.source || 'a component'}`));
+  const base =
+    e.reason === 'Pulled'
+      ? pulledWords(e)
+      : (MEANING[e.reason] ??
+        (e.type === 'Warning'
+          ? `a warning from ${e.source || 'a component'}`
+          : `reported by ${e.source || 'a component'}`));
   const again = e.count > 1 ? ` (${e.count} times so far)` : '';
   const draft = {
     rank: 0,

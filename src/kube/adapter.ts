@@ -19,7 +19,7 @@ export function connect(opts: ConnectOptions): KubeCluster {
 /** Builds the label selector string from a metav1.LabelSelector. */
 export function selectorString(sel: Raw): string {
   const parts: string[] = [];
-  for (const [k, v] of Object.entries(sel?.matchLabels ?? {})) parts.push(`${k}=${v}`);
+  for (const [k, v] of Object.entries(sel?.matchLabels ?? {})) parts.push(`${k}=${String(v)}`);
   for (const e of sel?.matchExpressions ?? []) {
     const vals = (e.values ?? []).join(',');
     if (e.operator === 'In') parts.push(`${e.key} in (${vals})`);
@@ -50,7 +50,12 @@ function toWorkload(kind: WorkloadKind, o: Raw): Workload {
     namespace: o.metadata?.namespace,
     uid: o.metadata?.uid,
     selector: selectorString(o.spec?.selector),
-    owners: (o.metadata?.ownerReferences ?? []).map((r: Raw) => ({ kind: r.kind, name: r.name, uid: r.uid, controller: Boolean(r.controller) })),
+    owners: (o.metadata?.ownerReferences ?? []).map((r: Raw) => ({
+      kind: r.kind,
+      name: r.name,
+      uid: r.uid,
+      controller: Boolean(r.controller),
+    })),
   };
 }
 
@@ -82,7 +87,10 @@ export class KubeCluster implements Cluster {
     const options = {
       middleware: [
         {
-          pre: (ctx: { setSignal(s: AbortSignal): void }) => (ctx.setSignal(ac.signal), new Observable(Promise.resolve(ctx))),
+          pre: (ctx: { setSignal(s: AbortSignal): void }) => (
+            ctx.setSignal(ac.signal),
+            new Observable(Promise.resolve(ctx))
+          ),
           post: (rsp: unknown) => new Observable(Promise.resolve(rsp)),
         },
       ],
@@ -142,7 +150,10 @@ export class KubeCluster implements Cluster {
 
   async readLog(namespace: string, pod: string, container: string, opts: LogOptions): Promise<string> {
     return this.call({ verb: 'get', resource: 'pods/log', namespace, name: pod }, (o) =>
-      this.core.readNamespacedPodLog({ name: pod, namespace, container, previous: opts.previous, tailLines: opts.tailLines }, o),
+      this.core.readNamespacedPodLog(
+        { name: pod, namespace, container, previous: opts.previous, tailLines: opts.tailLines },
+        o,
+      ),
     );
   }
 

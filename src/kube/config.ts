@@ -43,7 +43,8 @@ function readOne(src: Source): KubeConfig {
     text = readFileSync(src.file, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a directory' : (e as Error).message;
+    const why =
+      code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a directory' : (e as Error).message;
     throw new PodlensError('kubeconfig', messages.kubeconfigUnreadable(src.file, src.from, why));
   }
   const kc = new KubeConfig();
@@ -80,7 +81,13 @@ export function loadKubeConfig(opts: ConfigOptions = {}): LoadedConfig {
 
   if (opts.context) {
     if (!kc.getContextObject(opts.context)) {
-      throw new PodlensError('context', messages.unknownContext(opts.context, kc.getContexts().map((c) => c.name)));
+      throw new PodlensError(
+        'context',
+        messages.unknownContext(
+          opts.context,
+          kc.getContexts().map((c) => c.name),
+        ),
+      );
     }
     kc.setCurrentContext(opts.context);
   }
@@ -89,7 +96,10 @@ export function loadKubeConfig(opts: ConfigOptions = {}): LoadedConfig {
   if (!ctx) throw new PodlensError('context', messages.noCurrentContext(file));
   const cluster = kc.getCurrentCluster();
   if (!cluster?.server) {
-    throw new PodlensError('kubeconfig', messages.kubeconfigMalformed(file, `context "${context}" names cluster "${ctx.cluster}", which has no server`));
+    throw new PodlensError(
+      'kubeconfig',
+      messages.kubeconfigMalformed(file, `context "${context}" names cluster "${ctx.cluster}", which has no server`),
+    );
   }
   return { kc, context, namespace: ctx.namespace || 'default', server: cluster.server };
 }

@@ -70,7 +70,16 @@ export async function execInPod(
       .then((ws) => {
         socket = ws;
         if (done) ws.close();
-        ws.on('close', () => finish(() => reject(new ExecError('closed', `the exec connection closed without an exit status${err.text() ? `: ${err.text().trim()}` : ''}`))));
+        ws.on('close', () =>
+          finish(() =>
+            reject(
+              new ExecError(
+                'closed',
+                `the exec connection closed without an exit status${err.text() ? `: ${err.text().trim()}` : ''}`,
+              ),
+            ),
+          ),
+        );
       })
       .catch((e: any) => finish(() => reject(new ExecError('connect', String(e?.message ?? e).split('\n')[0]))));
   });

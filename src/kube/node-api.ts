@@ -10,7 +10,9 @@ export const HELPER_LABELS = {
   'app.kubernetes.io/managed-by': 'podlens',
   'app.kubernetes.io/name': 'podlens-node-helper',
 } as const;
-export const HELPER_SELECTOR = Object.entries(HELPER_LABELS).map(([k, v]) => `${k}=${v}`).join(',');
+export const HELPER_SELECTOR = Object.entries(HELPER_LABELS)
+  .map(([k, v]) => `${k}=${v}`)
+  .join(',');
 export const HELPER_CONTAINER = 'helper';
 // A helper podlens could not delete (kill -9, lost connection) stops by itself after this long.
 export const HELPER_DEADLINE_SECONDS = 600;
@@ -50,7 +52,9 @@ export function helperManifest(h: HelperSpec): Record<string, unknown> {
       name: h.name,
       namespace: h.namespace,
       labels: { ...HELPER_LABELS },
-      annotations: { 'podlens.dev/purpose': `reads containerd and /proc on node ${h.node} for podlens pause/node; safe to delete` },
+      annotations: {
+        'podlens.dev/purpose': `reads containerd and /proc on node ${h.node} for podlens pause/node; safe to delete`,
+      },
     },
     spec: {
       nodeName: h.node, // bypasses the scheduler: it runs on this node or nowhere
@@ -83,7 +87,9 @@ export class NodeApi {
   }
 
   async getNode(name: string): Promise<NodeInfo> {
-    const n: any = await this.cluster.call({ verb: 'get', resource: 'nodes', name }, (o) => this.cluster.core.readNode({ name }, o));
+    const n: any = await this.cluster.call({ verb: 'get', resource: 'nodes', name }, (o) =>
+      this.cluster.core.readNode({ name }, o),
+    );
     return {
       name: n.metadata?.name,
       runtime: n.status?.nodeInfo?.containerRuntimeVersion ?? '',
@@ -112,7 +118,11 @@ export class NodeApi {
     );
     const st = p.status?.containerStatuses?.[0]?.state;
     if (p.status?.phase === 'Failed' || p.status?.phase === 'Succeeded' || st?.terminated) {
-      return { kind: 'failed', reason: st?.terminated?.reason ?? p.status?.reason, message: st?.terminated?.message ?? p.status?.message };
+      return {
+        kind: 'failed',
+        reason: st?.terminated?.reason ?? p.status?.reason,
+        message: st?.terminated?.message ?? p.status?.message,
+      };
     }
     if (st?.running) return { kind: 'running' };
     return { kind: 'pending', reason: st?.waiting?.reason, message: st?.waiting?.message };
@@ -134,7 +144,9 @@ export class NodeApi {
   async listHelpers(namespace?: string): Promise<HelperPod[]> {
     const labelSelector = HELPER_SELECTOR;
     const list: any = await this.cluster.call({ verb: 'list', resource: 'pods', namespace }, (o) =>
-      namespace ? this.cluster.core.listNamespacedPod({ namespace, labelSelector }, o) : this.cluster.core.listPodForAllNamespaces({ labelSelector }, o),
+      namespace
+        ? this.cluster.core.listNamespacedPod({ namespace, labelSelector }, o)
+        : this.cluster.core.listPodForAllNamespaces({ labelSelector }, o),
     );
     return (list.items ?? []).map((p: any) => ({
       namespace: p.metadata.namespace,

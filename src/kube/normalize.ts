@@ -18,7 +18,7 @@ type Raw = any;
 
 export function toDate(v: unknown): Date | undefined {
   if (v === undefined || v === null || v === '') return undefined;
-  const d = v instanceof Date ? v : new Date(String(v));
+  const d = v instanceof Date ? v : new Date(typeof v === 'string' || typeof v === 'number' ? v : NaN);
   return Number.isNaN(d.getTime()) ? undefined : d;
 }
 
@@ -42,7 +42,8 @@ export function normalizeState(s: Raw): ContainerState {
       finishedAt: toDate(t.finishedAt),
     };
   }
-  if (s?.waiting) return { kind: 'waiting', reason: s.waiting.reason || undefined, message: s.waiting.message || undefined };
+  if (s?.waiting)
+    return { kind: 'waiting', reason: s.waiting.reason || undefined, message: s.waiting.message || undefined };
   return { kind: 'none' };
 }
 
@@ -61,7 +62,8 @@ function normalizeStatus(s: Raw): ContainerStatus {
 }
 
 function probeHandler(p: Raw): string {
-  if (p.httpGet) return `http-get ${p.httpGet.scheme === 'HTTPS' ? 'https' : 'http'}://:${p.httpGet.port}${p.httpGet.path ?? '/'}`;
+  if (p.httpGet)
+    return `http-get ${p.httpGet.scheme === 'HTTPS' ? 'https' : 'http'}://:${p.httpGet.port}${p.httpGet.path ?? '/'}`;
   if (p.tcpSocket) return `tcp-socket :${p.tcpSocket.port}`;
   if (p.grpc) return `grpc :${p.grpc.port}`;
   if (p.exec) return `exec ${(p.exec.command ?? []).join(' ')}`;
@@ -77,7 +79,12 @@ function normalizeProbes(c: Raw): Probe[] {
   ] as const) {
     const p = c[key];
     if (!p) continue;
-    out.push({ kind, handler: probeHandler(p), periodSeconds: p.periodSeconds ?? 10, failureThreshold: p.failureThreshold ?? 3 });
+    out.push({
+      kind,
+      handler: probeHandler(p),
+      periodSeconds: p.periodSeconds ?? 10,
+      failureThreshold: p.failureThreshold ?? 3,
+    });
   }
   return out;
 }
@@ -121,7 +128,11 @@ function normalizeVolume(v: Raw): Volume {
   const type = Object.keys(v).find((k) => k !== 'name') ?? 'unknown';
   const src = v[type] ?? {};
   const source =
-    src.name ?? src.claimName ?? src.secretName ?? src.path ?? (type === 'emptyDir' && src.medium ? `medium ${src.medium}` : undefined);
+    src.name ??
+    src.claimName ??
+    src.secretName ??
+    src.path ??
+    (type === 'emptyDir' && src.medium ? `medium ${src.medium}` : undefined);
   return { name: v.name, type, source: source === undefined ? undefined : String(source) };
 }
 
@@ -152,7 +163,12 @@ export function normalizePod(raw: Raw): Pod {
     deletionGracePeriodSeconds: md.deletionGracePeriodSeconds ?? undefined,
     labels: strMap(md.labels),
     finalizers: md.finalizers ?? [],
-    owners: (md.ownerReferences ?? []).map((o: Raw) => ({ kind: o.kind, name: o.name, uid: o.uid, controller: Boolean(o.controller) })),
+    owners: (md.ownerReferences ?? []).map((o: Raw) => ({
+      kind: o.kind,
+      name: o.name,
+      uid: o.uid,
+      controller: Boolean(o.controller),
+    })),
     nodeName: spec.nodeName || undefined,
     nodeSelector: strMap(spec.nodeSelector),
     hasAffinity: Boolean(spec.affinity),

@@ -11,7 +11,13 @@
 //   ask for them): the connection may be half-open; it is replaced at once, and if the new one
 //   gets no answer either, the link is reported down and retried with backoff.
 // It holds one object per key (what the caller's diff needs, cut down by `retain`) and nothing else.
-import { ResourceExpiredError, WatchRefusedError, type ListWatchSource, type WatchEvent, type WatchHandle } from './listwatch.js';
+import {
+  ResourceExpiredError,
+  WatchRefusedError,
+  type ListWatchSource,
+  type WatchEvent,
+  type WatchHandle,
+} from './listwatch.js';
 
 export interface Clock {
   now(): number;
@@ -56,7 +62,7 @@ export interface ReflectorOptions<T> {
    * What the store keeps of an item (default: all of it). The kept form is what onChange gets as
    * `before` (and as `after` of a deletion found by a relist): keep what the caller's diff reads.
    */
-  retain?(item: T): T;
+  retain?: (item: T) => T;
   onInitial(items: T[]): void;
   onChange(change: Change<T>): void;
   onStatus?(status: LinkStatus): void;
@@ -159,7 +165,11 @@ export class Reflector<T> {
       if (open) {
         this.generation++;
         this.watch();
-      } else this.failed(gen, new Error(`no answer from the API server within ${Math.round(ms / 1000)}s (connection presumed dead)`));
+      } else
+        this.failed(
+          gen,
+          new Error(`no answer from the API server within ${Math.round(ms / 1000)}s (connection presumed dead)`),
+        );
     }, ms);
   }
 
@@ -215,7 +225,7 @@ export class Reflector<T> {
       const again = this.clock.now() - this.lastRelistAt < 5000;
       if (again) this.failures++;
       this.setState('relisting', errText(err));
-      this.retry(() => this.relist(), again);
+      this.retry(() => void this.relist(), again);
       return;
     }
     this.failures++;
@@ -246,7 +256,7 @@ export class Reflector<T> {
       if (gen !== this.generation) return;
       this.failures++;
       this.setState('relisting', errText(e));
-      this.retry(() => this.relist(), true);
+      this.retry(() => void this.relist(), true);
       return;
     }
     if (gen !== this.generation) return;
@@ -265,7 +275,8 @@ export class Reflector<T> {
       const before = this.store.get(key);
       this.store.set(key, this.keep(item));
       if (!before) this.o.onChange({ type: 'added', after: item, source: 'relist' });
-      else if (this.o.versionOf(before) !== this.o.versionOf(item)) this.o.onChange({ type: 'modified', before, after: item, source: 'relist' });
+      else if (this.o.versionOf(before) !== this.o.versionOf(item))
+        this.o.onChange({ type: 'modified', before, after: item, source: 'relist' });
     }
     for (const [key, before] of [...this.store]) {
       if (seen.has(key)) continue;
@@ -288,6 +299,10 @@ export class Reflector<T> {
     // The same version twice (a watch resumed from an older resourceVersion) is no change.
     if (before && this.o.versionOf(before) === this.o.versionOf(e.object)) return;
     this.store.set(key, this.keep(e.object));
-    this.o.onChange(before ? { type: 'modified', before, after: e.object, source: 'watch' } : { type: 'added', after: e.object, source: 'watch' });
+    this.o.onChange(
+      before
+        ? { type: 'modified', before, after: e.object, source: 'watch' }
+        : { type: 'added', after: e.object, source: 'watch' },
+    );
   }
 }

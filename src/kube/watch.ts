@@ -8,7 +8,14 @@ import { request as httpsRequest } from 'node:https';
 import { KubeApiError, type ApiCall } from '../errors.js';
 import type { KubeEvent, Pod } from '../domain/model.js';
 import type { KubeCluster } from './adapter.js';
-import { ResourceExpiredError, WatchRefusedError, type ListResult, type ListWatchSource, type WatchHandle, type WatchHandlers } from './listwatch.js';
+import {
+  ResourceExpiredError,
+  WatchRefusedError,
+  type ListResult,
+  type ListWatchSource,
+  type WatchHandle,
+  type WatchHandlers,
+} from './listwatch.js';
 import { normalizeEvent, normalizePod } from './normalize.js';
 import type { Cluster } from './types.js';
 
@@ -37,7 +44,14 @@ function path(resource: 'pods' | 'events', namespace?: string): string {
 }
 
 /** Opens one watch stream; every outcome arrives through the handlers exactly once. */
-async function openStream(k: KubeCluster, call: ApiCall, url: URL, h: WatchHandlers<Raw>, isStopped: () => boolean, setReq: (r: ClientRequest) => void): Promise<void> {
+async function openStream(
+  k: KubeCluster,
+  call: ApiCall,
+  url: URL,
+  h: WatchHandlers<Raw>,
+  isStopped: () => boolean,
+  setReq: (r: ClientRequest) => void,
+): Promise<void> {
   const opts: Raw = {};
   await k.kc.applyToHTTPSOptions(opts);
   if (isStopped()) return;
@@ -91,7 +105,8 @@ function plainError(err: unknown): unknown {
   const e = err as NodeJS.ErrnoException | null;
   if (!e || !(e instanceof Error) || e instanceof KubeApiError || e.name !== 'Error') return err;
   if (e.code && CUT[e.code]) return new Error(CUT[e.code]);
-  if (e.message === 'aborted' || e.message === 'socket hang up') return new Error('the API server closed the connection');
+  if (e.message === 'aborted' || e.message === 'socket hang up')
+    return new Error('the API server closed the connection');
   return err;
 }
 
@@ -126,9 +141,11 @@ function onLine(line: string, h: WatchHandlers<Raw>, finish: (e: unknown) => voi
     return finish(new Error('the API server sent a watch line that is not JSON'));
   }
   const rv = ev.object?.metadata?.resourceVersion ?? '';
-  if (ev.type === 'ERROR') return finish(statusError(Number(ev.object?.code ?? 500), ev.object, { verb: 'watch', resource: '' }));
+  if (ev.type === 'ERROR')
+    return finish(statusError(Number(ev.object?.code ?? 500), ev.object, { verb: 'watch', resource: '' }));
   if (ev.type === 'BOOKMARK') return h.onEvent({ type: 'BOOKMARK', resourceVersion: rv });
-  if (ev.type === 'ADDED' || ev.type === 'MODIFIED' || ev.type === 'DELETED') h.onEvent({ type: ev.type, object: ev.object, resourceVersion: rv });
+  if (ev.type === 'ADDED' || ev.type === 'MODIFIED' || ev.type === 'DELETED')
+    h.onEvent({ type: ev.type, object: ev.object, resourceVersion: rv });
 }
 
 function rawSource<T>(
@@ -179,7 +196,14 @@ function rawSource<T>(
           else h.onEvent({ type: 'BOOKMARK', resourceVersion: e.resourceVersion }); // filtered out: only its version counts
         },
       };
-      openStream(k, call, url, typed, () => stopped, (r) => (req = r)).catch((e) => !stopped && h.onDone(e));
+      openStream(
+        k,
+        call,
+        url,
+        typed,
+        () => stopped,
+        (r) => (req = r),
+      ).catch((e) => !stopped && h.onDone(e));
       return {
         stop: () => {
           stopped = true;
@@ -191,7 +215,11 @@ function rawSource<T>(
 }
 
 /** Pods in scope; `keep` drops the ones the user did not ask for before anything holds them. */
-export function podSource(cluster: Cluster, scope: WatchScope, keep: (p: Pod) => boolean = () => true): ListWatchSource<Pod> {
+export function podSource(
+  cluster: Cluster,
+  scope: WatchScope,
+  keep: (p: Pod) => boolean = () => true,
+): ListWatchSource<Pod> {
   const { labelSelector, fieldSelector } = scope;
   return rawSource(
     cluster,
@@ -199,7 +227,10 @@ export function podSource(cluster: Cluster, scope: WatchScope, keep: (p: Pod) =>
     scope,
     (k, _continue, o) =>
       scope.namespace
-        ? k.core.listNamespacedPod({ namespace: scope.namespace, labelSelector, fieldSelector, limit: PAGE, _continue }, o)
+        ? k.core.listNamespacedPod(
+            { namespace: scope.namespace, labelSelector, fieldSelector, limit: PAGE, _continue },
+            o,
+          )
         : k.core.listPodForAllNamespaces({ labelSelector, fieldSelector, limit: PAGE, _continue }, o),
     (raw) => {
       const p = normalizePod(raw); // keeps what podlens reads: managedFields and the rest are dropped here
@@ -227,6 +258,8 @@ export function eventSource(cluster: Cluster, scope: WatchScope): ListWatchSourc
 export async function createPod(cluster: Cluster, namespace: string, body: Raw): Promise<Pod> {
   const k = kubeOf(cluster);
   const name = body?.metadata?.name ?? body?.metadata?.generateName;
-  const raw = await k.call({ verb: 'create', resource: 'pods', namespace, name }, (o) => k.core.createNamespacedPod({ namespace, body }, o));
+  const raw = await k.call({ verb: 'create', resource: 'pods', namespace, name }, (o) =>
+    k.core.createNamespacedPod({ namespace, body }, o),
+  );
   return normalizePod(raw);
 }

@@ -13,7 +13,8 @@ import { PodAccess } from './pod.js';
 export const DEFAULT_CONTAINERD_ADDRESS = '/run/containerd/containerd.sock';
 
 export function assertContainerd(node: NodeInfo): void {
-  if (!node.runtime.startsWith('containerd://')) throw new PodlensError('node', messages.runtimeNotSupported(node.name, node.runtime));
+  if (!node.runtime.startsWith('containerd://'))
+    throw new PodlensError('node', messages.runtimeNotSupported(node.name, node.runtime));
 }
 
 /** --containerd-address, else $CONTAINERD_ADDRESS, else the kubelet's containerRuntimeEndpoint, else the default. */
@@ -27,7 +28,8 @@ export async function containerdAddress(
   if (env.CONTAINERD_ADDRESS) return { address: strip(env.CONTAINERD_ADDRESS), from: '$CONTAINERD_ADDRESS' };
   try {
     const k = await fromKubelet();
-    if (k?.startsWith('unix://') || k?.startsWith('/')) return { address: strip(k), from: "the kubelet's config (configz)" };
+    if (k?.startsWith('unix://') || k?.startsWith('/'))
+      return { address: strip(k), from: "the kubelet's config (configz)" };
   } catch {
     // nodes/proxy is often not granted: the default is right on most nodes
   }
@@ -39,7 +41,9 @@ const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0
 
 export function validateName(what: 'pod' | 'node', name: string): void {
   if (name.length > 253 || !DNS_SUBDOMAIN.test(name)) {
-    throw usage(`invalid ${what} name "${name}": a ${what} name is lowercase letters, digits, '-' and '.', at most 253 characters.`);
+    throw usage(
+      `invalid ${what} name "${name}": a ${what} name is lowercase letters, digits, '-' and '.', at most 253 characters.`,
+    );
   }
 }
 
@@ -80,7 +84,16 @@ export async function chooseAccess(o: ChooseOptions): Promise<{ access: NodeAcce
     skipped.push(`local: ${why}`);
   }
   const helper = { namespace: o.helperNamespace, name: helperName(o.node.name), node: o.node.name, image: o.image };
-  await o.consent(`a privileged helper pod ${helper.namespace}/${helper.name} (image ${helper.image}, hostPID, on node ${helper.node}), deleted when done`);
-  const access = new PodAccess({ api: o.api, helper, address: o.address, timeoutMs: o.timeoutMs, kubectlFlags: o.kubectlFlags, notice: o.notice });
+  await o.consent(
+    `a privileged helper pod ${helper.namespace}/${helper.name} (image ${helper.image}, hostPID, on node ${helper.node}), deleted when done`,
+  );
+  const access = new PodAccess({
+    api: o.api,
+    helper,
+    address: o.address,
+    timeoutMs: o.timeoutMs,
+    kubectlFlags: o.kubectlFlags,
+    notice: o.notice,
+  });
   return { access, skipped };
 }

@@ -7,7 +7,7 @@ import { parseContainerInfo, parseContainersLs, parseIpAddr, parseNetnsLink, par
 
 /** Runs fn over items, at most `limit` at a time (each is a round trip to the node). */
 export async function mapLimit<T, R>(items: T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
+  const out = new Array<R>(items.length);
   let next = 0;
   const worker = async () => {
     while (next < items.length) {
@@ -22,7 +22,8 @@ export async function mapLimit<T, R>(items: T[], limit: number, fn: (t: T) => Pr
 /** A failed ctr call, in the words of src/errors.ts. */
 export function ctrError(e: unknown, node: string, address: string): unknown {
   if (!(e instanceof NodeCommandError)) return e;
-  if (e.notFound && /\bctr\b/.test(e.stderr + e.command)) return new PodlensError('node', messages.noCtr(node, e.command));
+  if (e.notFound && /\bctr\b/.test(e.stderr + e.command))
+    return new PodlensError('node', messages.noCtr(node, e.command));
   const last = e.stderr.trim().split('\n').pop() ?? '';
   if (/failed to dial|connection refused|no such file or directory|permission denied/i.test(last)) {
     return new PodlensError('node', messages.containerdUnreachable(node, address, last.replace(/^ctr: /, '')));
@@ -44,14 +45,18 @@ async function containersInfo(access: NodeAccess, ids: string[]): Promise<NodeCo
 }
 
 /** readlink /proc/PID/ns/net for each PID; a failure is kept as evidence, not fatal. */
-async function netnsOf(access: NodeAccess, pids: number[]): Promise<{ netns: Record<string, string>; errors: Record<string, string> }> {
+async function netnsOf(
+  access: NodeAccess,
+  pids: number[],
+): Promise<{ netns: Record<string, string>; errors: Record<string, string> }> {
   const netns: Record<string, string> = {};
   const errors: Record<string, string> = {};
   await mapLimit(pids, 4, async (pid) => {
     try {
       netns[String(pid)] = parseNetnsLink(await access.host(['readlink', `/proc/${pid}/ns/net`]));
     } catch (e) {
-      errors[String(pid)] = e instanceof NodeCommandError ? (e.stderr.trim().split('\n').pop() ?? e.message) : (e as Error).message;
+      errors[String(pid)] =
+        e instanceof NodeCommandError ? (e.stderr.trim().split('\n').pop() ?? e.message) : (e as Error).message;
     }
   });
   return { netns, errors };
@@ -65,7 +70,13 @@ export interface CollectContext {
 }
 
 function accessInfo(c: CollectContext): AccessInfo {
-  return { via: c.access.via, how: c.access.how(), containerdAddress: c.address, containerdAddressFrom: c.addressFrom, commands: c.access.commands() };
+  return {
+    via: c.access.via,
+    how: c.access.how(),
+    containerdAddress: c.address,
+    containerdAddressFrom: c.addressFrom,
+    commands: c.access.commands(),
+  };
 }
 
 /** For `podlens pause`: the pod's containers only (ctr filters by the pod uid label), their netns, the pause's IPs. */
@@ -78,19 +89,30 @@ export async function collectPod(c: CollectContext, podUid: string): Promise<Nod
       c.access.ctr(['tasks', 'ls']),
     ]);
     tasks = parseTasksLs(tl);
-    containers = await containersInfo(c.access, parseContainersLs(ls).map((r) => r.id));
+    containers = await containersInfo(
+      c.access,
+      parseContainersLs(ls).map((r) => r.id),
+    );
   } catch (e) {
     throw ctrError(e, c.node, c.address);
   }
-  const running = containers.map((x) => tasks.find((t) => t.id === x.id)).filter((t): t is NodeTask => Boolean(t && t.pid > 0));
-  const { netns, errors } = await netnsOf(c.access, running.map((t) => t.pid));
+  const running = containers
+    .map((x) => tasks.find((t) => t.id === x.id))
+    .filter((t): t is NodeTask => Boolean(t && t.pid > 0));
+  const { netns, errors } = await netnsOf(
+    c.access,
+    running.map((t) => t.pid),
+  );
   const snap: NodeSnapshot = { node: c.node, access: accessInfo(c), containers, tasks, netns, netnsErrors: errors };
   const sandboxPid = running.find((t) => containers.some((x) => x.id === t.id && x.kind === 'sandbox'))?.pid;
   if (sandboxPid) {
     try {
-      snap.sandboxAddresses = parseIpAddr(await c.access.host(['nsenter', '-t', String(sandboxPid), '-n', 'ip', '-o', 'addr', 'show']));
+      snap.sandboxAddresses = parseIpAddr(
+        await c.access.host(['nsenter', '-t', String(sandboxPid), '-n', 'ip', '-o', 'addr', 'show']),
+      );
     } catch (e) {
-      snap.sandboxAddressesError = e instanceof NodeCommandError ? (e.stderr.trim().split('\n').pop() ?? e.message) : (e as Error).message;
+      snap.sandboxAddressesError =
+        e instanceof NodeCommandError ? (e.stderr.trim().split('\n').pop() ?? e.message) : (e as Error).message;
     }
   }
   snap.access = accessInfo(c); // now with every command run
@@ -101,7 +123,10 @@ export async function collectPod(c: CollectContext, podUid: string): Promise<Nod
 export async function collectNode(c: CollectContext): Promise<NodeSnapshot> {
   try {
     const [ls, tl] = await Promise.all([c.access.ctr(['containers', 'ls']), c.access.ctr(['tasks', 'ls'])]);
-    const containers = await containersInfo(c.access, parseContainersLs(ls).map((r) => r.id));
+    const containers = await containersInfo(
+      c.access,
+      parseContainersLs(ls).map((r) => r.id),
+    );
     return { node: c.node, access: accessInfo(c), containers, tasks: parseTasksLs(tl), netns: {}, netnsErrors: {} };
   } catch (e) {
     throw ctrError(e, c.node, c.address);

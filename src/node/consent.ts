@@ -8,7 +8,11 @@ export interface ConsentIo {
   stderr: { write(s: string): unknown };
 }
 
-export async function askConsent(what: string, yes: boolean, io: ConsentIo = { stdin: process.stdin, stderr: process.stderr }): Promise<void> {
+export async function askConsent(
+  what: string,
+  yes: boolean,
+  io: ConsentIo = { stdin: process.stdin, stderr: process.stderr },
+): Promise<void> {
   if (yes) return;
   if (!io.stdin.isTTY) throw new PodlensError('usage', messages.consentRequired(what), ExitCode.USAGE);
   const rl = createInterface({ input: io.stdin, output: io.stderr as NodeJS.WritableStream });

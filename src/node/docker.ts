@@ -22,7 +22,10 @@ export function dockerExecResult(r: RunResult): RunResult {
 /** Why --via docker cannot work, or undefined when a running container is named after the node. */
 export async function dockerUnavailable(node: string, timeoutMs: number): Promise<string | undefined> {
   if (!onPath('docker')) return 'docker is not installed on this machine';
-  const r = await runFile(['docker', 'inspect', '--type', 'container', '--format', '{{.State.Running}}', node], Math.min(timeoutMs, 10_000));
+  const r = await runFile(
+    ['docker', 'inspect', '--type', 'container', '--format', '{{.State.Running}}', node],
+    Math.min(timeoutMs, 10_000),
+  );
   if (r.exitCode !== 0) {
     const why = r.stderr.trim().split('\n').pop() ?? '';
     return /Cannot connect to the Docker daemon|permission denied/i.test(why)

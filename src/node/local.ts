@@ -9,12 +9,18 @@ import { BaseAccess, display, type RunResult } from './access.js';
 /** Runs a program without a shell; a missing program is exit 127, like a shell would say. */
 export function runFile(argv: string[], timeoutMs: number): Promise<RunResult> {
   return new Promise((resolve) => {
-    execFile(argv[0], argv.slice(1), { timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024, killSignal: 'SIGKILL' }, (err, stdout, stderr) => {
-      const e = err as (NodeJS.ErrnoException & { killed?: boolean; code?: unknown }) | null;
-      if (e?.code === 'ENOENT') return resolve({ stdout: '', stderr: `${argv[0]}: executable file not found in $PATH`, exitCode: 127 });
-      if (e?.killed) return resolve({ stdout, stderr, exitCode: 124, timedOut: true });
-      resolve({ stdout, stderr, exitCode: e ? (typeof e.code === 'number' ? e.code : 1) : 0 });
-    });
+    execFile(
+      argv[0],
+      argv.slice(1),
+      { timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024, killSignal: 'SIGKILL' },
+      (err, stdout, stderr) => {
+        const e = err as (NodeJS.ErrnoException & { killed?: boolean; code?: unknown }) | null;
+        if (e?.code === 'ENOENT')
+          return resolve({ stdout: '', stderr: `${argv[0]}: executable file not found in $PATH`, exitCode: 127 });
+        if (e?.killed) return resolve({ stdout, stderr, exitCode: 124, timedOut: true });
+        resolve({ stdout, stderr, exitCode: e ? (typeof e.code === 'number' ? e.code : 1) : 0 });
+      },
+    );
   });
 }
 
@@ -24,13 +30,20 @@ export function onPath(program: string, env: NodeJS.ProcessEnv = process.env): b
 
 /** Is the node this machine? Its name is our host name, or one of its addresses is ours. */
 export function nodeIsThisMachine(node: NodeInfo): boolean {
-  if (node.name === hostname() || node.addresses.some((a) => a.type === 'Hostname' && a.address === hostname())) return true;
-  const mine = new Set(Object.values(networkInterfaces()).flatMap((l) => (l ?? []).filter((i) => !i.internal).map((i) => i.address)));
+  if (node.name === hostname() || node.addresses.some((a) => a.type === 'Hostname' && a.address === hostname()))
+    return true;
+  const mine = new Set(
+    Object.values(networkInterfaces()).flatMap((l) => (l ?? []).filter((i) => !i.internal).map((i) => i.address)),
+  );
   return node.addresses.some((a) => a.type === 'InternalIP' && mine.has(a.address));
 }
 
 /** Why --via local cannot work here, or undefined when it can. */
-export function localUnavailable(node: NodeInfo, address: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+export function localUnavailable(
+  node: NodeInfo,
+  address: string,
+  env: NodeJS.ProcessEnv = process.env,
+): string | undefined {
   if (!nodeIsThisMachine(node)) return `node ${node.name} is not this machine (${hostname()})`;
   if (!onPath('ctr', env)) return 'ctr is not installed on this machine';
   try {
@@ -44,7 +57,6 @@ export function localUnavailable(node: NodeInfo, address: string, env: NodeJS.Pr
 
 export class LocalAccess extends BaseAccess {
   readonly via = 'local' as const;
-
 
   how(): string {
     return `ctr on this machine (the node), containerd at ${this.address}`;

@@ -4,9 +4,13 @@ import type { NodeContainer, NodeTask } from '../domain/sandbox-model.js';
 
 /** Splits a ctr table (`containers ls`, `tasks ls`): a header line, then whitespace-separated columns. */
 function tableRows(text: string, firstHeader: string): string[][] {
-  const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   if (!lines.length) return [];
-  if (!lines[0].startsWith(firstHeader)) throw new ParseError(`expected a "${firstHeader}" header, got "${lines[0].slice(0, 60)}"`);
+  if (!lines[0].startsWith(firstHeader))
+    throw new ParseError(`expected a "${firstHeader}" header, got "${lines[0].slice(0, 60)}"`);
   return lines.slice(1).map((l) => l.split(/\s+/));
 }
 
@@ -19,24 +23,40 @@ export class ParseError extends Error {
 
 /** `ctr containers ls`: CONTAINER IMAGE RUNTIME. */
 export function parseContainersLs(text: string): { id: string; image: string; runtime: string }[] {
-  return tableRows(text, 'CONTAINER').map(([id, image, runtime]) => ({ id, image: image ?? '', runtime: runtime ?? '' }));
+  return tableRows(text, 'CONTAINER').map(([id, image, runtime]) => ({
+    id,
+    image: image ?? '',
+    runtime: runtime ?? '',
+  }));
 }
 
 /** `ctr tasks ls`: TASK PID STATUS. STATUS is RUNNING, STOPPED, CREATED, PAUSED or UNKNOWN. */
 export function parseTasksLs(text: string): NodeTask[] {
-  return tableRows(text, 'TASK').map(([id, pid, status]) => ({ id, pid: Number(pid), status: (status ?? 'UNKNOWN').toUpperCase() }));
+  return tableRows(text, 'TASK').map(([id, pid, status]) => ({
+    id,
+    pid: Number(pid),
+    status: (status ?? 'UNKNOWN').toUpperCase(),
+  }));
 }
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 /**
  * `ctr containers info ID`: the container record as JSON. The CRI plugin puts the pod in the labels
  * and, in the OCI spec's annotations, the sandbox the container belongs to; the spec's namespaces
  * list shows which network namespace it joins (a /proc/PID/ns/net of the pause, or a CNI netns file).
  */
+/** The parts of `ctr containers info`'s JSON podlens reads (containerd's containers.Container). */
+interface CtrContainerInfo {
+  ID?: unknown;
+  Image?: string;
+  CreatedAt?: string;
+  Labels?: Record<string, string>;
+  Spec?: { annotations?: Record<string, string>; linux?: { namespaces?: { type: string; path?: string }[] } };
+}
+
 export function parseContainerInfo(text: string): NodeContainer {
-  let d: any;
+  let d: CtrContainerInfo | null;
   try {
-    d = JSON.parse(text);
+    d = JSON.parse(text) as CtrContainerInfo | null;
   } catch (e) {
     throw new ParseError(`ctr containers info did not print JSON: ${(e as Error).message}`);
   }
@@ -81,5 +101,9 @@ export function parseIpAddr(text: string): { ifname: string; family: 'inet' | 'i
 
 /** `pidof containerd`: space-separated PIDs (busybox and procps agree). */
 export function parsePidof(text: string): number[] {
-  return text.trim().split(/\s+/).filter((s) => /^\d+$/.test(s)).map(Number);
+  return text
+    .trim()
+    .split(/\s+/)
+    .filter((s) => /^\d+$/.test(s))
+    .map(Number);
 }

@@ -18,7 +18,13 @@ export interface HelperApi {
   exec(namespace: string, pod: string, argv: string[], timeoutMs: number): Promise<ExecResult>;
 }
 
-const IMAGE_PROBLEMS = new Set(['ErrImagePull', 'ImagePullBackOff', 'InvalidImageName', 'ErrImageNeverPull', 'RegistryUnavailable']);
+const IMAGE_PROBLEMS = new Set([
+  'ErrImagePull',
+  'ImagePullBackOff',
+  'InvalidImageName',
+  'ErrImageNeverPull',
+  'RegistryUnavailable',
+]);
 
 export function nsenterArgv(pid: number, argv: string[]): string[] {
   return ['nsenter', '-t', String(pid), '-m', '-u', '-i', '-n', '-p', '--', ...argv];
@@ -67,9 +73,13 @@ export class PodAccess extends BaseAccess {
       return await this.o.api.exec(this.o.helper.namespace, this.o.helper.name, argv, this.o.timeoutMs);
     } catch (e) {
       if (e instanceof ExecError && e.kind === 'timeout') {
-        throw new PodlensError('node', messages.nodeCommandTimeout(this.shown(argv), this.o.helper.node, this.o.timeoutMs));
+        throw new PodlensError(
+          'node',
+          messages.nodeCommandTimeout(this.shown(argv), this.o.helper.node, this.o.timeoutMs),
+        );
       }
-      if (e instanceof ExecError) throw new PodlensError('node', messages.execFailed(this.o.helper.namespace, this.o.helper.name, e.message));
+      if (e instanceof ExecError)
+        throw new PodlensError('node', messages.execFailed(this.o.helper.namespace, this.o.helper.name, e.message));
       throw e;
     }
   }
@@ -95,11 +105,16 @@ export class PodAccess extends BaseAccess {
     while (Date.now() < deadline) {
       last = await this.o.api.helperPhase(helper.namespace, helper.name);
       if (last.kind === 'running') return;
-      if (last.kind === 'failed') throw new PodlensError('node', messages.helperFailed(helper, last.reason, last.message));
-      if (last.reason && IMAGE_PROBLEMS.has(last.reason)) throw new PodlensError('node', messages.helperImage(helper, last.reason, last.message));
+      if (last.kind === 'failed')
+        throw new PodlensError('node', messages.helperFailed(helper, last.reason, last.message));
+      if (last.reason && IMAGE_PROBLEMS.has(last.reason))
+        throw new PodlensError('node', messages.helperImage(helper, last.reason, last.message));
       await new Promise((r) => setTimeout(r, this.o.pollMs ?? 500));
     }
-    throw new PodlensError('node', messages.helperNotStarted(helper, timeoutMs, last.kind === 'pending' ? last.reason : undefined));
+    throw new PodlensError(
+      'node',
+      messages.helperNotStarted(helper, timeoutMs, last.kind === 'pending' ? last.reason : undefined),
+    );
   }
 
   /** nsenter into PID 1; where that is refused, into containerd's own process (the one that has the socket). */
@@ -108,7 +123,8 @@ export class PodAccess extends BaseAccess {
       await this.ctr(['version']);
       return;
     } catch (e) {
-      if (!(e instanceof NodeCommandError) || !/nsenter: .*(Permission denied|Operation not permitted)/.test(e.stderr)) throw e;
+      if (!(e instanceof NodeCommandError) || !/nsenter: .*(Permission denied|Operation not permitted)/.test(e.stderr))
+        throw e;
       const refused = e.stderr.trim().split('\n').pop();
       const pids = parsePidof(await this.host(['pidof', 'containerd']).catch(() => ''));
       for (const pid of pids) {
@@ -129,7 +145,10 @@ export class PodAccess extends BaseAccess {
       try {
         // A create still in flight must land before the delete. One the API refused (PSA, RBAC,
         // quota) created nothing; one that got no answer (network, timeout) may have, so delete.
-        const refused = await this.creating?.then(() => false, (e) => e instanceof KubeApiError);
+        const refused = await this.creating?.then(
+          () => false,
+          (e) => e instanceof KubeApiError,
+        );
         if (this.creating && !refused) await this.o.api.deletePod(this.o.helper.namespace, this.o.helper.name);
       } finally {
         process.off('SIGINT', this.onSignal);

@@ -40,8 +40,9 @@ function identity(r: DescribeReport, o: TextOptions): string[] {
   lines.push(field('Age', `${p.age} (created ${p.createdAt})`, o));
   const owner = p.ownerChain.length ? p.ownerChain.map((l) => `${l.kind}/${l.name}`).join(' <- ') : '(none)';
   lines.push(field('Owner', owner, o));
-  const risk = r.findings.find((f) => f.code === 'NoController');  // shown with the owner it is about
-  if (risk) lines.push(' '.repeat(LABEL) + o.paint('yellow', wrap(`! ${risk.message}`, o.width, ' '.repeat(LABEL + 2))));
+  const risk = r.findings.find((f) => f.code === 'NoController'); // shown with the owner it is about
+  if (risk)
+    lines.push(' '.repeat(LABEL) + o.paint('yellow', wrap(`! ${risk.message}`, o.width, ' '.repeat(LABEL + 2))));
   return lines;
 }
 
@@ -68,7 +69,10 @@ function containers(r: DescribeReport, o: TextOptions): string {
       const which = c.log.previous ? 'previous (crashed) run' : 'last run';
       if (c.log.error) out += `\n  ${c.name}: log of the ${which} unavailable: ${c.log.error}`;
       else if (!c.log.lines.length) out += `\n  ${c.name}: log of the ${which} is empty`;
-      else out += `\n  ${c.name}: last ${c.log.lines.length} log line${c.log.lines.length === 1 ? '' : 's'} of the ${which}:\n` + c.log.lines.map((l) => o.paint('dim', `    | ${l}`)).join('\n');
+      else
+        out +=
+          `\n  ${c.name}: last ${c.log.lines.length} log line${c.log.lines.length === 1 ? '' : 's'} of the ${which}:\n` +
+          c.log.lines.map((l) => o.paint('dim', `    | ${l}`)).join('\n');
     }
   }
   return out;
@@ -77,7 +81,10 @@ function containers(r: DescribeReport, o: TextOptions): string {
 function shared(r: DescribeReport, o: TextOptions): string {
   const n = r.network;
   const lines = [`  ${field('Network', n.explanation, { ...o, width: o.width - 2 }).replace(/\n/g, '\n  ')}`];
-  const ports = n.ports.map((p) => `${p.container} ${p.port}/${p.protocol}${p.name ? ` (${p.name})` : ''}${p.hostPort ? ` host:${p.hostPort}` : ''}`);
+  const ports = n.ports.map(
+    (p) =>
+      `${p.container} ${p.port}/${p.protocol}${p.name ? ` (${p.name})` : ''}${p.hostPort ? ` host:${p.hostPort}` : ''}`,
+  );
   lines.push(`  ${field('Ports', ports.length ? ports.join(', ') : 'none declared', o)}`);
   for (const c of n.conflicts) lines.push('  ' + o.paint('yellow', `! ${c}`));
   if (r.volumes.length) {
@@ -96,23 +103,69 @@ function shared(r: DescribeReport, o: TextOptions): string {
 export function renderReport(r: DescribeReport, o: TextOptions): string {
   const { paint } = o;
   const out: string[] = [...identity(r, o), ''];
-  out.push(field('Verdict', `${severityLabel(r.verdict.severity, paint)} ${paint('bold', r.verdict.code)}: ${r.verdict.summary}`, o));
+  out.push(
+    field(
+      'Verdict',
+      `${severityLabel(r.verdict.severity, paint)} ${paint('bold', r.verdict.code)}: ${r.verdict.summary}`,
+      o,
+    ),
+  );
   out.push(field('Phase', `${r.phase.phase} (${r.phase.state}): ${r.phase.meaning}`, o));
-  out.push(`${'Status:'.padEnd(LABEL)}${r.pod.status}  ready ${r.pod.ready}  restarts ${r.pod.restarts}   (as kubectl get pods shows it)`);
+  out.push(
+    `${'Status:'.padEnd(LABEL)}${r.pod.status}  ready ${r.pod.ready}  restarts ${r.pod.restarts}   (as kubectl get pods shows it)`,
+  );
 
-  const others = r.findings.filter((f) => f.code !== 'NoController' && !(f.code === r.verdict.code && f.message === r.verdict.summary));
+  const others = r.findings.filter(
+    (f) => f.code !== 'NoController' && !(f.code === r.verdict.code && f.message === r.verdict.summary),
+  );
   if (others.length) {
-    out.push(section('Other findings', others.map((f) => `  ${severityLabel(f.severity, paint)} ${f.code}: ${wrap(f.message, o.width, '    ')}`).join('\n'), o));
+    out.push(
+      section(
+        'Other findings',
+        others
+          .map((f) => `  ${severityLabel(f.severity, paint)} ${f.code}: ${wrap(f.message, o.width, '    ')}`)
+          .join('\n'),
+        o,
+      ),
+    );
   }
   const tl = r.timeline.map((t) => [offset(t.offsetSeconds), t.at.slice(11, 19), t.event, t.detail ?? '']);
   out.push(section('Timeline (UTC)', table(['AT', 'TIME', 'WHAT', 'DETAIL'], tl, paint), o));
   out.push(section('Containers', containers(r, o), o));
-  const conds = r.conditions.map((c) => [c.type, c.status === 'True' ? c.status : paint('yellow', c.status), c.since ? c.since.slice(11, 19) : '', c.status === 'True' ? c.meaning : `${c.meaning}; not now: ${c.why ?? 'no reason given'}`]);
-  out.push(section('Conditions', conds.length ? table(['TYPE', 'STATUS', 'SINCE', 'MEANING'], conds, paint) : '  (none reported yet)', o));
+  const conds = r.conditions.map((c) => [
+    c.type,
+    c.status === 'True' ? c.status : paint('yellow', c.status),
+    c.since ? c.since.slice(11, 19) : '',
+    c.status === 'True' ? c.meaning : `${c.meaning}; not now: ${c.why ?? 'no reason given'}`,
+  ]);
+  out.push(
+    section(
+      'Conditions',
+      conds.length ? table(['TYPE', 'STATUS', 'SINCE', 'MEANING'], conds, paint) : '  (none reported yet)',
+      o,
+    ),
+  );
   out.push(section('Shared by the containers', shared(r, o), o));
-  const ev = r.events.map((e) => [e.type === 'Warning' ? paint('yellow', e.type) : e.type, e.reason, e.age, e.count > 1 ? `x${e.count}` : '', e.object?.replace(/^spec\./, '') ?? '', e.message]);
-  out.push(section('Events (oldest first)', ev.length ? table(['TYPE', 'REASON', 'AGE', 'COUNT', 'OBJECT', 'MESSAGE'], ev, paint) : '  (none: events expire after an hour by default)', o));
-  out.push(section('Next steps', r.nextSteps.map((s) => `  ${s.command}\n      ${paint('dim', `# ${s.why}`)}`).join('\n'), o));
+  const ev = r.events.map((e) => [
+    e.type === 'Warning' ? paint('yellow', e.type) : e.type,
+    e.reason,
+    e.age,
+    e.count > 1 ? `x${e.count}` : '',
+    e.object?.replace(/^spec\./, '') ?? '',
+    e.message,
+  ]);
+  out.push(
+    section(
+      'Events (oldest first)',
+      ev.length
+        ? table(['TYPE', 'REASON', 'AGE', 'COUNT', 'OBJECT', 'MESSAGE'], ev, paint)
+        : '  (none: events expire after an hour by default)',
+      o,
+    ),
+  );
+  out.push(
+    section('Next steps', r.nextSteps.map((s) => `  ${s.command}\n      ${paint('dim', `# ${s.why}`)}`).join('\n'), o),
+  );
   return out.join('\n') + '\n';
 }
 
@@ -120,7 +173,12 @@ export function renderReport(r: DescribeReport, o: TextOptions): string {
  * Fits "SEVERITY CODE: summary" into `room` columns: the severity and the code always stay whole
  * (the line may overflow for them); the summary is cut at a word with "…" when it does not fit.
  */
-export function fitVerdict(severity: string, code: string, summary: string, room: number): { severity: string; rest: string } {
+export function fitVerdict(
+  severity: string,
+  code: string,
+  summary: string,
+  room: number,
+): { severity: string; rest: string } {
   const head = `${code}: `;
   const left = room - severity.length - 1 - head.length;
   if (`${severity} ${head}${summary}`.length <= room) return { severity, rest: head + summary };
@@ -133,8 +191,25 @@ export function fitVerdict(severity: string, code: string, summary: string, room
 
 /** One line per pod; verdict summaries are shortened to the width (-o json has them in full). */
 export function renderSummaries(items: PodSummary[], allNamespaces: boolean, o: TextOptions): string {
-  const head = [...(allNamespaces ? ['NAMESPACE'] : []), 'NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE', 'NODE', 'VERDICT'];
-  const cells = items.map((s) => [...(allNamespaces ? [s.namespace] : []), s.name, s.ready, s.status, String(s.restarts), s.age, s.node ?? '<none>']);
+  const head = [
+    ...(allNamespaces ? ['NAMESPACE'] : []),
+    'NAME',
+    'READY',
+    'STATUS',
+    'RESTARTS',
+    'AGE',
+    'NODE',
+    'VERDICT',
+  ];
+  const cells = items.map((s) => [
+    ...(allNamespaces ? [s.namespace] : []),
+    s.name,
+    s.ready,
+    s.status,
+    String(s.restarts),
+    s.age,
+    s.node ?? '<none>',
+  ]);
   // The VERDICT column starts after the widest cell of every other column and two spaces each.
   const start = head.slice(0, -1).reduce((n, h, i) => n + Math.max(h.length, ...cells.map((r) => r[i].length)) + 2, 0);
   const rows = items.map((s, i) => {

@@ -11,7 +11,8 @@ export interface TextOptions {
 }
 
 const short = (id: string | null, wide: boolean) => (id ? (wide ? id : id.slice(0, 12)) : '-');
-const dash = (v: unknown) => (v === null || v === undefined || v === '' ? '-' : String(v));
+const dash = (v: string | number | boolean | null | undefined) =>
+  v === null || v === undefined || v === '' ? '-' : String(v);
 
 function stateColour(state: string, paint: Paint): string {
   if (state === 'RUNNING') return paint('green', state);
@@ -35,7 +36,11 @@ export function renderPause(r: PauseReport, o: TextOptions): string {
     `${paint('bold', 'Pod:')}      ${r.pod.namespace}/${r.pod.name}`,
     `${paint('bold', 'Node:')}     ${r.pod.node}  ${paint('dim', `(via ${r.access.via}: ${r.access.how})`)}`,
     `${paint('bold', 'Pod IP:')}   API ${dash(r.ip.api)}   node (inside the pause's network namespace) ${r.ip.node.length ? r.ip.node.join(', ') : '-'}` +
-      (r.ip.agree === true ? `   ${paint('green', 'agree')}` : r.ip.agree === false ? `   ${paint('red', 'DIFFER')}` : ''),
+      (r.ip.agree === true
+        ? `   ${paint('green', 'agree')}`
+        : r.ip.agree === false
+          ? `   ${paint('red', 'DIFFER')}`
+          : ''),
     '',
     paint('bold', 'Sandbox (pause container):'),
   ];
@@ -43,7 +48,16 @@ export function renderPause(r: PauseReport, o: TextOptions): string {
     lines.push(
       table(
         ['ID', 'IMAGE', 'PID', 'STATE', 'CREATED', 'NETNS'],
-        [[short(sb.id, o.wideIds), sb.image, dash(sb.pid), stateColour(sb.state, paint), dash(sb.createdAt), dash(sb.netns)]],
+        [
+          [
+            short(sb.id, o.wideIds),
+            sb.image,
+            dash(sb.pid),
+            stateColour(sb.state, paint),
+            dash(sb.createdAt),
+            dash(sb.netns),
+          ],
+        ],
         paint,
       ),
     );
@@ -56,7 +70,8 @@ export function renderPause(r: PauseReport, o: TextOptions): string {
       r.containers.map((c) => [
         c.name,
         c.kind,
-        short(c.id, o.wideIds) + (c.idAgrees === false ? paint('red', ' (API: ' + short(c.apiContainerId, false) + ')') : ''),
+        short(c.id, o.wideIds) +
+          (c.idAgrees === false ? paint('red', ' (API: ' + short(c.apiContainerId, false) + ')') : ''),
         dash(c.pid),
         stateColour(c.state, paint),
         c.apiState,
@@ -66,7 +81,8 @@ export function renderPause(r: PauseReport, o: TextOptions): string {
       paint,
     ),
   );
-  for (const s of r.otherSandboxes) lines.push(paint('dim', `  earlier sandbox ${short(s.id, o.wideIds)} (${s.state}, created ${dash(s.createdAt)})`));
+  for (const s of r.otherSandboxes)
+    lines.push(paint('dim', `  earlier sandbox ${short(s.id, o.wideIds)} (${s.state}, created ${dash(s.createdAt)})`));
   lines.push(...statementsBlock(r.statements, o), ...commandsBlock(r.access.commands, o));
   return lines.join('\n') + '\n';
 }
@@ -84,7 +100,12 @@ export function renderNode(r: NodeReport, o: TextOptions): string {
         short(s.id, o.wideIds),
         dash(s.pid),
         stateColour(s.state, paint),
-        s.containers.map((c) => `${c.name}${c.state === 'RUNNING' ? '' : ` (${c.state === 'EXITED (no task)' ? 'exited' : c.state.toLowerCase()})`}`).join(', ') || '-',
+        s.containers
+          .map(
+            (c) =>
+              `${c.name}${c.state === 'RUNNING' ? '' : ` (${c.state === 'EXITED (no task)' ? 'exited' : c.state.toLowerCase()})`}`,
+          )
+          .join(', ') || '-',
         s.apiKnowsPod ? dash(s.apiPhase) : paint('red', 'unknown'),
         s.flag ? paint(s.apiKnowsPod ? 'yellow' : 'red', s.flag) : '',
       ]),
@@ -94,11 +115,23 @@ export function renderNode(r: NodeReport, o: TextOptions): string {
   ];
   if (r.podsWithoutSandbox.length) {
     lines.push('', paint('bold', 'Pods the API places on this node without a sandbox there:'));
-    lines.push(table(['NAMESPACE', 'POD', 'PHASE', 'WHY'], r.podsWithoutSandbox.map((p) => [p.namespace, p.name, p.phase, p.why]), paint));
+    lines.push(
+      table(
+        ['NAMESPACE', 'POD', 'PHASE', 'WHY'],
+        r.podsWithoutSandbox.map((p) => [p.namespace, p.name, p.phase, p.why]),
+        paint,
+      ),
+    );
   }
   if (r.strayContainers.length) {
     lines.push('', paint('bold', 'Containers that belong to no sandbox on the node:'));
-    lines.push(table(['ID', 'IMAGE'], r.strayContainers.map((c) => [short(c.id, o.wideIds), c.image]), paint));
+    lines.push(
+      table(
+        ['ID', 'IMAGE'],
+        r.strayContainers.map((c) => [short(c.id, o.wideIds), c.image]),
+        paint,
+      ),
+    );
   }
   lines.push(...statementsBlock(r.statements, o), ...commandsBlock(r.access.commands, o));
   return lines.join('\n') + '\n';

@@ -30,7 +30,8 @@ export function initProgressWords(pod: Pod, now: Date): string | undefined {
 function settledMark(pod: Pod, paint: Paint): string | undefined {
   if (pod.phase === 'Succeeded') return paint('green', '✔');
   if (pod.phase === 'Failed') return paint('red', '✖');
-  if (!pod.deletionTimestamp && pod.conditions.some((c) => c.type === 'Ready' && c.status === 'True')) return paint('green', '●');
+  if (!pod.deletionTimestamp && pod.conditions.some((c) => c.type === 'Ready' && c.status === 'True'))
+    return paint('green', '●');
   return undefined;
 }
 
@@ -101,7 +102,8 @@ export class LiveArea {
       if (mark) line = `${mark} ${text}`;
       else {
         let s = this.spinners.get(pod.uid);
-        if (!s) this.spinners.set(pod.uid, (s = this.makeOra({ text, stream: this.out, isEnabled: true, color: 'cyan' })));
+        if (!s)
+          this.spinners.set(pod.uid, (s = this.makeOra({ text, stream: this.out, isEnabled: true, color: 'cyan' })));
         s.text = text;
         line = s.frame();
       }

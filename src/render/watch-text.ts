@@ -13,7 +13,9 @@ export const localClock = (iso: string) => new Date(iso).toTimeString().slice(0,
 
 function headline(t: Transition): string {
   const arrow = (a: string | null, b: string | null) => (a ? `${a} -> ${b}` : `${b}`);
-  const who = t.container ? `${t.containerKind === 'app' ? 'container' : `${t.containerKind} container`} ${t.container}` : '';
+  const who = t.container
+    ? `${t.containerKind === 'app' ? 'container' : `${t.containerKind} container`} ${t.container}`
+    : '';
   switch (t.change) {
     case 'initial':
       return `now ${t.to}`;
@@ -24,7 +26,12 @@ function headline(t: Transition): string {
     case 'ip':
       return `IP ${t.to}`;
     case 'container': {
-      const detail = t.to === 'terminated' ? ` (exit code ${t.exitCode}${t.reason ? `, ${t.reason}` : ''})` : t.to === 'waiting' ? ` (${t.reason})` : '';
+      const detail =
+        t.to === 'terminated'
+          ? ` (exit code ${t.exitCode}${t.reason ? `, ${t.reason}` : ''})`
+          : t.to === 'waiting'
+            ? ` (${t.reason})`
+            : '';
       return `${who}: ${t.to}${detail}`;
     }
     case 'restart':
@@ -47,7 +54,11 @@ function style(t: Transition): Style | undefined {
   if (t.change === 'container' && ((t.exitCode ?? 0) !== 0 || t.to === 'waiting')) return 'red';
   if (t.change === 'phase' && t.to === 'Failed') return 'red';
   if (t.change === 'restart') return 'yellow';
-  if ((t.change === 'condition' && t.condition === 'Ready' && t.to === 'True') || (t.change === 'phase' && t.to === 'Succeeded')) return 'green';
+  if (
+    (t.change === 'condition' && t.condition === 'Ready' && t.to === 'True') ||
+    (t.change === 'phase' && t.to === 'Succeeded')
+  )
+    return 'green';
   if (t.change === 'deleted' || t.change === 'deletion-requested') return 'cyan';
   return undefined;
 }

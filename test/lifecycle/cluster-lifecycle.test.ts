@@ -14,26 +14,33 @@ function sh(command: string): string {
 
 function leftovers(): string[] {
   const found: string[] = [];
-  const ours = readdirSync('/proc').filter((p) => /^\d+$/.test(p)).filter((pid) => {
-    try {
-      const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-      return cmdline.includes(STATE);
-    } catch {
-      return false; // the process ended while we looked
-    }
-  });
+  const ours = readdirSync('/proc')
+    .filter((p) => /^\d+$/.test(p))
+    .filter((pid) => {
+      try {
+        const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+        return cmdline.includes(STATE);
+      } catch {
+        return false; // the process ended while we looked
+      }
+    });
   if (ours.length) found.push(`processes: ${ours.join(' ')}`);
   if (existsSync(STATE)) found.push(`state directory ${STATE}`);
   const netns = existsSync('/run/netns') ? readdirSync('/run/netns').filter((n) => n.startsWith('cni-')) : [];
   if (netns.length) found.push(`network namespaces: ${netns.join(' ')}`);
   if (sh('ip -o link show').match(/podlens0/)) found.push('the podlens0 bridge or its veths');
-  const mounts = sh('findmnt -rn -o TARGET').split('\n').filter((m) => m.includes(STATE) || m.includes('/run/netns/cni-'));
+  const mounts = sh('findmnt -rn -o TARGET')
+    .split('\n')
+    .filter((m) => m.includes(STATE) || m.includes('/run/netns/cni-'));
   if (mounts.length) found.push(`mounts: ${mounts.join(' ')}`);
-  const rules = sh('iptables-save').split('\n').filter((r) => /CNI-|podlens/.test(r));
+  const rules = sh('iptables-save')
+    .split('\n')
+    .filter((r) => /CNI-|podlens/.test(r));
   if (rules.length) found.push(`iptables: ${rules.join(' | ')}`);
   const cgroups = sh('ls -d /sys/fs/cgroup/*/kubepods 2>/dev/null').trim();
   if (cgroups) found.push(`cgroups: ${cgroups}`);
-  if (existsSync('/run/containerd/s') || existsSync('/run/containerd/runc/k8s.io')) found.push('containerd runtime files under /run/containerd');
+  if (existsSync('/run/containerd/s') || existsSync('/run/containerd/runc/k8s.io'))
+    found.push('containerd runtime files under /run/containerd');
   return found;
 }
 
@@ -48,7 +55,17 @@ test('cluster:down removes everything the cluster made, and cluster:up is back i
   const seconds = (Date.now() - started) / 1000;
   console.log(`second cluster:up took ${seconds.toFixed(1)} s`);
   expect(seconds).toBeLessThan(60);
-  const ready = execFileSync('kubectl', ['--kubeconfig', join(STATE, 'admin.kubeconfig'), 'get', 'nodes', '-o',
-    'jsonpath={.items[0].status.conditions[?(@.type=="Ready")].status}'], { encoding: 'utf8' });
+  const ready = execFileSync(
+    'kubectl',
+    [
+      '--kubeconfig',
+      join(STATE, 'admin.kubeconfig'),
+      'get',
+      'nodes',
+      '-o',
+      'jsonpath={.items[0].status.conditions[?(@.type=="Ready")].status}',
+    ],
+    { encoding: 'utf8' },
+  );
   expect(ready).toBe('True');
 }, 180_000);

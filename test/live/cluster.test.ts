@@ -36,30 +36,50 @@ test('the seed init-container pod becomes Ready and nginx serves what the init c
     const listed = await ctr(['containers', 'ls', '-q', `labels."io.kubernetes.pod.uid"==${pod.metadata.uid}`]);
     expect(listed.code).toBe(0);
     const ids = listed.stdout.trim().split('\n').filter(Boolean);
-    const kinds = await Promise.all(ids.map(async (id) => {
-      const info = JSON.parse((await ctr(['containers', 'info', id])).stdout);
-      return info.Labels['io.cri-containerd.kind'];
-    }));
+    const kinds = await Promise.all(
+      ids.map(async (id) => {
+        const info = JSON.parse((await ctr(['containers', 'info', id])).stdout);
+        return info.Labels['io.cri-containerd.kind'];
+      }),
+    );
     expect([...kinds].sort()).toEqual(['container', 'container', 'sandbox']);
     const all = await ctr(['containers', 'ls']);
     const sandboxId = ids[kinds.indexOf('sandbox')];
     expect(all.stdout).toMatch(new RegExp(`^${sandboxId}\\s+registry\\.k8s\\.io/pause:`, 'm'));
   } else {
     // Another cluster: its nodes are not this machine, so fetch the page from inside the cluster.
-    const page = await kubectlOk(['-n', ns.name, 'exec', 'nginx-pod', '-c', 'nginx', '--', 'wget', '-qO-', `http://${podIp}/`]);
+    const page = await kubectlOk([
+      '-n',
+      ns.name,
+      'exec',
+      'nginx-pod',
+      '-c',
+      'nginx',
+      '--',
+      'wget',
+      '-qO-',
+      `http://${podIp}/`,
+    ]);
     expect(page).toContain('Hello from the init container');
   }
 });
 
 test('an image that does not exist fails to pull with a real ErrImagePull', async () => {
-  await apply({
-    apiVersion: 'v1',
-    kind: 'Pod',
-    metadata: { name: 'ghost' },
-    spec: { containers: [{ name: 'ghost', image: 'podlens-no-such-image:1.0' }] },
-  }, ns.name);
-  const pod = await waitForPod(ns.name, 'ghost',
-    (p) => is.waiting('ghost', 'ErrImagePull')(p) || is.waiting('ghost', 'ImagePullBackOff')(p), 'ErrImagePull');
+  await apply(
+    {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'ghost' },
+      spec: { containers: [{ name: 'ghost', image: 'podlens-no-such-image:1.0' }] },
+    },
+    ns.name,
+  );
+  const pod = await waitForPod(
+    ns.name,
+    'ghost',
+    (p) => is.waiting('ghost', 'ErrImagePull')(p) || is.waiting('ghost', 'ImagePullBackOff')(p),
+    'ErrImagePull',
+  );
   const waiting = pod.status.containerStatuses[0].state.waiting;
   expect(['ErrImagePull', 'ImagePullBackOff']).toContain(waiting.reason);
   expect(waiting.message).toMatch(/podlens-no-such-image/);

@@ -2,25 +2,61 @@
 import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { apply, BIN, is, kubeconfig, kubectlOk, podlens, pod, run, useNamespace, waitForPod, kubectl, type RawPod } from './support.js';
+import {
+  apply,
+  BIN,
+  is,
+  kubeconfig,
+  kubectlOk,
+  podlens,
+  pod,
+  run,
+  useNamespace,
+  waitForPod,
+  kubectl,
+  type RawPod,
+} from './support.js';
 
 const ns = useNamespace('describe');
 
-const busy = (name: string, command: string, extra: Record<string, unknown> = {}) => ({ name, image: 'busybox', command: ['sh', '-c', command], ...extra });
-const nginx = (extra: Record<string, unknown> = {}) => ({ name: 'web', image: 'nginx', ports: [{ containerPort: 80 }], ...extra });
+const busy = (name: string, command: string, extra: Record<string, unknown> = {}) => ({
+  name,
+  image: 'busybox',
+  command: ['sh', '-c', command],
+  ...extra,
+});
+const nginx = (extra: Record<string, unknown> = {}) => ({
+  name: 'web',
+  image: 'nginx',
+  ports: [{ containerPort: 80 }],
+  ...extra,
+});
 
 const PODS = [
   pod('no-node', { nodeSelector: { disktype: 'none-has-this' }, containers: [nginx()] }),
   pod('too-big', { containers: [nginx({ resources: { requests: { cpu: '500' } } })] }),
   pod('no-image', { containers: [{ name: 'app', image: 'podlens-missing-image:0.0.1' }] }),
   pod('crasher', { containers: [busy('app', 'echo "fatal: no config" >&2; exit 3')] }),
-  pod('hog', { containers: [busy('hog', 'echo filling memory; tail /dev/zero', { resources: { limits: { memory: '20Mi' } } })] }),
-  pod('init-fails', { restartPolicy: 'Never', initContainers: [busy('wait-db', 'echo db unreachable; exit 2')], containers: [nginx()] }),
+  pod('hog', {
+    containers: [busy('hog', 'echo filling memory; tail /dev/zero', { resources: { limits: { memory: '20Mi' } } })],
+  }),
+  pod('init-fails', {
+    restartPolicy: 'Never',
+    initContainers: [busy('wait-db', 'echo db unreachable; exit 2')],
+    containers: [nginx()],
+  }),
   pod('init-slow', { initContainers: [busy('first', 'true'), busy('second', 'sleep 3600')], containers: [nginx()] }),
   pod('one-shot', { restartPolicy: 'Never', containers: [busy('task', 'echo done')] }),
-  pod('sidecar', { initContainers: [busy('shipper', 'sleep 3600', { restartPolicy: 'Always' })], containers: [nginx()] }),
+  pod('sidecar', {
+    initContainers: [busy('shipper', 'sleep 3600', { restartPolicy: 'Always' })],
+    containers: [nginx()],
+  }),
   pod('standalone', { containers: [nginx()] }),
-  pod('not-ready', { containers: [nginx({ readinessProbe: { httpGet: { path: '/nope', port: 80 }, periodSeconds: 2, failureThreshold: 1 } })] }),
+  pod('not-ready', {
+    containers: [
+      nginx({ readinessProbe: { httpGet: { path: '/nope', port: 80 }, periodSeconds: 2, failureThreshold: 1 } }),
+    ],
+  }),
   pod('held', { containers: [busy('app', 'sleep 3600')] }, { finalizers: ['podlens.dev/test-hold'] }),
   // Two containers declaring the same port (nginx listens on it; the other only sleeps).
   pod('same-port', { containers: [nginx(), busy('sidekick', 'sleep 3600', { ports: [{ containerPort: 80 }] })] }),
@@ -31,7 +67,14 @@ const DEPLOY = {
   apiVersion: 'apps/v1',
   kind: 'Deployment',
   metadata: { name: 'shop' },
-  spec: { replicas: 2, selector: { matchLabels: { app: 'shop' } }, template: { metadata: { labels: { app: 'shop' } }, spec: { terminationGracePeriodSeconds: 1, containers: [nginx({ imagePullPolicy: 'IfNotPresent' })] } } },
+  spec: {
+    replicas: 2,
+    selector: { matchLabels: { app: 'shop' } },
+    template: {
+      metadata: { labels: { app: 'shop' } },
+      spec: { terminationGracePeriodSeconds: 1, containers: [nginx({ imagePullPolicy: 'IfNotPresent' })] },
+    },
+  },
 };
 
 async function describe1(name: string, ...args: string[]) {
@@ -49,7 +92,11 @@ beforeAll(async () => {
   await Promise.all([
     waitForPod(ns.name, 'no-node', is.condition('PodScheduled', 'False', 'Unschedulable')),
     waitForPod(ns.name, 'too-big', is.condition('PodScheduled', 'False', 'Unschedulable')),
-    waitForPod(ns.name, 'no-image', (p) => is.waiting('app', 'ImagePullBackOff')(p) || is.waiting('app', 'ErrImagePull')(p)),
+    waitForPod(
+      ns.name,
+      'no-image',
+      (p) => is.waiting('app', 'ImagePullBackOff')(p) || is.waiting('app', 'ErrImagePull')(p),
+    ),
     waitForPod(ns.name, 'crasher', is.all(is.waiting('app', 'CrashLoopBackOff'), is.lastTerminated('app'))),
     waitForPod(ns.name, 'hog', is.lastTerminated('hog', 'OOMKilled')),
     waitForPod(ns.name, 'init-fails', is.phase('Failed')),
@@ -62,8 +109,29 @@ beforeAll(async () => {
     waitForPod(ns.name, 'same-port', is.condition('Ready')),
     (async () => {
       await waitForPod(ns.name, 'debugged', is.condition('Ready'));
-      await kubectlOk(['-n', ns.name, 'debug', 'debugged', '--image=busybox', '--image-pull-policy=IfNotPresent', '--container=debugger', '--target=web', '--profile=general', '--', 'sleep', '3600']);
-      await waitForPod(ns.name, 'debugged', (p: RawPod) => Boolean((p.status?.ephemeralContainerStatuses ?? []).find((c: RawPod) => c.name === 'debugger')?.state?.running), 'ephemeral container running');
+      await kubectlOk([
+        '-n',
+        ns.name,
+        'debug',
+        'debugged',
+        '--image=busybox',
+        '--image-pull-policy=IfNotPresent',
+        '--container=debugger',
+        '--target=web',
+        '--profile=general',
+        '--',
+        'sleep',
+        '3600',
+      ]);
+      await waitForPod(
+        ns.name,
+        'debugged',
+        (p: RawPod) =>
+          Boolean(
+            (p.status?.ephemeralContainerStatuses ?? []).find((c: RawPod) => c.name === 'debugger')?.state?.running,
+          ),
+        'ephemeral container running',
+      );
     })(),
   ]);
   // The readiness probe needs a few failures to leave evidence.
@@ -77,7 +145,9 @@ afterAll(async () => {
 test('unschedulable: nodeSelector', async () => {
   const r = await describe1('no-node');
   expect(r.code).toBe(0);
-  expect(r.stdout.replace(/\s+/g, ' ')).toContain('Verdict: ERROR Unschedulable: the scheduler cannot place the pod: no node carries the labels of its nodeSelector disktype=none-has-this');
+  expect(r.stdout.replace(/\s+/g, ' ')).toContain(
+    'Verdict: ERROR Unschedulable: the scheduler cannot place the pod: no node carries the labels of its nodeSelector disktype=none-has-this',
+  );
   expect(r.stdout).toMatch(/Phase:\s+Pending \(Unschedulable\)/);
 });
 
@@ -104,7 +174,9 @@ test('CrashLoopBackOff with its exit code and previous log; --exit-code exits 3'
     r = await describe1('crasher', '--exit-code');
   }
   expect(r.code).toBe(3);
-  expect(r.stdout.replace(/\s+/g, ' ')).toMatch(/Verdict: ERROR CrashLoopBackOff: container "app" keeps stopping: its last run exited with exit code 3/);
+  expect(r.stdout.replace(/\s+/g, ' ')).toMatch(
+    /Verdict: ERROR CrashLoopBackOff: container "app" keeps stopping: its last run exited with exit code 3/,
+  );
   expect(r.stdout).toContain('| fatal: no config');
   expect(r.stdout).toContain(`kubectl -n ${ns.name} logs crasher -c app --previous`);
 });
@@ -141,7 +213,10 @@ test('completed pod', async () => {
 
 test('native sidecar', async () => {
   const j = await json('sidecar');
-  expect(j.containers.map((c: { kind: string; name: string }) => `${c.kind}/${c.name}`)).toEqual(['sidecar/shipper', 'app/web']);
+  expect(j.containers.map((c: { kind: string; name: string }) => `${c.kind}/${c.name}`)).toEqual([
+    'sidecar/shipper',
+    'app/web',
+  ]);
   expect(j.pod.ready).toBe('2/2');
   expect(j.network.sharedBy).toEqual(['shipper', 'web']);
 });
@@ -166,7 +241,9 @@ test('standalone vs owned by a Deployment (and deploy/NAME lists its pods)', asy
 test('readiness probe failing', async () => {
   const j = await json('not-ready');
   expect(j.verdict.code).toBe('Unhealthy');
-  expect(j.verdict.summary).toContain('readiness probe (http-get http://:80/nope) fails: HTTP probe failed with statuscode: 404');
+  expect(j.verdict.summary).toContain(
+    'readiness probe (http-get http://:80/nope) fails: HTTP probe failed with statuscode: 404',
+  );
   expect(j.phase.state).toBe('NotReady');
 });
 
@@ -179,7 +256,12 @@ test('deletion held by a finalizer', async () => {
   expect(['DeletionHeldByFinalizers', 'Terminating']).toContain(j.verdict.code);
   // Its container is killed after the 1s grace period and the phase moves to Failed: let that
   // happen here, so that the agreement test below does not see the phase change between two calls.
-  await waitForPod(ns.name, 'held', (p: RawPod) => ['Failed', 'Succeeded'].includes(p.status?.phase), 'containers stopped');
+  await waitForPod(
+    ns.name,
+    'held',
+    (p: RawPod) => ['Failed', 'Succeeded'].includes(p.status?.phase),
+    'containers stopped',
+  );
   const after = await json('held');
   expect(after.verdict.code).toBe('DeletionHeldByFinalizers');
   expect(after.phase.state).toBe('Terminating');
@@ -188,16 +270,38 @@ test('deletion held by a finalizer', async () => {
 test('phase, status, node, IP and restarts agree with kubectl', async () => {
   const pods = JSON.parse(await kubectlOk(['-n', ns.name, 'get', 'pods', '-o', 'json'])).items as RawPod[];
   const table = await kubectlOk(['-n', ns.name, 'get', 'pods', '--no-headers']);
-  const kubectlStatus = new Map(table.trim().split('\n').map((l) => { const f = l.split(/\s+/); return [f[0], { ready: f[1], status: f[2], restarts: Number(f[3]) }]; }));
+  const kubectlStatus = new Map(
+    table
+      .trim()
+      .split('\n')
+      .map((l) => {
+        const f = l.split(/\s+/);
+        return [f[0], { ready: f[1], status: f[2], restarts: Number(f[3]) }];
+      }),
+  );
   const r = await podlens(['describe', '-n', ns.name, '-o', 'json']);
   expect(r.code).toBe(0);
-  const items = JSON.parse(r.stdout).items as { name: string; phase: string; status: string; node: string | null; podIP: string | null; restarts: number; ready: string }[];
+  const items = JSON.parse(r.stdout).items as {
+    name: string;
+    phase: string;
+    status: string;
+    node: string | null;
+    podIP: string | null;
+    restarts: number;
+    ready: string;
+  }[];
   for (const p of pods) {
     const mine = items.find((i) => i.name === p.metadata.name)!;
     const k = kubectlStatus.get(p.metadata.name)!;
-    const restarts = [...(p.status.initContainerStatuses ?? []), ...(p.status.containerStatuses ?? [])].reduce((n: number, s: RawPod) => n + s.restartCount, 0);
+    const restarts = [...(p.status.initContainerStatuses ?? []), ...(p.status.containerStatuses ?? [])].reduce(
+      (n: number, s: RawPod) => n + s.restartCount,
+      0,
+    );
     expect({ name: mine.name, phase: mine.phase, node: mine.node, podIP: mine.podIP }).toEqual({
-      name: p.metadata.name, phase: p.status.phase, node: p.spec.nodeName ?? null, podIP: p.status.podIP ?? null,
+      name: p.metadata.name,
+      phase: p.status.phase,
+      node: p.spec.nodeName ?? null,
+      podIP: p.status.podIP ?? null,
     });
     // Restarts can tick between the two calls on crash-looping pods; status and ready are stable here.
     if (!['crasher', 'hog'].includes(p.metadata.name)) {
@@ -230,7 +334,11 @@ test('two containers declaring the same port: a warning names both', async () =>
   expect(j.network.conflicts).toEqual([
     'containers "web" and "sidekick" both declare 80/TCP: they share one network namespace, so only one of them can listen on it',
   ]);
-  expect(j.verdict).toEqual({ severity: 'ok', code: 'Running', summary: 'running and ready: 2/2 containers ready, 0 restarts' });
+  expect(j.verdict).toEqual({
+    severity: 'ok',
+    code: 'Running',
+    summary: 'running and ready: 2/2 containers ready, 0 restarts',
+  });
   const t = await describe1('same-port');
   expect(t.code).toBe(0);
   expect(t.stdout).toMatch(/^\s+Ports:\s+web 80\/TCP, sidekick 80\/TCP$/m);
@@ -241,11 +349,23 @@ test('two containers declaring the same port: a warning names both', async () =>
 
 test('an ephemeral container added by kubectl debug is kind ephemeral; the pod stays ready', async () => {
   const j = await json('debugged');
-  expect(j.containers.map((c: { kind: string; name: string; image: string; state: string; ready: boolean }) => [c.kind, c.name, c.image, c.state, c.ready])).toEqual([
+  expect(
+    j.containers.map((c: { kind: string; name: string; image: string; state: string; ready: boolean }) => [
+      c.kind,
+      c.name,
+      c.image,
+      c.state,
+      c.ready,
+    ]),
+  ).toEqual([
     ['app', 'web', 'nginx', 'Running', true],
     ['ephemeral', 'debugger', 'busybox', 'Running', false],
   ]);
-  expect(j.verdict).toEqual({ severity: 'ok', code: 'Running', summary: 'running and ready: 1/1 containers ready, 0 restarts' });
+  expect(j.verdict).toEqual({
+    severity: 'ok',
+    code: 'Running',
+    summary: 'running and ready: 1/1 containers ready, 0 restarts',
+  });
   expect(j.pod.ready).toBe('1/1');
   const t = await describe1('debugged');
   expect(t.stdout).toMatch(/^\s+ephemeral\s+debugger\s+busybox\s+Running\s+0\s+no\s+-$/m);
@@ -278,9 +398,15 @@ test('kubectl podlens describe (kubectl plugin) prints what podlens describe pri
 });
 
 test('several pods off a terminal: lines fit 100 columns, verdicts cut but severity and code whole; -o json in full', async () => {
-  const [t, j] = await Promise.all([podlens(['describe', '-n', ns.name]), podlens(['describe', '-n', ns.name, '-o', 'json'])]);
+  const [t, j] = await Promise.all([
+    podlens(['describe', '-n', ns.name]),
+    podlens(['describe', '-n', ns.name, '-o', 'json']),
+  ]);
   expect(t.code).toBe(0);
-  const items = JSON.parse(j.stdout).items as { name: string; verdict: { severity: string; code: string; summary: string } }[];
+  const items = JSON.parse(j.stdout).items as {
+    name: string;
+    verdict: { severity: string; code: string; summary: string };
+  }[];
   const lines = t.stdout.trimEnd().split('\n');
   expect(lines).toHaveLength(items.length + 1);
   for (const it of items) {

@@ -16,7 +16,21 @@
 // temp dir, the temp dir, the cgroups dockerd created, /run/docker (a path dockerd always uses), and
 // leftovers() says what, if anything, is still there compared with before start.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, readlinkSync, rmSync, rmdirSync, copyFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  readdirSync,
+  readlinkSync,
+  rmSync,
+  rmdirSync,
+  copyFileSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { sleep, type RunResult } from './support.js';
@@ -25,12 +39,21 @@ import { sleep, type RunResult } from './support.js';
  * Runs a program with stdin closed, collecting its output; never rejects on a non-zero exit.
  * (support.ts's run() writes stdin, which a program that exits at once answers with EPIPE.)
  */
-export function run(cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<RunResult> {
+export function run(
+  cmd: string,
+  args: string[],
+  opts: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const child = execFile(
       cmd,
       args,
-      { env: { ...process.env, ...opts.env }, timeout: opts.timeoutMs ?? 60_000, killSignal: 'SIGKILL', maxBuffer: 64 * 1024 * 1024 },
+      {
+        env: { ...process.env, ...opts.env },
+        timeout: opts.timeoutMs ?? 60_000,
+        killSignal: 'SIGKILL',
+        maxBuffer: 64 * 1024 * 1024,
+      },
       (err, stdout, stderr) => {
         const e = err as (NodeJS.ErrnoException & { code?: unknown }) | null;
         if (e && typeof e.code === 'string') return reject(e); // could not start (ENOENT ...)
@@ -75,7 +98,12 @@ async function iptables(): Promise<string[]> {
   const out: string[] = [];
   for (const cmd of ['iptables-save', 'ip6tables-save']) {
     const r = await run(cmd, []);
-    out.push(...r.stdout.split('\n').filter((l) => l && !l.startsWith('#') && !/CNI-|KUBE-|cni0|podlens0/.test(l)).map((l) => l.replace(/\[\d+:\d+\]/, '')));
+    out.push(
+      ...r.stdout
+        .split('\n')
+        .filter((l) => l && !l.startsWith('#') && !/CNI-|KUBE-|cni0|podlens0/.test(l))
+        .map((l) => l.replace(/\[\d+:\d+\]/, '')),
+    );
   }
   return out;
 }
@@ -123,7 +151,9 @@ function mountsUnder(path: string): string[] {
 
 /** The cgroup directories named `name` directly under each v1 controller (and the v2 root). */
 function cgroupDirs(name: string): string[] {
-  const roots = existsSync(join(CGROUP_ROOT, 'cgroup.controllers')) ? [CGROUP_ROOT] : readdirSync(CGROUP_ROOT).map((c) => join(CGROUP_ROOT, c));
+  const roots = existsSync(join(CGROUP_ROOT, 'cgroup.controllers'))
+    ? [CGROUP_ROOT]
+    : readdirSync(CGROUP_ROOT).map((c) => join(CGROUP_ROOT, c));
   return roots.map((r) => join(r, name)).filter((d) => existsSync(d));
 }
 
@@ -160,9 +190,11 @@ async function dockerOk(env: NodeJS.ProcessEnv, args: string[]): Promise<string>
 /** Makes a rootfs tarball: busybox-static (+ links), and ctr with its libraries when withCtr. */
 async function rootfsTar(dir: string, name: string, withCtr: boolean): Promise<string> {
   const root = join(dir, name);
-  for (const d of ['bin', 'usr/bin', 'proc', 'sys', 'dev', 'etc', 'tmp', 'run']) mkdirSync(join(root, d), { recursive: true });
+  for (const d of ['bin', 'usr/bin', 'proc', 'sys', 'dev', 'etc', 'tmp', 'run'])
+    mkdirSync(join(root, d), { recursive: true });
   copyFileSync('/bin/busybox', join(root, 'bin', 'busybox'));
-  for (const applet of ['sh', 'sleep', 'readlink', 'nsenter', 'ip', 'cat', 'ls']) symlinkSync('busybox', join(root, 'bin', applet));
+  for (const applet of ['sh', 'sleep', 'readlink', 'nsenter', 'ip', 'cat', 'ls'])
+    symlinkSync('busybox', join(root, 'bin', applet));
   if (withCtr) {
     copyFileSync('/usr/bin/ctr', join(root, 'usr', 'bin', 'ctr'));
     for (const lib of await sharedLibs('/usr/bin/ctr')) {
@@ -185,7 +217,8 @@ async function rootfsTar(dir: string, name: string, withCtr: boolean): Promise<s
  */
 export async function startDockerNode(node: string, socket: string): Promise<DockerNode> {
   const dockerd = dockerdPath();
-  if (!dockerd) throw new Error('dockerd is not installed (Debian: apt-get install docker.io; cluster/install-deps.sh does)');
+  if (!dockerd)
+    throw new Error('dockerd is not installed (Debian: apt-get install docker.io; cluster/install-deps.sh does)');
   const before = await hostState();
   const dir = mkdtempSync(join(tmpdir(), 'podlens-docker-'));
   const cgroupParent = `podlens-${dir.split('-').pop()}`;
@@ -230,7 +263,8 @@ export async function startDockerNode(node: string, socket: string): Promise<Doc
     }
     rmSync(dir, { recursive: true, force: true });
     for (const d of cgroupDirs(cgroupParent)) {
-      for (const child of readdirSync(d, { withFileTypes: true }).filter((e) => e.isDirectory())) rmdirSync(join(d, child.name));
+      for (const child of readdirSync(d, { withFileTypes: true }).filter((e) => e.isDirectory()))
+        rmdirSync(join(d, child.name));
       rmdirSync(d);
     }
     if (!before.runDocker && existsSync('/run/docker')) rmSync('/run/docker', { recursive: true, force: true });
@@ -260,20 +294,31 @@ export async function startDockerNode(node: string, socket: string): Promise<Doc
     daemon = spawn(
       dockerd,
       [
-        '--config-file', join(dir, 'daemon.json'),
-        '--data-root', join(dir, 'data'),
-        '--exec-root', join(dir, 'exec'),
-        '--pidfile', join(dir, 'docker.pid'),
-        '-H', env.DOCKER_HOST,
-        '--iptables=false', '--ip6tables=false', '--ip-masq=false', '--ip-forward=false', '--bridge=none',
-        '--cgroup-parent', `/${cgroupParent}`,
+        '--config-file',
+        join(dir, 'daemon.json'),
+        '--data-root',
+        join(dir, 'data'),
+        '--exec-root',
+        join(dir, 'exec'),
+        '--pidfile',
+        join(dir, 'docker.pid'),
+        '-H',
+        env.DOCKER_HOST,
+        '--iptables=false',
+        '--ip6tables=false',
+        '--ip-masq=false',
+        '--ip-forward=false',
+        '--bridge=none',
+        '--cgroup-parent',
+        `/${cgroupParent}`,
       ],
       { stdio: ['ignore', log, log], cwd: dir },
     );
     const deadline = Date.now() + 60_000;
     for (;;) {
       if (daemon.exitCode !== null) throw new Error(`dockerd exited with ${daemon.exitCode}`);
-      if ((await run('docker', ['version', '--format', '{{.Server.Version}}'], { env, timeoutMs: 10_000 })).code === 0) break;
+      if ((await run('docker', ['version', '--format', '{{.Server.Version}}'], { env, timeoutMs: 10_000 })).code === 0)
+        break;
       if (Date.now() > deadline) throw new Error('dockerd did not answer within 60s');
       await sleep(250);
     }
@@ -281,14 +326,32 @@ export async function startDockerNode(node: string, socket: string): Promise<Doc
     if (existsSync(pidFile)) containerdPid = Number(readFileSync(pidFile, 'utf8').trim()) || undefined;
 
     const image = 'podlens-kind-node:test';
-    await dockerOk(env, ['import', '--change', 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', await rootfsTar(dir, 'rootfs', true), image]);
+    await dockerOk(env, [
+      'import',
+      '--change',
+      'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+      await rootfsTar(dir, 'rootfs', true),
+      image,
+    ]);
     const runNode = async (img: string) =>
       dockerOk(env, [
-        'run', '-d', '--name', node,
-        '--pid=host', '--network=none',
-        '--cap-add', 'SYS_ADMIN', '--cap-add', 'SYS_PTRACE', '--security-opt', 'seccomp=unconfined',
-        '-v', `${socket}:${socket}`,
-        img, 'sleep', '1000000',
+        'run',
+        '-d',
+        '--name',
+        node,
+        '--pid=host',
+        '--network=none',
+        '--cap-add',
+        'SYS_ADMIN',
+        '--cap-add',
+        'SYS_PTRACE',
+        '--security-opt',
+        'seccomp=unconfined',
+        '-v',
+        `${socket}:${socket}`,
+        img,
+        'sleep',
+        '1000000',
       ]);
     await runNode(image);
 
@@ -299,14 +362,22 @@ export async function startDockerNode(node: string, socket: string): Promise<Doc
       docker: (args) => run('docker', args, { env, timeoutMs: 60_000 }),
       runWithoutCtr: async () => {
         await dockerOk(env, ['rm', '-f', node]);
-        await dockerOk(env, ['import', '--change', 'ENV PATH=/usr/sbin:/usr/bin:/sbin:/bin', await rootfsTar(dir, 'rootfs-noctr', false), 'podlens-no-ctr:test']);
+        await dockerOk(env, [
+          'import',
+          '--change',
+          'ENV PATH=/usr/sbin:/usr/bin:/sbin:/bin',
+          await rootfsTar(dir, 'rootfs-noctr', false),
+          'podlens-no-ctr:test',
+        ]);
         await runNode('podlens-no-ctr:test');
       },
       stop,
       leftovers,
     };
   } catch (e) {
-    const tail = existsSync(join(dir, 'dockerd.log')) ? readFileSync(join(dir, 'dockerd.log'), 'utf8').trim().split('\n').slice(-5).join('\n') : '';
+    const tail = existsSync(join(dir, 'dockerd.log'))
+      ? readFileSync(join(dir, 'dockerd.log'), 'utf8').trim().split('\n').slice(-5).join('\n')
+      : '';
     await stop();
     throw new Error(`${(e as Error).message}${tail ? `\ndockerd.log (last lines):\n${tail}` : ''}`);
   }

@@ -8,11 +8,25 @@ import { apply, is, kubectlOk, podlens, pod, useNamespace, waitForPod } from './
 const ns = useNamespace('errors');
 
 async function tokenKubeconfig(token: string, name: string): Promise<string> {
-  const server = (await kubectlOk(['config', 'view', '--minify', '--raw', '-o', 'jsonpath={.clusters[0].cluster.server}'])).trim();
-  const ca = (await kubectlOk(['config', 'view', '--minify', '--raw', '-o', 'jsonpath={.clusters[0].cluster.certificate-authority-data}'])).trim();
+  const server = (
+    await kubectlOk(['config', 'view', '--minify', '--raw', '-o', 'jsonpath={.clusters[0].cluster.server}'])
+  ).trim();
+  const ca = (
+    await kubectlOk([
+      'config',
+      'view',
+      '--minify',
+      '--raw',
+      '-o',
+      'jsonpath={.clusters[0].cluster.certificate-authority-data}',
+    ])
+  ).trim();
   const file = join(tmpdir(), `podlens-${name}-${process.pid}.kubeconfig`);
   const cluster = ca ? `certificate-authority-data: ${ca}` : 'insecure-skip-tls-verify: true';
-  writeFileSync(file, `apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n    server: ${server}\n    ${cluster}\nusers:\n- name: u\n  user:\n    token: ${token}\ncontexts:\n- name: t\n  context: {cluster: c, user: u, namespace: ${ns.name}}\ncurrent-context: t\n`);
+  writeFileSync(
+    file,
+    `apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n    server: ${server}\n    ${cluster}\nusers:\n- name: u\n  user:\n    token: ${token}\ncontexts:\n- name: t\n  context: {cluster: c, user: u, namespace: ${ns.name}}\ncurrent-context: t\n`,
+  );
   return file;
 }
 
@@ -23,19 +37,29 @@ beforeAll(async () => {
 
 test('pod not found suggests close names', async () => {
   const r = await podlens(['describe', 'web-frontnd', '-n', ns.name]);
-  expect(r).toEqual({ code: 1, stdout: '', stderr: `error: pod "web-frontnd" not found in namespace "${ns.name}"; did you mean "web-frontend"?\n` });
+  expect(r).toEqual({
+    code: 1,
+    stdout: '',
+    stderr: `error: pod "web-frontnd" not found in namespace "${ns.name}"; did you mean "web-frontend"?\n`,
+  });
 });
 
 test('namespace not found', async () => {
   const r = await podlens(['describe', 'x', '-n', 'no-such-namespace-podlens']);
-  expect(r).toEqual({ code: 1, stdout: '', stderr: 'error: namespace "no-such-namespace-podlens" does not exist (kubectl get namespaces lists them).\n' });
+  expect(r).toEqual({
+    code: 1,
+    stdout: '',
+    stderr: 'error: namespace "no-such-namespace-podlens" does not exist (kubectl get namespaces lists them).\n',
+  });
 });
 
 test('rejected credentials (401)', async () => {
   const kc = await tokenKubeconfig('not-a-valid-token', 'bad-token');
   const r = await podlens(['describe', 'x', '--kubeconfig', kc]);
   expect(r.code).toBe(1);
-  expect(r.stderr).toMatch(/^error: the cluster at https:\/\/\S+ rejected the credentials \(401 Unauthorized\): the token or certificate in the kubeconfig is expired, revoked or wrong\.\n$/);
+  expect(r.stderr).toMatch(
+    /^error: the cluster at https:\/\/\S+ rejected the credentials \(401 Unauthorized\): the token or certificate in the kubeconfig is expired, revoked or wrong\.\n$/,
+  );
 });
 
 test('RBAC forbidden names the verb, the resource and the user', async () => {
@@ -44,5 +68,9 @@ test('RBAC forbidden names the verb, the resource and the user', async () => {
   const kc = await tokenKubeconfig(token, 'nobody');
   const r = await podlens(['describe', 'web-frontend', '--kubeconfig', kc]);
   expect(r.code).toBe(1);
-  expect(r.stderr).toMatch(new RegExp(`^error: not allowed to (get|list) (pods|events) in namespace "${ns.name}" as system:serviceaccount:${ns.name}:nobody \\(RBAC forbidden\\)`));
+  expect(r.stderr).toMatch(
+    new RegExp(
+      `^error: not allowed to (get|list) (pods|events) in namespace "${ns.name}" as system:serviceaccount:${ns.name}:nobody \\(RBAC forbidden\\)`,
+    ),
+  );
 });

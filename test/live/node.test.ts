@@ -3,7 +3,13 @@
 // sandbox the API no longer knows, which must be flagged; a helper left by a killed run (SIGKILL:
 // no chance to clean up) is removed by `podlens cleanup`.
 import { spawn } from 'node:child_process';
-import { expectNodeListsSandboxes, helpersIn, sandboxesDirect, startSharedNetworkPod, stillThere } from './shared-network.js';
+import {
+  expectNodeListsSandboxes,
+  helpersIn,
+  sandboxesDirect,
+  startSharedNetworkPod,
+  stillThere,
+} from './shared-network.js';
 import { BIN, apply, is, kubeconfig, kubectlOk, pod, podlens, useNamespace, waitFor, waitForPod } from './support.js';
 
 const ns = useNamespace('node');
@@ -53,20 +59,30 @@ test('a pod deleted by force: its sandbox is flagged as one the API no longer kn
   // The kubelet removes the sandbox eventually; right after the delete it is still on the node.
   expect(entry).toBeDefined();
   expect(entry.apiKnowsPod).toBe(false);
-  expect(entry.flag).toBe(`orphan: the API has no pod with uid ${p.metadata.uid}; the kubelet removes its sandbox when it garbage-collects`);
+  expect(entry.flag).toBe(
+    `orphan: the API has no pod with uid ${p.metadata.uid}; the kubelet removes its sandbox when it garbage-collects`,
+  );
 });
 
 test('text output', async () => {
   const r = await podlens(['node', node, '--via', 'local'], { env: { COLUMNS: '250' } });
   expect(r.code).toBe(0);
   expect(r.stdout).toMatch(new RegExp(`^Node:     ${node}  \\(containerd://`));
-  expect(r.stdout).toMatch(new RegExp(`\\n${ns.name} +shared-network-pod +[0-9a-f]{12} +\\d+ +RUNNING +(nginx, alpine|alpine, nginx) +Running`));
+  expect(r.stdout).toMatch(
+    new RegExp(
+      `\\n${ns.name} +shared-network-pod +[0-9a-f]{12} +\\d+ +RUNNING +(nginx, alpine|alpine, nginx) +Running`,
+    ),
+  );
   expect(r.stdout).toMatch(/sandboxes \(pause containers\) on \S+, \d+ running; the API places \d+ pods on this node/);
 });
 
 test('unknown node: one sentence, exit 1', async () => {
   const r = await podlens(['node', 'no-such-node', '--via', 'local']);
-  expect(r).toEqual({ code: 1, stdout: '', stderr: 'error: node "no-such-node" not found (kubectl get nodes lists them).\n' });
+  expect(r).toEqual({
+    code: 1,
+    stdout: '',
+    stderr: 'error: node "no-such-node" not found (kubectl get nodes lists them).\n',
+  });
 });
 
 test('cleanup removes the helper a killed run (SIGKILL) left behind', async () => {
@@ -75,7 +91,12 @@ test('cleanup removes the helper a killed run (SIGKILL) left behind', async () =
     stdio: 'ignore',
   });
   const exited = new Promise((resolve) => child.on('close', resolve));
-  await waitFor('the helper pod to appear', async () => ((await helpersIn(ns.name)).length ? true : undefined), 30_000, 100);
+  await waitFor(
+    'the helper pod to appear',
+    async () => ((await helpersIn(ns.name)).length ? true : undefined),
+    30_000,
+    100,
+  );
   child.kill('SIGKILL');
   await exited;
   const left = await helpersIn(ns.name);
@@ -83,14 +104,24 @@ test('cleanup removes the helper a killed run (SIGKILL) left behind', async () =
 
   const dry = await podlens(['cleanup', '-n', ns.name, '--dry-run']);
   expect(dry.code).toBe(0);
-  expect(dry.stdout).toMatch(new RegExp(`^NAMESPACE +NAME +NODE +PHASE +AGE +RESULT\\n${ns.name} +${left[0].replace('pod/', '')} +${node} +\\w+ +\\S+ +would delete\\n$`));
+  expect(dry.stdout).toMatch(
+    new RegExp(
+      `^NAMESPACE +NAME +NODE +PHASE +AGE +RESULT\\n${ns.name} +${left[0].replace('pod/', '')} +${node} +\\w+ +\\S+ +would delete\\n$`,
+    ),
+  );
   expect(await helpersIn(ns.name)).toEqual(left);
 
   const r = await podlens(['cleanup', '-n', ns.name]);
   expect(r.code).toBe(0);
-  expect(r.stdout).toMatch(new RegExp(`\\n${ns.name} +${left[0].replace('pod/', '')} +${node} +\\w+ +\\S+ +deleted\\n$`));
+  expect(r.stdout).toMatch(
+    new RegExp(`\\n${ns.name} +${left[0].replace('pod/', '')} +${node} +\\w+ +\\S+ +deleted\\n$`),
+  );
   expect(await helpersIn(ns.name)).toEqual([]);
 
   const again = await podlens(['cleanup', '-n', ns.name]);
-  expect(again).toEqual({ code: 0, stdout: '', stderr: `No podlens helper pods found in namespace ${ns.name} (app.kubernetes.io/managed-by=podlens,app.kubernetes.io/name=podlens-node-helper).\n` });
+  expect(again).toEqual({
+    code: 0,
+    stdout: '',
+    stderr: `No podlens helper pods found in namespace ${ns.name} (app.kubernetes.io/managed-by=podlens,app.kubernetes.io/name=podlens-node-helper).\n`,
+  });
 });

@@ -11,7 +11,15 @@
 import { existsSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dockerdPath, startDockerNode, type DockerNode } from './docker-node.js';
-import { SOCK, ctrDirect, expectNodeListsSandboxes, expectPauseAgreesWithNode, sandboxesDirect, startSharedNetworkPod, stillThere } from './shared-network.js';
+import {
+  SOCK,
+  ctrDirect,
+  expectNodeListsSandboxes,
+  expectPauseAgreesWithNode,
+  sandboxesDirect,
+  startSharedNetworkPod,
+  stillThere,
+} from './shared-network.js';
 import { podlens, sleep, useNamespace } from './support.js';
 
 const ci = process.env.CI === 'true' || process.env.CI === '1';
@@ -38,7 +46,8 @@ maybe('--via docker against a kind-like node container', () => {
   let node = '';
   let uid = '';
   let podIP = '';
-  const podlensD = (args: string[], env: Record<string, string> = {}) => podlens(args, { env: { ...dn.env, COLUMNS: '300', ...env } });
+  const podlensD = (args: string[], env: Record<string, string> = {}) =>
+    podlens(args, { env: { ...dn.env, COLUMNS: '300', ...env } });
 
   beforeAll(async () => {
     if (skipReason) throw new Error(`CI=true requires the --via docker live tests: ${skipReason}`);
@@ -77,7 +86,9 @@ maybe('--via docker against a kind-like node container', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(`(via docker: docker exec into the node's container ${node}, containerd at ${SOCK})`);
     expect(r.stdout).toContain(`Pod IP:   API ${podIP}   node (inside the pause's network namespace) ${podIP}   agree`);
-    expect(r.stdout).toContain(`$ docker exec ${node} ctr --address ${SOCK} -n k8s.io containers ls 'labels."io.kubernetes.pod.uid"==${uid}'`);
+    expect(r.stdout).toContain(
+      `$ docker exec ${node} ctr --address ${SOCK} -n k8s.io containers ls 'labels."io.kubernetes.pod.uid"==${uid}'`,
+    );
     expect(r.stdout).toContain(`$ docker exec ${node} ctr --address ${SOCK} -n k8s.io tasks ls`);
     expect(r.stdout).toMatch(new RegExp(`\\$ docker exec ${node} readlink /proc/\\d+/ns/net`));
     expect(r.stdout).toMatch(new RegExp(`\\$ docker exec ${node} nsenter -t \\d+ -n ip -o addr show`));
@@ -103,14 +114,31 @@ maybe('--via docker against a kind-like node container', () => {
   });
 
   test('a wrong containerd address through docker: the unreachable sentence, exit 1', async () => {
-    const r = await podlensD(['pause', 'shared-network-pod', '-n', ns.name, '--via', 'docker', '--containerd-address', '/podlens-no-such.sock', '--timeout', '30s']);
+    const r = await podlensD([
+      'pause',
+      'shared-network-pod',
+      '-n',
+      ns.name,
+      '--via',
+      'docker',
+      '--containerd-address',
+      '/podlens-no-such.sock',
+      '--timeout',
+      '30s',
+    ]);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toMatch(new RegExp(`^error: ctr cannot reach containerd at /podlens-no-such\\.sock on node "${node}" \\(.*\\); pass --containerd-address with the node's containerd socket\\.\\n$`));
+    expect(r.stderr).toMatch(
+      new RegExp(
+        `^error: ctr cannot reach containerd at /podlens-no-such\\.sock on node "${node}" \\(.*\\); pass --containerd-address with the node's containerd socket\\.\\n$`,
+      ),
+    );
   });
 
   test('a daemon that is not there: one sentence, exit 1', async () => {
-    const r = await podlensD(['pause', 'shared-network-pod', '-n', ns.name, '--via', 'docker'], { DOCKER_HOST: `unix://${dn.dir}/absent.sock` });
+    const r = await podlensD(['pause', 'shared-network-pod', '-n', ns.name, '--via', 'docker'], {
+      DOCKER_HOST: `unix://${dn.dir}/absent.sock`,
+    });
     expect(r.code).toBe(1);
     expect(r.stderr).toBe(
       `error: --via docker cannot reach node "${node}": docker cannot reach its daemon (Cannot connect to the Docker daemon at unix://${dn.dir}/absent.sock. Is the docker daemon running?).\n`,
@@ -121,7 +149,11 @@ maybe('--via docker against a kind-like node container', () => {
     await dn.runWithoutCtr();
     const r = await podlensD(['pause', 'shared-network-pod', '-n', ns.name, '--via', 'docker']);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(new RegExp(`^error: ctr is not available on node "${node}" \\(\`docker exec ${node} ctr --address \\S+ -n k8s.io .*\` found no ctr\\)`));
+    expect(r.stderr).toMatch(
+      new RegExp(
+        `^error: ctr is not available on node "${node}" \\(\`docker exec ${node} ctr --address \\S+ -n k8s.io .*\` found no ctr\\)`,
+      ),
+    );
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
   });
 
@@ -129,10 +161,14 @@ maybe('--via docker against a kind-like node container', () => {
     expect((await dn.docker(['stop', '-t', '1', node])).code).toBe(0);
     const r = await podlensD(['pause', 'shared-network-pod', '-n', ns.name, '--via', 'docker']);
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe(`error: --via docker cannot reach node "${node}": the Docker container ${node} is not running.\n`);
+    expect(r.stderr).toBe(
+      `error: --via docker cannot reach node "${node}": the Docker container ${node} is not running.\n`,
+    );
     const auto = await podlensD(['pause', 'shared-network-pod', '-n', ns.name, '-o', 'json']);
     expect(auto.code).toBe(0);
-    expect(auto.stderr).toBe(`podlens: reaching node ${node} via local (docker: the Docker container ${node} is not running)\n`);
+    expect(auto.stderr).toBe(
+      `podlens: reaching node ${node} via local (docker: the Docker container ${node} is not running)\n`,
+    );
   });
 
   test('no container named as the node: --via docker says so', async () => {

@@ -46,7 +46,10 @@ export function run(cmd: string, args: string[], opts: RunOptions = {}): Promise
 
 /** The built CLI, as a user runs it: `node bin/podlens ARGS` with $KUBECONFIG set. */
 export function podlens(args: string[], opts: RunOptions = {}): Promise<RunResult> {
-  return run(process.execPath, [BIN, ...args], { ...opts, env: { KUBECONFIG: kubeconfig(), NO_COLOR: '1', ...opts.env } });
+  return run(process.execPath, [BIN, ...args], {
+    ...opts,
+    env: { KUBECONFIG: kubeconfig(), NO_COLOR: '1', ...opts.env },
+  });
 }
 
 /** kubectl against the same cluster. */
@@ -71,7 +74,12 @@ export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * Polls until check() returns a value (not undefined) or the time is up. Failing with the last
  * observation makes a timed-out live test say what it saw.
  */
-export async function waitFor<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 60_000, everyMs = 1000): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  check: () => Promise<T | undefined>,
+  timeoutMs = 60_000,
+  everyMs = 1000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -81,7 +89,10 @@ export async function waitFor<T>(what: string, check: () => Promise<T | undefine
     } catch (e) {
       last = e;
     }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs}ms waiting for ${what}${last ? `: ${last}` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `timed out after ${timeoutMs}ms waiting for ${what}${last ? `: ${last instanceof Error ? last.message : JSON.stringify(last)}` : ''}`,
+      );
     await sleep(everyMs);
   }
 }
@@ -135,7 +146,7 @@ export async function apply(manifest: Manifest, namespace?: string): Promise<voi
 /* eslint-disable @typescript-eslint/no-explicit-any */
 export type RawPod = any;
 
-export async function getPod(namespace: string, name: string): Promise<RawPod | undefined> {
+export async function getPod(namespace: string, name: string): Promise<RawPod> {
   const r = await kubectl(['-n', namespace, 'get', 'pod', name, '-o', 'json']);
   return r.code === 0 ? JSON.parse(r.stdout) : undefined;
 }
@@ -148,28 +159,46 @@ export async function waitForPod(
   what = 'condition',
   timeoutMs = 90_000,
 ): Promise<RawPod> {
-  return waitFor(`pod ${namespace}/${name}: ${what}`, async () => {
-    const pod = await getPod(namespace, name);
-    return pod && predicate(pod) ? pod : undefined;
-  }, timeoutMs);
+  return waitFor(
+    `pod ${namespace}/${name}: ${what}`,
+    async () => {
+      const pod = await getPod(namespace, name);
+      return pod && predicate(pod) ? pod : undefined;
+    },
+    timeoutMs,
+  );
 }
 
 // Predicates for waitForPod.
-const allStatuses = (p: RawPod): any[] => [...(p.status?.initContainerStatuses ?? []), ...(p.status?.containerStatuses ?? [])];
+const allStatuses = (p: RawPod): any[] => [
+  ...(p.status?.initContainerStatuses ?? []),
+  ...(p.status?.containerStatuses ?? []),
+];
 export const is = {
   phase: (phase: string) => (p: RawPod) => p.status?.phase === phase,
-  condition: (type: string, status = 'True', reason?: string) => (p: RawPod) =>
-    (p.status?.conditions ?? []).some((c: any) => c.type === type && c.status === status && (!reason || c.reason === reason)),
+  condition:
+    (type: string, status = 'True', reason?: string) =>
+    (p: RawPod) =>
+      (p.status?.conditions ?? []).some(
+        (c: any) => c.type === type && c.status === status && (!reason || c.reason === reason),
+      ),
   waiting: (container: string, reason: string) => (p: RawPod) =>
     allStatuses(p).some((s) => s.name === container && s.state?.waiting?.reason === reason),
   terminated: (container: string, reason?: string) => (p: RawPod) =>
-    allStatuses(p).some((s) => s.name === container && s.state?.terminated && (!reason || s.state.terminated.reason === reason)),
+    allStatuses(p).some(
+      (s) => s.name === container && s.state?.terminated && (!reason || s.state.terminated.reason === reason),
+    ),
   lastTerminated: (container: string, reason?: string) => (p: RawPod) =>
-    allStatuses(p).some((s) => s.name === container && s.lastState?.terminated && (!reason || s.lastState.terminated.reason === reason)),
+    allStatuses(p).some(
+      (s) => s.name === container && s.lastState?.terminated && (!reason || s.lastState.terminated.reason === reason),
+    ),
   restartedAtLeast: (container: string, n: number) => (p: RawPod) =>
     allStatuses(p).some((s) => s.name === container && (s.restartCount ?? 0) >= n),
   running: (container: string) => (p: RawPod) => allStatuses(p).some((s) => s.name === container && s.state?.running),
-  all: (...ps: ((p: RawPod) => boolean)[]) => (p: RawPod) => ps.every((f) => f(p)),
+  all:
+    (...ps: ((p: RawPod) => boolean)[]) =>
+    (p: RawPod) =>
+      ps.every((f) => f(p)),
 };
 
 /** A pod manifest with the usual test defaults (fast pulls, short grace). */

@@ -4,10 +4,22 @@
 // a pod completes. Each asserts that every transition is reported, and reported once.
 import { run } from './support.js';
 import { apply, is, kubectlOk, pod, useNamespace, waitFor, waitForPod } from './support.js';
-import { FaultProxy, adminRequest, duplicates, isExpired, podSequence, proxiedKubeconfig, sleep, startWatch, validateLine, type Watcher } from './watch-support.js';
+import {
+  FaultProxy,
+  adminRequest,
+  duplicates,
+  isExpired,
+  podSequence,
+  proxiedKubeconfig,
+  sleep,
+  startWatch,
+  validateLine,
+  type Watcher,
+} from './watch-support.js';
 
 const ns = useNamespace('watch-faults');
-const sleeper = (name: string, extra: Record<string, unknown> = {}) => pod(name, { containers: [{ name: 'app', image: 'busybox', command: ['sh', '-c', 'sleep 3600'] }] }, extra);
+const sleeper = (name: string, extra: Record<string, unknown> = {}) =>
+  pod(name, { containers: [{ name: 'app', image: 'busybox', command: ['sh', '-c', 'sleep 3600'] }] }, extra);
 const INACTIVITY = { PODLENS_WATCH_INACTIVITY_MS: '3000' };
 
 let proxy: FaultProxy;
@@ -33,7 +45,8 @@ async function throughProxy(args: string[]): Promise<Watcher> {
   return startWatch(['--kubeconfig', kc.file, ...args], INACTIVITY);
 }
 
-const listRv = async () => (await adminRequest('GET', `/api/v1/namespaces/${ns.name}/pods`)).body.metadata.resourceVersion as string;
+const listRv = async () =>
+  (await adminRequest('GET', `/api/v1/namespaces/${ns.name}/pods`)).body.metadata.resourceVersion as string;
 
 describe('podlens watch under faults (live)', () => {
   test('a half-open connection is detected by the inactivity timer; a pod deleted meanwhile is reported once; resets reconnect', async () => {
@@ -45,7 +58,10 @@ describe('podlens watch under faults (live)', () => {
     expect(w.stderr()).toBe('');
 
     proxy.blackhole();
-    await w.untilStderr(/lost the watch of pods in namespace \S+ \(no answer from the API server within 3s \(connection presumed dead\)\); reconnecting/, 30_000);
+    await w.untilStderr(
+      /lost the watch of pods in namespace \S+ \(no answer from the API server within 3s \(connection presumed dead\)\); reconnecting/,
+      30_000,
+    );
     await kubectlOk(['-n', ns.name, 'delete', 'pod', 'victim', '--wait=true', '--timeout=60s']);
     expect(w.lines.filter((l) => l.pod === 'victim' && l.change !== 'initial')).toEqual([]); // nothing gets through
 
@@ -61,7 +77,11 @@ describe('podlens watch under faults (live)', () => {
     // A TCP reset: an error at once, a reconnect, and the next change still arrives, once.
     proxy.reset();
     await apply(sleeper('after-reset'), ns.name);
-    await w.until('after-reset Ready', (l) => l.pod === 'after-reset' && l.condition === 'Ready' && l.to === 'True', 90_000);
+    await w.until(
+      'after-reset Ready',
+      (l) => l.pod === 'after-reset' && l.condition === 'Ready' && l.to === 'True',
+      90_000,
+    );
     expect(podSequence(w.lines, 'after-reset').filter((s) => s === 'created=Pending')).toHaveLength(1);
     expect(duplicates(w.lines)).toEqual([]);
     for (const l of w.lines) expect(validateLine(l)).toBe(true);
@@ -69,7 +89,10 @@ describe('podlens watch under faults (live)', () => {
 
   test('410 Gone: held off while the watch cache moves past its resourceVersion, podlens lists again and reports what changed once', async () => {
     await apply([sleeper('keeper'), sleeper('doomed')], ns.name);
-    await Promise.all([waitForPod(ns.name, 'keeper', is.condition('Ready')), waitForPod(ns.name, 'doomed', is.condition('Ready'))]);
+    await Promise.all([
+      waitForPod(ns.name, 'keeper', is.condition('Ready')),
+      waitForPod(ns.name, 'doomed', is.condition('Ready')),
+    ]);
     w = await throughProxy(['-n', ns.name, '-o', 'ndjson']);
     await w.until('initial doomed', (l) => l.change === 'initial' && l.pod === 'doomed');
     await sleep(3000); // both first lists done and both watches open (a first list that fails is fatal, as in kubectl)
@@ -89,19 +112,41 @@ describe('podlens watch under faults (live)', () => {
     let restarted = false;
     while (!(await isExpired(ns.name, rv))) {
       if (Date.now() - started > 20_000 && !restarted) {
-        const revision = JSON.parse((await run('curl', ['-s', '-X', 'POST', 'http://127.0.0.1:2379/v3/kv/range', '-d', '{"key":"AA=="}'])).stdout).header.revision;
-        await run('curl', ['-s', '-X', 'POST', 'http://127.0.0.1:2379/v3/kv/compaction', '-d', JSON.stringify({ revision, physical: true })]);
-        expect((await run('npm', ['run', '-s', 'cluster:restart', '--', 'kube-apiserver'], { timeoutMs: 150_000 })).code).toBe(0);
+        const revision = JSON.parse(
+          (await run('curl', ['-s', '-X', 'POST', 'http://127.0.0.1:2379/v3/kv/range', '-d', '{"key":"AA=="}'])).stdout,
+        ).header.revision;
+        await run('curl', [
+          '-s',
+          '-X',
+          'POST',
+          'http://127.0.0.1:2379/v3/kv/compaction',
+          '-d',
+          JSON.stringify({ revision, physical: true }),
+        ]);
+        expect(
+          (await run('npm', ['run', '-s', 'cluster:restart', '--', 'kube-apiserver'], { timeoutMs: 150_000 })).code,
+        ).toBe(0);
         restarted = true;
         continue;
       }
       if (Date.now() - started > 120_000) throw new Error(`resourceVersion ${rv} still not expired after ${n} updates`);
-      await Promise.all(Array.from({ length: 10 }, () => adminRequest('PATCH', `/api/v1/namespaces/${ns.name}/pods/keeper`, { metadata: { annotations: { churn: String(n++) } } })));
+      await Promise.all(
+        Array.from({ length: 10 }, () =>
+          adminRequest('PATCH', `/api/v1/namespaces/${ns.name}/pods/keeper`, {
+            metadata: { annotations: { churn: String(n++) } },
+          }),
+        ),
+      );
     }
-    console.log(`410 for ${rv} after ${Math.round((Date.now() - started) / 1000)}s, ${n} pod updates${restarted ? ', etcd compaction and an API server restart' : ''}`);
+    console.log(
+      `410 for ${rv} after ${Math.round((Date.now() - started) / 1000)}s, ${n} pod updates${restarted ? ', etcd compaction and an API server restart' : ''}`,
+    );
 
     proxy.pass();
-    await w.untilStderr(/lost the watch of pods in namespace \S+ \(.*(too old resource version|410).*\); listing again to catch up/, 60_000);
+    await w.untilStderr(
+      /lost the watch of pods in namespace \S+ \(.*(too old resource version|410).*\); listing again to catch up/,
+      60_000,
+    );
     await w.until('newcomer created', (l) => l.pod === 'newcomer' && l.change === 'created', 60_000);
     await w.until('doomed deleted', (l) => l.pod === 'doomed' && l.change === 'deleted', 60_000);
     await w.untilStderr(/watching pods in namespace \S+ again/);
@@ -121,9 +166,21 @@ describe('podlens watch under faults (live)', () => {
   });
 
   test('the API server restarted while a pod completes: the completion is reported after the watch resumes, exactly once', async () => {
-    await apply(pod('finisher', { restartPolicy: 'Never', containers: [{ name: 'task', image: 'busybox', command: ['sh', '-c', 'sleep 8; echo done'] }] }), ns.name);
+    await apply(
+      pod('finisher', {
+        restartPolicy: 'Never',
+        containers: [{ name: 'task', image: 'busybox', command: ['sh', '-c', 'sleep 8; echo done'] }],
+      }),
+      ns.name,
+    );
     w = startWatch(['finisher', '-n', ns.name, '-o', 'ndjson', '--until', 'done', '--timeout', '200s']); // default inactivity: the restart itself must be noticed
-    await w.until('task running', (l) => (l.change === 'container' && l.container === 'task' && l.to === 'running') || (l.change === 'initial' && l.to === 'Running'), 60_000);
+    await w.until(
+      'task running',
+      (l) =>
+        (l.change === 'container' && l.container === 'task' && l.to === 'running') ||
+        (l.change === 'initial' && l.to === 'Running'),
+      60_000,
+    );
     const restartedAt = Date.now();
     const restart = await run('npm', ['run', '-s', 'cluster:restart', '--', 'kube-apiserver'], { timeoutMs: 150_000 });
     expect(restart.code).toBe(0);
@@ -132,11 +189,20 @@ describe('podlens watch under faults (live)', () => {
     const seq = podSequence(w.lines, 'finisher');
     expect(seq.filter((s) => s === 'container:task=terminated')).toHaveLength(1);
     expect(seq.filter((s) => s === 'phase=Succeeded')).toHaveLength(1);
-    expect(w.lines.find((l) => l.change === 'container' && l.to === 'terminated')).toMatchObject({ exitCode: 0, reason: 'Completed' });
+    expect(w.lines.find((l) => l.change === 'container' && l.to === 'terminated')).toMatchObject({
+      exitCode: 0,
+      reason: 'Completed',
+    });
     // Seen only after the restart began: the watch really was cut while the pod completed.
-    expect(Date.parse(w.lines.find((l) => l.change === 'phase' && l.to === 'Succeeded').observedAt)).toBeGreaterThan(restartedAt);
-    console.log(`apiserver restart took ${Math.round((Date.now() - restartedAt) / 1000)}s; podlens said:\n${w.stderr()}`);
+    expect(Date.parse(w.lines.find((l) => l.change === 'phase' && l.to === 'Succeeded').observedAt)).toBeGreaterThan(
+      restartedAt,
+    );
+    console.log(
+      `apiserver restart took ${Math.round((Date.now() - restartedAt) / 1000)}s; podlens said:\n${w.stderr()}`,
+    );
     expect(duplicates(w.lines)).toEqual([]);
-    await waitFor('the API server', async () => ((await run('kubectl', ['get', '--raw', '/readyz'])).code === 0 ? true : undefined));
+    await waitFor('the API server', async () =>
+      (await run('kubectl', ['get', '--raw', '/readyz'])).code === 0 ? true : undefined,
+    );
   });
 });

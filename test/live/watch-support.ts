@@ -42,7 +42,7 @@ export function startWatch(args: string[], env: NodeJS.ProcessEnv = {}): Watcher
   let buf = '';
   const lines: Line[] = [];
   const ndjson = args.includes('ndjson');
-  child.stdout!.on('data', (d) => {
+  child.stdout.on('data', (d) => {
     out += d;
     if (!ndjson) return;
     buf += d;
@@ -52,10 +52,12 @@ export function startWatch(args: string[], env: NodeJS.ProcessEnv = {}): Watcher
       buf = buf.slice(i + 1);
     }
   });
-  child.stderr!.on('data', (d) => (err += d));
-  const exit = new Promise<number>((resolve) => child.on('close', (code, signal) => resolve(code ?? (signal ? 128 : 1))));
+  child.stderr.on('data', (d) => (err += d));
+  const exit = new Promise<number>((resolve) =>
+    child.on('close', (code, signal) => resolve(code ?? (signal ? 128 : 1))),
+  );
   const guard = setTimeout(() => child.kill('SIGKILL'), 230_000);
-  exit.then(() => clearTimeout(guard));
+  void exit.then(() => clearTimeout(guard));
   return {
     child,
     lines,
@@ -64,7 +66,13 @@ export function startWatch(args: string[], env: NodeJS.ProcessEnv = {}): Watcher
     exit,
     until: (what, pred, timeoutMs = 90_000) =>
       waitFor(`${what} (stderr so far: ${err.slice(-400)})`, async () => lines.find(pred), timeoutMs, 200),
-    untilStderr: (re, timeoutMs = 90_000) => waitFor(`stderr ${re} (so far: ${err.slice(-400)})`, async () => (re.test(err) ? true : undefined), timeoutMs, 200).then(() => {}),
+    untilStderr: (re, timeoutMs = 90_000) =>
+      waitFor(
+        `stderr ${re} (so far: ${err.slice(-400)})`,
+        async () => (re.test(err) ? true : undefined),
+        timeoutMs,
+        200,
+      ).then(() => {}),
     kill: (signal = 'SIGINT') => child.kill(signal),
   };
 }
@@ -84,7 +92,18 @@ export function podSequence(lines: Line[], pod: string): string[] {
 export function duplicates(lines: Line[]): string[] {
   const seen = new Map<string, number>();
   for (const l of lines) {
-    const key = [l.uid, l.change, l.condition, l.container, l.from, l.to, l.reason, l.count, l.change === 'event' ? l.message : '', l.change === 'container' || l.change === 'event' ? l.time : ''].join('|');
+    const key = [
+      l.uid,
+      l.change,
+      l.condition,
+      l.container,
+      l.from,
+      l.to,
+      l.reason,
+      l.count,
+      l.change === 'event' ? l.message : '',
+      l.change === 'container' || l.change === 'event' ? l.time : '',
+    ].join('|');
     seen.set(key, (seen.get(key) ?? 0) + 1);
   }
   return [...seen].filter(([, n]) => n > 1).map(([k]) => k);
@@ -112,7 +131,7 @@ export class FaultProxy {
   async start(): Promise<void> {
     this.server = createServer((client) => this.accept(client));
     await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', () => r()));
-    this.port = (this.server!.address() as { port: number }).port;
+    this.port = (this.server.address() as { port: number }).port;
   }
 
   private accept(client: Socket): void {
@@ -176,7 +195,12 @@ export async function proxiedKubeconfig(port: number): Promise<{ file: string; h
 }
 
 /** A small admin client (client certificate from the kubeconfig) for fast bulk writes. */
-export async function adminRequest(method: string, path: string, body?: unknown, contentType = 'application/merge-patch+json'): Promise<{ status: number; body: any; text: string }> {
+export async function adminRequest(
+  method: string,
+  path: string,
+  body?: unknown,
+  contentType = 'application/merge-patch+json',
+): Promise<{ status: number; body: any; text: string }> {
   const { load } = await import('js-yaml');
   const kc = load(readFileSync(kubeconfig(), 'utf8')) as any;
   const cluster = kc.clusters[0].cluster;
@@ -214,7 +238,10 @@ export async function adminRequest(method: string, path: string, body?: unknown,
 
 /** Does a watch from this resourceVersion get 410 now? (what podlens will meet when it reconnects) */
 export async function isExpired(namespace: string, rv: string): Promise<boolean> {
-  const r = await adminRequest('GET', `/api/v1/namespaces/${namespace}/pods?watch=1&resourceVersion=${rv}&timeoutSeconds=1`);
+  const r = await adminRequest(
+    'GET',
+    `/api/v1/namespaces/${namespace}/pods?watch=1&resourceVersion=${rv}&timeoutSeconds=1`,
+  );
   return r.text.includes('"code":410') || r.status === 410;
 }
 

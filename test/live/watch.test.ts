@@ -9,7 +9,12 @@ import { initToReadyAndDelete } from '../fixtures/watch/sequences.js';
 
 const ns = useNamespace('watch');
 
-const busy = (name: string, command: string, extra: Record<string, unknown> = {}) => ({ name, image: 'busybox', command: ['sh', '-c', command], ...extra });
+const busy = (name: string, command: string, extra: Record<string, unknown> = {}) => ({
+  name,
+  image: 'busybox',
+  command: ['sh', '-c', command],
+  ...extra,
+});
 
 function manifestFile(name: string, objects: Record<string, unknown>[]): string {
   const file = join(tmpdir(), `podlens-watch-${process.pid}-${name}.json`);
@@ -31,11 +36,19 @@ describe('podlens watch (live)', () => {
     expect(await w.exit).toBe(0);
     expect(podSequence(w.lines, 'two-inits')).toEqual(initToReadyAndDelete(/^ip=\d+\.\d+\.\d+\.\d+$/));
     // Events, woven in: the scheduler's and the kubelet's, for each container, in their own order.
-    const events = w.lines.filter((l) => l.change === 'event').map((l) => `${l.reason}${l.container ? `:${l.container}` : ''}`);
-    for (const e of ['Scheduled', 'Started:fetch', 'Started:migrate', 'Started:web', 'Killing:web']) expect(events).toContain(e);
+    const events = w.lines
+      .filter((l) => l.change === 'event')
+      .map((l) => `${l.reason}${l.container ? `:${l.container}` : ''}`);
+    for (const e of ['Scheduled', 'Started:fetch', 'Started:migrate', 'Started:web', 'Killing:web'])
+      expect(events).toContain(e);
     expect(events.indexOf('Started:fetch')).toBeLessThan(events.indexOf('Started:migrate'));
-    expect(w.lines.find((l) => l.change === 'created').explanation).toMatch(/created, which only means the API server stored it/);
-    expect(w.lines.find((l) => l.container === 'fetch' && l.to === 'terminated')).toMatchObject({ exitCode: 0, containerKind: 'init' });
+    expect(w.lines.find((l) => l.change === 'created').explanation).toMatch(
+      /created, which only means the API server stored it/,
+    );
+    expect(w.lines.find((l) => l.container === 'fetch' && l.to === 'terminated')).toMatchObject({
+      exitCode: 0,
+      containerKind: 'init',
+    });
     for (const l of w.lines) expect(validateLine(l) ? [] : [l, validateLine.errors]).toEqual([]);
     expect(duplicates(w.lines)).toEqual([]);
     expect(w.stderr()).toBe('');
@@ -47,15 +60,23 @@ describe('podlens watch (live)', () => {
     const r = await podlens(['watch', 'steady', '-n', ns.name, '--until', 'ready', '--timeout', '30s']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^\d\d:\d\d:\d\d {2}steady {2}now Running {2}- Running, 1\/1 ready, 0 restarts: Every container is running and ready/);
+    expect(r.stdout).toMatch(
+      /^\d\d:\d\d:\d\d {2}steady {2}now Running {2}- Running, 1\/1 ready, 0 restarts: Every container is running and ready/,
+    );
     expect(r.stdout).not.toMatch(/\u001b\[/); // no colour, no cursor movement
   });
 
   test('--until succeeded on a pod that fails instead: exit 3, saying so', async () => {
-    const file = manifestFile('fails', [pod('fails', { restartPolicy: 'Never', containers: [busy('task', 'sleep 1; echo broken >&2; exit 2')] })]);
-    const r = await podlens(['watch', '-n', ns.name, '-f', file, '--until', 'succeeded', '--timeout', '90s'], { timeoutMs: 100_000 });
+    const file = manifestFile('fails', [
+      pod('fails', { restartPolicy: 'Never', containers: [busy('task', 'sleep 1; echo broken >&2; exit 2')] }),
+    ]);
+    const r = await podlens(['watch', '-n', ns.name, '-f', file, '--until', 'succeeded', '--timeout', '90s'], {
+      timeoutMs: 100_000,
+    });
     expect(r.code).toBe(3);
-    expect(r.stdout).toMatch(/fails {2}container task: terminated \(exit code 2, Error\) {2}- container "task" exited with exit code 2/);
+    expect(r.stdout).toMatch(
+      /fails {2}container task: terminated \(exit code 2, Error\) {2}- container "task" exited with exit code 2/,
+    );
     expect(r.stdout).toMatch(/phase Running -> Failed|phase Pending -> Failed/);
     expect(r.stderr).toMatch(/podlens: pod fails will not be succeeded: fails is Error \(0\/1 ready\), phase Failed\./);
   });
@@ -64,24 +85,41 @@ describe('podlens watch (live)', () => {
     await apply(pod('sleepy', { restartPolicy: 'Never', containers: [busy('task', 'sleep 3600')] }), ns.name);
     const r = await podlens(['watch', 'sleepy', '-n', ns.name, '--until', 'succeeded', '--timeout', '3s']);
     expect(r.code).toBe(4);
-    expect(r.stderr).toMatch(/^error: timed out after 3s waiting for every pod to be succeeded: sleepy is (ContainerCreating|Running|Pending) /);
+    expect(r.stderr).toMatch(
+      /^error: timed out after 3s waiting for every pod to be succeeded: sleepy is (ContainerCreating|Running|Pending) /,
+    );
   });
 
   test('a selector across namespaces with -A: --until ready waits for every matching pod', async () => {
     const label = `podlens-watch-${ns.name}`;
-    await apply([pod('sel-a', { containers: [busy('app', 'sleep 3600')] }, { labels: { t: label } }), pod('sel-b', { containers: [busy('app', 'sleep 2; sleep 3600')] }, { labels: { t: label } })], ns.name);
+    await apply(
+      [
+        pod('sel-a', { containers: [busy('app', 'sleep 3600')] }, { labels: { t: label } }),
+        pod('sel-b', { containers: [busy('app', 'sleep 2; sleep 3600')] }, { labels: { t: label } }),
+      ],
+      ns.name,
+    );
     const w = startWatch(['-A', '-l', `t=${label}`, '-o', 'ndjson', '--until', 'ready', '--timeout', '90s']);
     expect(await w.exit).toBe(0);
-    const ready = w.lines.filter((l) => (l.change === 'condition' && l.condition === 'Ready' && l.to === 'True') || (l.change === 'initial' && l.to === 'Running'));
+    const ready = w.lines.filter(
+      (l) =>
+        (l.change === 'condition' && l.condition === 'Ready' && l.to === 'True') ||
+        (l.change === 'initial' && l.to === 'Running'),
+    );
     expect(new Set(ready.map((l) => l.pod))).toEqual(new Set(['sel-a', 'sel-b']));
     expect(w.lines.every((l) => l.namespace === ns.name)).toBe(true);
   });
 
   test('on a terminal: a live area with a spinner line per pod and init progress, then the log', async () => {
-    const file = manifestFile('tty', [pod('tty-init', { initContainers: [busy('wait-a', 'sleep 3')], containers: [busy('app', 'sleep 3600')] })]);
+    const file = manifestFile('tty', [
+      pod('tty-init', { initContainers: [busy('wait-a', 'sleep 3')], containers: [busy('app', 'sleep 3600')] }),
+    ]);
     const cmd = `stty cols 150; ${process.execPath} bin/podlens watch -n ${ns.name} -f ${file} --until ready --timeout 90s`;
     // A user's terminal: no CI variable (ora, like most CLIs, draws no spinners when CI is set).
-    const r = await run('script', ['-qfec', cmd, '/dev/null'], { env: { KUBECONFIG: kubeconfig(), TERM: 'xterm', NO_COLOR: '', CI: undefined }, timeoutMs: 100_000 });
+    const r = await run('script', ['-qfec', cmd, '/dev/null'], {
+      env: { KUBECONFIG: kubeconfig(), TERM: 'xterm', NO_COLOR: '', CI: undefined },
+      timeoutMs: 100_000,
+    });
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/tty-init {2}Init:0\/1 {2}ready 0\/1 {2}restarts 0 {2}init 1\/1: wait-a running \d+s/);
     expect(r.stdout).toMatch(/\u001b\[\d+A\r\u001b\[0J/); // the area is redrawn in place

@@ -55,7 +55,9 @@ describe('/proc parsing', () => {
   });
 
   test('peak RSS from VmHWM in /proc/PID/status', () => {
-    expect(peakRssMbFromStatus('Name:\tnode\nVmPeak:\t 900000 kB\nVmHWM:\t   102400 kB\nVmRSS:\t 51200 kB\n')).toBe(100);
+    expect(peakRssMbFromStatus('Name:\tnode\nVmPeak:\t 900000 kB\nVmHWM:\t   102400 kB\nVmRSS:\t 51200 kB\n')).toBe(
+      100,
+    );
     expect(peakRssMbFromStatus('Name:\tnode\n')).toBeNaN();
   });
 });
@@ -76,7 +78,11 @@ describe('splitJsonStream', () => {
 
 describe('jsonStreamSplitter', () => {
   test('gives the same values whatever the chunking, one character at a time included', () => {
-    const objs = [{ kind: 'PodList', items: [{ a: '}{' }, { b: [1, 2] }] }, { kind: 'Pod', s: 'quote \\" and \\\\' }, { kind: 'Pod', n: 3 }];
+    const objs = [
+      { kind: 'PodList', items: [{ a: '}{' }, { b: [1, 2] }] },
+      { kind: 'Pod', s: 'quote \\" and \\\\' },
+      { kind: 'Pod', n: 3 },
+    ];
     const text = objs.map((o) => JSON.stringify(o, null, 4)).join('\n');
     for (const size of [1, 7, 64, text.length]) {
       const s = jsonStreamSplitter();
@@ -107,14 +113,28 @@ describe('podTransitions (the truth from a watch stream)', () => {
   });
 
   test('a missing phase counts as Pending; a deletion of a pod never seen is ignored', () => {
-    expect(podTransitions([{ type: 'ADDED', object: pod('u2') }, { type: 'DELETED', object: pod('u3') }])).toEqual([{ uid: 'u2', change: 'created', at: undefined }]);
+    expect(
+      podTransitions([
+        { type: 'ADDED', object: pod('u2') },
+        { type: 'DELETED', object: pod('u3') },
+      ]),
+    ).toEqual([{ uid: 'u2', change: 'created', at: undefined }]);
   });
 });
 
 describe('podlensTransition (ndjson lines of podlens watch)', () => {
   test('keeps creations, phase changes and deletions; drops the rest', () => {
-    expect(podlensTransition({ change: 'created', uid: 'u1', to: 'Pending' }, 10)).toEqual({ uid: 'u1', change: 'created', at: 10 });
-    expect(podlensTransition({ change: 'phase', uid: 'u1', to: 'Running' }, 11)).toEqual({ uid: 'u1', change: 'phase', phase: 'Running', at: 11 });
+    expect(podlensTransition({ change: 'created', uid: 'u1', to: 'Pending' }, 10)).toEqual({
+      uid: 'u1',
+      change: 'created',
+      at: 10,
+    });
+    expect(podlensTransition({ change: 'phase', uid: 'u1', to: 'Running' }, 11)).toEqual({
+      uid: 'u1',
+      change: 'phase',
+      phase: 'Running',
+      at: 11,
+    });
     expect(podlensTransition({ change: 'deleted', uid: 'u1' }, 12)).toEqual({ uid: 'u1', change: 'deleted', at: 12 });
     expect(podlensTransition({ change: 'condition', uid: 'u1', to: 'True' })).toBeUndefined();
     expect(podlensTransition({ change: 'initial', uid: 'u1', to: 'Running' })).toBeUndefined();
@@ -131,7 +151,12 @@ describe('completeness', () => {
   ];
 
   test('everything seen exactly once', () => {
-    expect(completeness(truth, [...truth].reverse())).toMatchObject({ expected: 5, missed: 0, duplicates: 0, unexpected: 0 });
+    expect(completeness(truth, [...truth].reverse())).toMatchObject({
+      expected: 5,
+      missed: 0,
+      duplicates: 0,
+      unexpected: 0,
+    });
   });
 
   test('counts what was missed, each extra report, and what never happened', () => {
@@ -169,6 +194,12 @@ describe('lags', () => {
 
 describe('table', () => {
   test('pads columns to their widest cell', () => {
-    expect(table([['a', 'bb'], ['ccc', 1], ['d', null]])).toBe('a    bb\n---  --\nccc  1\nd');
+    expect(
+      table([
+        ['a', 'bb'],
+        ['ccc', 1],
+        ['d', null],
+      ]),
+    ).toBe('a    bb\n---  --\nccc  1\nd');
   });
 });

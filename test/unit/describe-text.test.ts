@@ -62,6 +62,9 @@ describe('several pods: one line each, verdicts shortened to the width', () => {
       rest: 'CrashLoopBackOff: container "app" keeps…',
     });
     expect(fitVerdict('OK', 'Running', 'short', 50)).toEqual({ severity: 'OK', rest: 'Running: short' });
-    expect(fitVerdict('ERROR', 'CrashLoopBackOff', 'container "app" keeps stopping', 10)).toEqual({ severity: 'ERROR', rest: 'CrashLoopBackOff' });
+    expect(fitVerdict('ERROR', 'CrashLoopBackOff', 'container "app" keeps stopping', 10)).toEqual({
+      severity: 'ERROR',
+      rest: 'CrashLoopBackOff',
+    });
   });
 });

@@ -12,7 +12,9 @@ describe('describe report on captured pods', () => {
         `(scheduler: "0/1 nodes are available: 1 node(s) didn't match Pod's node affinity/selector"); it retries when nodes or pods change`,
     });
     expect(r.phase.state).toBe('Unschedulable');
-    expect(r.phase.meaning).toMatch(/^The pod was created, which only means the API server stored it; it is not scheduled to any node yet/);
+    expect(r.phase.meaning).toMatch(
+      /^The pod was created, which only means the API server stored it; it is not scheduled to any node yet/,
+    );
     expect(r.pod).toMatchObject({ node: null, podIP: null, status: 'Pending', ready: '0/1', phase: 'Pending' });
     expect(r.nextSteps.map((s) => s.command)).toContain('kubectl -n podlens-fixtures get nodes --show-labels');
   });
@@ -30,7 +32,9 @@ describe('describe report on captured pods', () => {
     const r = reportOf('image-missing');
     expect(r.verdict.severity).toBe('error');
     expect(r.verdict.code).toBe('ImagePullBackOff');
-    expect(r.verdict.summary).toMatch(/^container "app" cannot start \(ImagePullBackOff\); Back-off pulling image "registry.invalid\/podlens\/does-not-exist:1.0": ErrImagePull: .*no such host; the kubelet retries with a growing delay \(up to 5m\)$/);
+    expect(r.verdict.summary).toMatch(
+      /^container "app" cannot start \(ImagePullBackOff\); Back-off pulling image "registry.invalid\/podlens\/does-not-exist:1.0": ErrImagePull: .*no such host; the kubelet retries with a growing delay \(up to 5m\)$/,
+    );
     expect(r.phase).toMatchObject({ phase: 'Pending', state: 'ImagePullError' });
     expect(r.pod.status).toBe('ImagePullBackOff');
   });
@@ -48,7 +52,11 @@ describe('describe report on captured pods', () => {
     const app = r.containers.find((c) => c.name === 'app')!;
     expect(app).toMatchObject({ kind: 'app', state: 'Waiting', reason: 'CrashLoopBackOff', restarts: 1, ready: false });
     expect(app.lastTermination).toMatchObject({ exitCode: 3, reason: 'Error', signal: null });
-    expect(app.log).toEqual({ previous: true, lines: ['starting app', 'fatal: config file /etc/app.conf not found'], error: null });
+    expect(app.log).toEqual({
+      previous: true,
+      lines: ['starting app', 'fatal: config file /etc/app.conf not found'],
+      error: null,
+    });
     expect(r.nextSteps[0].command).toBe('kubectl -n podlens-fixtures logs crasher -c app --previous');
     expect(r.pod).toMatchObject({ status: 'CrashLoopBackOff', restarts: 1, ready: '0/1', phase: 'Running' });
   });
@@ -88,22 +96,32 @@ describe('describe report on captured pods', () => {
     expect(r.verdict).toEqual({
       severity: 'progressing',
       code: 'ContainersNotInitialized',
-      summary: 'init container "wait-for-service" (2 of 2) is running (for 3s); the app containers start after it completes',
+      summary:
+        'init container "wait-for-service" (2 of 2) is running (for 3s); the app containers start after it completes',
     });
     expect(r.pod.status).toBe('Init:1/2');
     expect(r.phase).toEqual({
       phase: 'Pending',
       state: 'Initializing',
-      meaning: 'The pod was created, which only means the API server stored it; it is scheduled to vm but not running yet: init container 2 of 2 ("wait-for-service") is running for 3s.',
+      meaning:
+        'The pod was created, which only means the API server stored it; it is scheduled to vm but not running yet: init container 2 of 2 ("wait-for-service") is running for 3s.',
     });
     const work = r.volumes.find((v) => v.name === 'work')!;
-    expect(work.note).toBe('init container fetch-config can prepare files here before web starts; the data lives as long as the pod');
-    expect(r.timeline.map((t) => t.event)).toEqual(expect.arrayContaining(['created', 'scheduled', 'init fetch-config completed', 'init wait-for-service started']));
+    expect(work.note).toBe(
+      'init container fetch-config can prepare files here before web starts; the data lives as long as the pod',
+    );
+    expect(r.timeline.map((t) => t.event)).toEqual(
+      expect.arrayContaining(['created', 'scheduled', 'init fetch-config completed', 'init wait-for-service started']),
+    );
   });
 
   test('a completed pod is ok', () => {
     const r = reportOf('completed');
-    expect(r.verdict).toEqual({ severity: 'ok', code: 'Completed', summary: 'all containers ran to completion with exit code 0' });
+    expect(r.verdict).toEqual({
+      severity: 'ok',
+      code: 'Completed',
+      summary: 'all containers ran to completion with exit code 0',
+    });
     expect(r.pod.status).toBe('Completed');
     expect(r.phase.state).toBe('Completed');
   });
@@ -119,7 +137,9 @@ describe('describe report on captured pods', () => {
     expect(r.network.explanation).toBe(
       "all 2 containers (log-shipper, web) share IP 10.244.0.43 and one network namespace, held by the pod's pause (sandbox) container: they reach each other on localhost, and the IP stays the same when a container restarts",
     );
-    expect(r.volumes.find((v) => v.name === 'logs')!.note).toBe('shared by log-shipper and web while they run; the data lives as long as the pod');
+    expect(r.volumes.find((v) => v.name === 'logs')!.note).toBe(
+      'shared by log-shipper and web while they run; the data lives as long as the pod',
+    );
   });
 
   test('owned by a Deployment vs standalone', () => {
@@ -129,7 +149,10 @@ describe('describe report on captured pods', () => {
     const s = reportOf('standalone');
     expect(s.pod.owner).toBeNull();
     expect(s.verdict.severity).toBe('ok');
-    expect(s.findings.find((f) => f.code === 'NoController')).toMatchObject({ severity: 'warning', category: 'advice' });
+    expect(s.findings.find((f) => f.code === 'NoController')).toMatchObject({
+      severity: 'warning',
+      category: 'advice',
+    });
   });
 
   test('a failing readiness probe: running, not ready, with the probe and its error', () => {
@@ -142,7 +165,10 @@ describe('describe report on captured pods', () => {
         '(3 failures, last 1s ago); the pod gets no Service traffic until it passes',
     });
     expect(r.phase.state).toBe('NotReady');
-    expect(r.conditions.find((c) => c.type === 'Ready')).toMatchObject({ status: 'False', reason: 'ContainersNotReady' });
+    expect(r.conditions.find((c) => c.type === 'Ready')).toMatchObject({
+      status: 'False',
+      reason: 'ContainersNotReady',
+    });
   });
 
   test('deletion held by a finalizer', () => {
@@ -153,12 +179,18 @@ describe('describe report on captured pods', () => {
     );
     expect(r.phase.state).toBe('Terminating');
     expect(r.pod.deletion?.finalizers).toEqual(['podlens.dev/hold']);
-    expect(r.nextSteps.map((s) => s.command)).toContain(`kubectl -n podlens-fixtures patch pod held --type=merge -p '{"metadata":{"finalizers":null}}'`);
+    expect(r.nextSteps.map((s) => s.command)).toContain(
+      `kubectl -n podlens-fixtures patch pod held --type=merge -p '{"metadata":{"finalizers":null}}'`,
+    );
   });
 
   test('two containers declaring the same port: both listed, and the conflict is named', () => {
     const r = reportOf('port-conflict');
-    expect(r.verdict).toEqual({ severity: 'ok', code: 'Running', summary: 'running and ready: 2/2 containers ready, 0 restarts' });
+    expect(r.verdict).toEqual({
+      severity: 'ok',
+      code: 'Running',
+      summary: 'running and ready: 2/2 containers ready, 0 restarts',
+    });
     expect(r.containers.map((c) => [c.kind, c.name, c.state, c.ready, c.ports])).toEqual([
       ['app', 'web', 'Running', true, ['80/TCP (http)']],
       ['app', 'sidekick', 'Running', true, ['80/TCP (alt-http)']],
@@ -175,14 +207,21 @@ describe('describe report on captured pods', () => {
 
   test('an ephemeral container (kubectl debug) is kind ephemeral and does not make the pod not ready', () => {
     const r = reportOf('ephemeral');
-    expect(r.verdict).toEqual({ severity: 'ok', code: 'Running', summary: 'running and ready: 1/1 containers ready, 0 restarts' });
+    expect(r.verdict).toEqual({
+      severity: 'ok',
+      code: 'Running',
+      summary: 'running and ready: 1/1 containers ready, 0 restarts',
+    });
     expect(r.pod).toMatchObject({ status: 'Running', ready: '1/1', restarts: 0 });
     expect(r.containers.map((c) => [c.kind, c.name, c.image, c.state, c.ready, c.ports])).toEqual([
       ['app', 'web', 'nginx', 'Running', true, ['80/TCP (http)']],
       ['ephemeral', 'debugger', 'busybox', 'Running', false, []],
     ]);
     expect(r.network.sharedBy).toEqual(['web', 'debugger']);
-    expect(r.timeline.map((t) => t.event).slice(-2)).toEqual(['image present for debugger', 'ephemeral debugger started']);
+    expect(r.timeline.map((t) => t.event).slice(-2)).toEqual([
+      'image present for debugger',
+      'ephemeral debugger started',
+    ]);
   });
 
   test.each([

@@ -1,4 +1,12 @@
-import { ExitCode, KubeApiError, KubeNetworkError, PodlensError, messages, toUserError, usage } from '../../src/errors.js';
+import {
+  ExitCode,
+  KubeApiError,
+  KubeNetworkError,
+  PodlensError,
+  messages,
+  toUserError,
+  usage,
+} from '../../src/errors.js';
 
 const call = { verb: 'list', resource: 'pods', namespace: 'shop', server: 'https://10.0.0.1:6443', timeoutMs: 10_000 };
 

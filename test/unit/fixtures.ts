@@ -28,12 +28,30 @@ export function reportOf(name: string) {
     previous: l.previous,
     lines: l.text ? l.text.replace(/\n$/, '').split('\n') : [],
   }));
-  return describePod({ pod: normalizePod(fx.pod), events: fx.events.map(normalizeEvent), logs, now: new Date(fx.capturedAt) });
+  return describePod({
+    pod: normalizePod(fx.pod),
+    events: fx.events.map(normalizeEvent),
+    logs,
+    now: new Date(fx.capturedAt),
+  });
 }
 
 export const FIXTURES = [
-  'completed', 'crashloop', 'deletion-held', 'deployment', 'ephemeral', 'image-missing', 'init-failed-never', 'init-in-progress',
-  'native-sidecar', 'oomkilled', 'port-conflict', 'readiness-failing', 'standalone', 'unschedulable-resources', 'unschedulable-selector',
+  'completed',
+  'crashloop',
+  'deletion-held',
+  'deployment',
+  'ephemeral',
+  'image-missing',
+  'init-failed-never',
+  'init-in-progress',
+  'native-sidecar',
+  'oomkilled',
+  'port-conflict',
+  'readiness-failing',
+  'standalone',
+  'unschedulable-resources',
+  'unschedulable-selector',
 ];
 
 /** The one-line summary of a fixture's pod, as `describe` builds it for several pods. */

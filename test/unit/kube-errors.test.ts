@@ -37,7 +37,11 @@ function file(name: string, text: string): string {
 async function run(args: string[], env: NodeJS.ProcessEnv = {}) {
   let stdout = '';
   let stderr = '';
-  const io: Io = { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) }, env };
+  const io: Io = {
+    stdout: { write: (s: string) => (stdout += s) },
+    stderr: { write: (s: string) => (stderr += s) },
+    env,
+  };
   const code = await main(['node', 'podlens', ...args], io);
   return { code, stdout, stderr };
 }
@@ -59,7 +63,11 @@ afterAll(() => {
 describe('errors before the cluster answers', () => {
   test('a kubeconfig that does not exist', async () => {
     const r = await run(['describe', 'x', '--kubeconfig', join(dir, 'nope')]);
-    expect(r).toEqual({ code: 1, stdout: '', stderr: `error: cannot read kubeconfig ${join(dir, 'nope')} (--kubeconfig): file does not exist.\n` });
+    expect(r).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: `error: cannot read kubeconfig ${join(dir, 'nope')} (--kubeconfig): file does not exist.\n`,
+    });
   });
 
   test('a malformed kubeconfig', async () => {
@@ -77,13 +85,20 @@ describe('errors before the cluster answers', () => {
   test('an unknown context lists the known ones', async () => {
     const p = file('ok.yaml', kubeconfig('https://127.0.0.1:1'));
     const r = await run(['describe', 'x', '--kubeconfig', p, '--context', 'prod']);
-    expect(r).toMatchObject({ code: 1, stderr: 'error: context "prod" is not in the kubeconfig; known contexts: main.\n' });
+    expect(r).toMatchObject({
+      code: 1,
+      stderr: 'error: context "prod" is not in the kubeconfig; known contexts: main.\n',
+    });
   });
 
   test('connection refused', async () => {
     const p = file('refused.yaml', kubeconfig('https://127.0.0.1:1'));
     const r = await run(['describe', 'x', '--kubeconfig', p]);
-    expect(r).toEqual({ code: 1, stdout: '', stderr: 'error: cannot reach the cluster at https://127.0.0.1:1: connection refused.\n' });
+    expect(r).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: 'error: cannot reach the cluster at https://127.0.0.1:1: connection refused.\n',
+    });
   });
 
   test('a server that never answers times out after --request-timeout', async () => {
@@ -102,13 +117,16 @@ describe('errors before the cluster answers', () => {
     expect((await run(['describe', '-o', 'xml'])).code).toBe(2);
     expect(await run(['describe', 'x', '--kubeconfig', p, '--request-timeout', 'soon'])).toMatchObject({
       code: 2,
-      stderr: 'error: invalid value "soon" for --request-timeout: use a duration such as 10s, 1m or 500ms (0 for none).\n',
+      stderr:
+        'error: invalid value "soon" for --request-timeout: use a duration such as 10s, 1m or 500ms (0 for none).\n',
     });
     expect((await run(['describe', 'x', '-n', 'Bad_NS', '--kubeconfig', p])).stderr).toBe(
-      "error: invalid namespace \"Bad_NS\": a namespace is lowercase letters, digits and '-', at most 63 characters.\n",
+      'error: invalid namespace "Bad_NS": a namespace is lowercase letters, digits and \'-\', at most 63 characters.\n',
     );
     expect((await run(['describe', 'x', '-A'])).code).toBe(2);
-    expect((await run(['describe', 'foo/bar'])).stderr).toBe('error: cannot describe "foo/bar": use a pod name, or deploy/NAME, rs/NAME, job/NAME, sts/NAME or ds/NAME.\n');
+    expect((await run(['describe', 'foo/bar'])).stderr).toBe(
+      'error: cannot describe "foo/bar": use a pod name, or deploy/NAME, rs/NAME, job/NAME, sts/NAME or ds/NAME.\n',
+    );
     expect((await run(['describe', '--bogus'])).code).toBe(2);
   });
 });

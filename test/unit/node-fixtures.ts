@@ -5,17 +5,32 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { NodeSnapshot } from '../../src/domain/sandbox-model.js';
 import { normalizePod } from '../../src/kube/normalize.js';
-import { parseContainerInfo, parseContainersLs, parseIpAddr, parseNetnsLink, parseTasksLs } from '../../src/node/parse.js';
+import {
+  parseContainerInfo,
+  parseContainersLs,
+  parseIpAddr,
+  parseNetnsLink,
+  parseTasksLs,
+} from '../../src/node/parse.js';
 
 export const DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'node');
 export const read = (f: string) => readFileSync(join(DIR, f), 'utf8');
-export const files = (prefix: string) => readdirSync(DIR).filter((f) => f.startsWith(prefix)).sort();
+export const files = (prefix: string) =>
+  readdirSync(DIR)
+    .filter((f) => f.startsWith(prefix))
+    .sort();
 
 export function apiPod(name: string) {
   return normalizePod(JSON.parse(read(`${name}.pod.json`)));
 }
 
-const access = { via: 'local' as const, how: 'test', containerdAddress: '/x.sock', containerdAddressFrom: 'test', commands: [] };
+const access = {
+  via: 'local' as const,
+  how: 'test',
+  containerdAddress: '/x.sock',
+  containerdAddressFrom: 'test',
+  commands: [],
+};
 
 /** The snapshot `podlens pause` would gather for one of the captured pods. */
 export function podSnapshot(name: string): NodeSnapshot {
@@ -28,7 +43,15 @@ export function podSnapshot(name: string): NodeSnapshot {
     if (t) netns[String(t.pid)] = parseNetnsLink(read(f));
   }
   const ipFile = files(`${name}.ip-addr`)[0];
-  return { node: 'vm', access, containers, tasks, netns, netnsErrors: {}, sandboxAddresses: ipFile ? parseIpAddr(read(ipFile)) : undefined };
+  return {
+    node: 'vm',
+    access,
+    containers,
+    tasks,
+    netns,
+    netnsErrors: {},
+    sandboxAddresses: ipFile ? parseIpAddr(read(ipFile)) : undefined,
+  };
 }
 
 /** The snapshot `podlens node` would gather. */

@@ -1,5 +1,13 @@
 // Parsers of node-side output, on output captured from a real node (scripts/capture-node-fixtures.sh).
-import { parseContainerInfo, parseContainersLs, parseIpAddr, parseNetnsLink, parsePidof, parseTasksLs, ParseError } from '../../src/node/parse.js';
+import {
+  parseContainerInfo,
+  parseContainersLs,
+  parseIpAddr,
+  parseNetnsLink,
+  parsePidof,
+  parseTasksLs,
+  ParseError,
+} from '../../src/node/parse.js';
 import { files, read } from './node-fixtures.js';
 
 describe('ctr containers ls', () => {
@@ -46,7 +54,7 @@ describe('ctr containers info', () => {
     expect(sandboxes[0].image).toMatch(/^registry\.k8s\.io\/pause:/);
     expect(sandboxes[0].netnsPath).toMatch(/^\/var\/run\/netns\/cni-/);
   });
-  test('app containers name themselves and their sandbox, and join the pause\'s netns', () => {
+  test("app containers name themselves and their sandbox, and join the pause's netns", () => {
     const sandbox = infos.find((c) => c.kind === 'sandbox')!;
     const apps = infos.filter((c) => c.kind === 'container');
     expect(apps.map((c) => c.containerName).sort()).toEqual(['alpine', 'nginx']);
@@ -55,7 +63,9 @@ describe('ctr containers info', () => {
       expect(c.netnsPath).toMatch(/^\/proc\/\d+\/ns\/net$/);
     }
     // The API's container ids are the node's ids.
-    const apiIds = pod.status.containerStatuses.map((s: { containerID: string }) => s.containerID.replace('containerd://', '')).sort();
+    const apiIds = pod.status.containerStatuses
+      .map((s: { containerID: string }) => s.containerID.replace('containerd://', ''))
+      .sort();
     expect(apps.map((c) => c.id).sort()).toEqual(apiIds);
   });
   test('not JSON: a ParseError', () => {

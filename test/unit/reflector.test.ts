@@ -1,7 +1,13 @@
 // The list-then-watch machinery, driven by a real captured pod stream through a fake source and a
 // fake clock: resume, bookmarks, 410 relist diff, backoff, inactivity, refusal.
 import type { Pod } from '../../src/domain/model.js';
-import { ResourceExpiredError, WatchRefusedError, type ListWatchSource, type WatchEvent, type WatchHandlers } from '../../src/kube/listwatch.js';
+import {
+  ResourceExpiredError,
+  WatchRefusedError,
+  type ListWatchSource,
+  type WatchEvent,
+  type WatchHandlers,
+} from '../../src/kube/listwatch.js';
 import { Reflector, type Change, type Clock, type LinkStatus } from '../../src/kube/reflector.js';
 import { normalizePod } from '../../src/kube/normalize.js';
 import { loadWatch } from './watch-fixtures.js';
@@ -128,7 +134,9 @@ describe('Reflector on a captured pod stream', () => {
     // The server replays event 4 (same resourceVersion): no new change.
     source.last.h.onEvent(stream[4]);
     source.last.h.onEvent(stream[5]);
-    expect(summary(changes)).toEqual(stream.slice(0, 6).map((e, i) => `${i === 0 ? 'added' : 'modified'}@${e.resourceVersion}/watch`));
+    expect(summary(changes)).toEqual(
+      stream.slice(0, 6).map((e, i) => `${i === 0 ? 'added' : 'modified'}@${e.resourceVersion}/watch`),
+    );
   });
 
   test('410 Gone: relists and reports what changed while disconnected exactly once, deletions included', async () => {
@@ -215,7 +223,10 @@ describe('Reflector on a captured pod stream', () => {
     // The replacement never answers (black hole): that is reported, then retried with backoff.
     clock.advance(5000);
     expect(source.watches[1].stopped).toBe(true);
-    expect(statuses.at(-1)).toMatchObject({ state: 'reconnecting', error: 'no answer from the API server within 5s (connection presumed dead)' });
+    expect(statuses.at(-1)).toMatchObject({
+      state: 'reconnecting',
+      error: 'no answer from the API server within 5s (connection presumed dead)',
+    });
     clock.advance(375);
     expect(source.watches).toHaveLength(3);
     source.last.h.onOpen!();

@@ -5,17 +5,19 @@ import { apiPod, nodePods, nodeSnapshot, podSnapshot, read } from './node-fixtur
 
 const now = new Date('2030-01-01T00:00:00Z');
 
-describe('pause report: the seed\'s shared-network pod', () => {
+describe("pause report: the seed's shared-network pod", () => {
   const pod = apiPod('shared-network-pod');
   const r = buildPauseReport(pod, podSnapshot('shared-network-pod'), now);
-  const pauseLine = read('shared-network-pod.containers-ls.txt').split('\n').find((l) => l.includes('pause:'))!;
+  const pauseLine = read('shared-network-pod.containers-ls.txt')
+    .split('\n')
+    .find((l) => l.includes('pause:'))!;
   test('the sandbox is the pause container ctr lists', () => {
     expect(r.sandbox?.id).toBe(pauseLine.split(/\s+/)[0]);
     expect(r.sandbox?.image).toMatch(/^registry\.k8s\.io\/pause:/);
     expect(r.sandbox?.state).toBe('RUNNING');
     expect(r.sandbox?.netns).toMatch(/^net:\[\d+\]$/);
   });
-  test('both containers share the pause\'s netns; ids agree with the API', () => {
+  test("both containers share the pause's netns; ids agree with the API", () => {
     expect(r.containers.map((c) => c.name)).toEqual(['nginx', 'alpine']);
     for (const c of r.containers) {
       expect(c.sharesSandboxNetns).toBe(true);
@@ -58,9 +60,15 @@ describe('node report', () => {
   const snap = nodeSnapshot();
   test('every sandbox maps to a pod the API knows; every running pod has one', () => {
     const r = buildNodeReport('vm', 'containerd://1.6.20', pods, snap, now);
-    const sandboxIds = read('node.containers-ls.txt').split('\n').filter((l) => l.includes('pause:')).map((l) => l.split(/\s+/)[0]).sort();
+    const sandboxIds = read('node.containers-ls.txt')
+      .split('\n')
+      .filter((l) => l.includes('pause:'))
+      .map((l) => l.split(/\s+/)[0])
+      .sort();
     expect(r.sandboxes.map((s) => s.id).sort()).toEqual(sandboxIds);
-    const shared = r.sandboxes.find((s) => s.pod.name === 'shared-network-pod' && s.pod.namespace === 'podlens-fixtures-node')!;
+    const shared = r.sandboxes.find(
+      (s) => s.pod.name === 'shared-network-pod' && s.pod.namespace === 'podlens-fixtures-node',
+    )!;
     expect(shared.containers.map((c) => c.name).sort()).toEqual(['alpine', 'nginx']);
     expect(r.podsWithoutSandbox).toEqual([]);
   });

@@ -23,7 +23,14 @@ describe('schema/describe.v1.json', () => {
       const fx = load(n);
       return summarizePod(normalizePod(fx.pod), fx.events.map(normalizeEvent), new Date(fx.capturedAt));
     });
-    const data = JSON.parse(JSON.stringify({ apiVersion: REPORT_API_VERSION, kind: 'PodSummaryList', generatedAt: new Date().toISOString(), items }));
+    const data = JSON.parse(
+      JSON.stringify({
+        apiVersion: REPORT_API_VERSION,
+        kind: 'PodSummaryList',
+        generatedAt: new Date().toISOString(),
+        items,
+      }),
+    );
     expect(validate(data) ? [] : validate.errors).toEqual([]);
   });
 

@@ -9,11 +9,23 @@ describe('transitions of captured pods', () => {
     const ts = replay(loadWatch('init-to-ready-and-delete'));
     expect(ts.map(short)).toEqual(initToReadyAndDelete(/^ip=10\./));
     const by = (s: string) => ts.find((t) => short(t) === s)!;
-    expect(by('created=Pending').explanation).toMatch(/^The pod was created, which only means the API server stored it; it is not scheduled to any node yet/);
-    expect(by('condition:PodScheduled=True').explanation).toBe('scheduled to node vm: a node has been chosen for the pod');
-    expect(by('container:fetch=terminated').explanation).toBe('init container "fetch" (1 of 2) completed (exit code 0) after 2s; next: init container "migrate"');
-    expect(by('container:migrate=terminated')).toMatchObject({ exitCode: 0, reason: 'Completed', containerKind: 'init' });
-    expect(by('deletion-requested=grace 1s').explanation).toMatch(/^Deletion was requested .* with a grace period of 1s/);
+    expect(by('created=Pending').explanation).toMatch(
+      /^The pod was created, which only means the API server stored it; it is not scheduled to any node yet/,
+    );
+    expect(by('condition:PodScheduled=True').explanation).toBe(
+      'scheduled to node vm: a node has been chosen for the pod',
+    );
+    expect(by('container:fetch=terminated').explanation).toBe(
+      'init container "fetch" (1 of 2) completed (exit code 0) after 2s; next: init container "migrate"',
+    );
+    expect(by('container:migrate=terminated')).toMatchObject({
+      exitCode: 0,
+      reason: 'Completed',
+      containerKind: 'init',
+    });
+    expect(by('deletion-requested=grace 1s').explanation).toMatch(
+      /^Deletion was requested .* with a grace period of 1s/,
+    );
     expect(by('deleted').explanation).toBe('the API server removed the pod object; nothing recreates a standalone pod');
   });
 
@@ -64,21 +76,38 @@ describe('transitions of captured pods', () => {
     ]);
     const crash = ts.find((t) => short(t) === 'container:app=terminated')!;
     expect(crash).toMatchObject({ exitCode: 3, reason: 'Error' });
-    expect(crash.explanation).toMatch(/^container "app" exited with exit code 3 after running 1s, .* ago; the kubelet will start it again$/);
+    expect(crash.explanation).toMatch(
+      /^container "app" exited with exit code 3 after running 1s, .* ago; the kubelet will start it again$/,
+    );
     const backoff = ts.find((t) => short(t) === 'container:app=waiting')!;
     expect(backoff.reason).toBe('CrashLoopBackOff');
-    expect(backoff.explanation).toMatch(/keeps stopping: its last run exited with exit code 3.*CrashLoopBackOff: the delay doubles after each crash, up to 5m/);
+    expect(backoff.explanation).toMatch(
+      /keeps stopping: its last run exited with exit code 3.*CrashLoopBackOff: the delay doubles after each crash, up to 5m/,
+    );
     expect(ts.filter((t) => t.change === 'restart').map((t) => t.count)).toEqual([1, 2]);
   });
 
   test('events are woven in with what they mean, pull time included', () => {
     const ev = replayEvents(loadWatch('init-to-ready-and-delete'));
     expect(ev.map((t) => `${t.reason}${t.container ? `:${t.container}` : ''}`)).toEqual([
-      'Scheduled', 'Pulled:fetch', 'Created:fetch', 'Started:fetch', 'Pulled:migrate', 'Created:migrate', 'Started:migrate',
-      'Pulled:web', 'Created:web', 'Started:web', 'Killing:web',
+      'Scheduled',
+      'Pulled:fetch',
+      'Created:fetch',
+      'Started:fetch',
+      'Pulled:migrate',
+      'Created:migrate',
+      'Started:migrate',
+      'Pulled:web',
+      'Created:web',
+      'Started:web',
+      'Killing:web',
     ]);
-    expect(ev[1].explanation).toBe('init container "fetch" (1 of 2): the image was already on the node, so nothing was downloaded');
-    expect(ev.at(-1)!.explanation).toBe('container "web": the kubelet is stopping the container: SIGTERM now, SIGKILL when the grace period ends');
+    expect(ev[1].explanation).toBe(
+      'init container "fetch" (1 of 2): the image was already on the node, so nothing was downloaded',
+    );
+    expect(ev.at(-1)!.explanation).toBe(
+      'container "web": the kubelet is stopping the container: SIGTERM now, SIGKILL when the grace period ends',
+    );
   });
 
   test('the same snapshot twice gives no transition; a relist diff says it was seen late', () => {
@@ -95,7 +124,15 @@ describe('init progress for the TTY live area', () => {
   test('"init N/M: name running Xs" while init containers run, nothing once initialized', async () => {
     const { initProgressWords } = await import('../../src/render/watch-live.js');
     const snaps = podSnapshots(loadWatch('init-to-ready-and-delete')).map((s) => s.pod);
-    const at = (p: (typeof snaps)[number]) => initProgressWords(p, new Date(new Date(p.conditions.find((c) => c.type === 'PodReadyToStartContainers')?.lastTransitionTime ?? p.creationTimestamp).getTime() + 41_000));
+    const at = (p: (typeof snaps)[number]) =>
+      initProgressWords(
+        p,
+        new Date(
+          new Date(
+            p.conditions.find((c) => c.type === 'PodReadyToStartContainers')?.lastTransitionTime ?? p.creationTimestamp,
+          ).getTime() + 41_000,
+        ),
+      );
     expect(at(snaps[3])).toMatch(/^init 1\/2: fetch running \d+s$/);
     expect(at(snaps[5])).toMatch(/^init 2\/2: migrate running \d+s$/);
     expect(at(snaps[7])).toBeUndefined();

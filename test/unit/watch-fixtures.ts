@@ -29,7 +29,9 @@ export function podSnapshots(fx: WatchFixture): { type: string; pod: Pod }[] {
 }
 
 export function eventsOf(fx: WatchFixture): { type: string; event: KubeEvent }[] {
-  return fx.eventWatch.filter((l) => l.type !== 'BOOKMARK').map((l) => ({ type: l.type, event: normalizeEvent(l.object) }));
+  return fx.eventWatch
+    .filter((l) => l.type !== 'BOOKMARK')
+    .map((l) => ({ type: l.type, event: normalizeEvent(l.object) }));
 }
 
 /** Replays the pod stream through the diff, as watch does. */

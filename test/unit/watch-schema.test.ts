@@ -11,13 +11,16 @@ const ajv = new Ajv2020({ allErrors: true, strict: true });
 export const validateTransition = ajv.compile(schema);
 
 describe('schema/watch-event.v1.json', () => {
-  test.each(['init-to-ready-and-delete', 'completes', 'crashloop'])('every transition and event line of %s is valid', (name) => {
-    const fx = loadWatch(name);
-    const all = [...replay(fx), ...replayEvents(fx)].map((t) => JSON.parse(JSON.stringify(t)));
-    const kinds = new Set(all.map((t) => t.change));
-    expect(kinds.size).toBeGreaterThan(5);
-    for (const t of all) expect(validateTransition(t) ? [] : validateTransition.errors).toEqual([]);
-  });
+  test.each(['init-to-ready-and-delete', 'completes', 'crashloop'])(
+    'every transition and event line of %s is valid',
+    (name) => {
+      const fx = loadWatch(name);
+      const all = [...replay(fx), ...replayEvents(fx)].map((t) => JSON.parse(JSON.stringify(t)));
+      const kinds = new Set(all.map((t) => t.change));
+      expect(kinds.size).toBeGreaterThan(5);
+      for (const t of all) expect(validateTransition(t) ? [] : validateTransition.errors).toEqual([]);
+    },
+  );
 
   test('an initial line is valid', () => {
     const pod = podSnapshots(loadWatch('crashloop')).at(-2)!.pod;
