@@ -1,4 +1,4 @@
-// `podlens describe`: flags and help only; the work lives in describe-run.ts, loaded when it runs.
+// `podlens describe`: flags and help only; the work lives in src/describe/service.ts, loaded when it runs.
 import type { Command } from 'commander';
 import type { RunState } from '../cli.js';
 import {
@@ -36,7 +36,7 @@ export function registerDescribe(program: Command, state: RunState): void {
         '\nExit codes: 0 ok, 1 cluster or runtime error, 2 usage error, 3 a verdict is error (with --exit-code).',
     )
     .action(async (names: string[], flags: DescribeFlags) => {
-      const { runDescribe } = await import('./describe-run.js');
+      const { runDescribe } = await import('../describe/service.js');
       state.exitCode = await runDescribe(names, flags, state.io);
     });
 }

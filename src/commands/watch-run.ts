@@ -12,7 +12,7 @@ import { colourEnabled, painter, type Io } from '../render/terminal.js';
 import { localClock, transitionLine } from '../render/watch-text.js';
 import { openCluster, parseDuration, validateSelection } from './flags.js';
 import type { WatchFlags } from './watch.js';
-import { WatchSession, type Sink } from './watch-session.js';
+import { WatchSession, type Sink } from '../watch/session.js';
 
 /** An object read from a manifest file: only the fields watch -f looks at are typed. */
 interface Raw {

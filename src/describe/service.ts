@@ -10,8 +10,8 @@ import type { Cluster, WorkloadKind } from '../kube/types.js';
 import { renderData } from '../render/data.js';
 import { renderReport, renderSummaries } from '../render/describe-text.js';
 import { colourEnabled, painter, startSpinner, type Io } from '../render/terminal.js';
-import type { DescribeFlags } from './describe.js';
-import { kubectlFlags, openCluster, validateSelection } from './flags.js';
+import type { DescribeFlags } from '../commands/describe.js';
+import { kubectlFlags, openCluster, validateSelection } from '../commands/flags.js';
 
 // kubectl's short names and plural forms for the kinds whose pods we can describe.
 const KINDS: Record<string, WorkloadKind | 'Pod'> = {
