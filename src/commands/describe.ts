@@ -1,10 +1,17 @@
-// `podlens describe`: flags and help only; the work lives in src/describe/service.ts, loaded when it runs.
+// `podlens describe`: flags -> options -> src/describe/service.ts -> src/render (text, JSON or YAML).
+// The service, the domain and the client are loaded only when the command runs.
 import type { Command } from 'commander';
 import type { RunState } from '../cli.js';
+import type { DescribeOptions, DescribeResult } from '../describe/service.js';
+import type { ExitCodeValue } from '../errors.js';
+import { colourEnabled, painter, startSpinner, type Io } from '../render/terminal.js';
 import {
   addClusterFlags,
   addOutputFlag,
   addSelectionFlags,
+  kubectlFlags,
+  openCluster,
+  validateSelection,
   type ClusterFlags,
   type OutputFlags,
   type SelectionFlags,
@@ -36,7 +43,57 @@ export function registerDescribe(program: Command, state: RunState): void {
         '\nExit codes: 0 ok, 1 cluster or runtime error, 2 usage error, 3 a verdict is error (with --exit-code).',
     )
     .action(async (names: string[], flags: DescribeFlags) => {
-      const { runDescribe } = await import('../describe/service.js');
       state.exitCode = await runDescribe(names, flags, state.io);
     });
+}
+
+async function runDescribe(names: string[], flags: DescribeFlags, io: Io): Promise<ExitCodeValue> {
+  validateSelection(names, flags);
+  const service = await import('../describe/service.js');
+  const partial = {
+    targets: service.parseTargets(names),
+    allNamespaces: Boolean(flags.allNamespaces),
+    selector: flags.selector,
+    tail: service.parseTail(flags.tail ?? '10'),
+    kubectlFlags: kubectlFlags(flags),
+  };
+  const { cluster, namespace } = await openCluster(flags, io.env);
+  const options: DescribeOptions = { ...partial, namespace };
+  const spinner = await startSpinner(io, 'Asking the cluster...', flags.output !== 'text');
+  let result: DescribeResult;
+  try {
+    result = await service.describe(cluster, options, () => new Date());
+  } finally {
+    spinner.stop();
+  }
+  await write(result, options, flags, io);
+  if (result.notFound) throw result.notFound;
+  return service.describeExitCode(result, Boolean(flags.exitCode));
+}
+
+async function write(r: DescribeResult, o: DescribeOptions, flags: DescribeFlags, io: Io): Promise<void> {
+  const data = r.report ?? r.list;
+  const empty = !r.report && !r.list?.items.length;
+  // Named pods that are missing: only the error is said (after whatever was found).
+  if (empty && r.notFound) return;
+  if (flags.output !== 'text') {
+    const { renderData } = await import('../render/data.js');
+    io.stdout.write(await renderData(data, flags.output));
+  } else if (!empty) {
+    const { renderReport, renderSummaries } = await import('../render/describe-text.js');
+    // The terminal's width; off a terminal, 120 columns for the report's prose, 100 for one line per pod.
+    const columns = (io.stdout as { columns?: number }).columns;
+    const text = { paint: painter(colourEnabled(io)), width: columns ?? 120 };
+    io.stdout.write(
+      r.report
+        ? renderReport(r.report, text)
+        : renderSummaries(r.list!.items, o.allNamespaces, { ...text, width: columns ?? 100 }),
+    );
+  }
+  if (empty)
+    io.stderr.write(
+      o.allNamespaces
+        ? 'No pods found.\n'
+        : `No pods found in namespace ${o.namespace}${o.selector ? ` matching ${o.selector}` : ''}.\n`,
+    );
 }

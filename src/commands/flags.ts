@@ -3,8 +3,9 @@
 import { Option, type Command } from 'commander';
 import { usage } from '../errors.js';
 import type { Cluster } from '../kube/types.js';
+import type { DataFormat } from '../render/data.js';
 
-export type OutputFormat = 'text' | 'json' | 'yaml';
+export type OutputFormat = 'text' | DataFormat;
 
 export interface ClusterFlags {
   kubeconfig?: string;

@@ -1,8 +1,21 @@
-// `podlens node`: flags and help, plus the node-access flags `pause` shares. The work lives in
-// node-run.ts, loaded only when a command runs.
+// `podlens node`: flags -> options -> src/node/service.ts -> src/render/pause-text.ts, plus the
+// node-access flags and options `pause` shares. The service is loaded only when a command runs.
 import { Option, type Command } from 'commander';
 import type { RunState } from '../cli.js';
-import { addClusterFlags, addOutputFlag, type ClusterFlags, type OutputFlags } from './flags.js';
+import { ExitCode, type ExitCodeValue } from '../errors.js';
+import type { NodeAccessOptions } from '../node/service.js';
+import type { TextOptions } from '../render/pause-text.js';
+import { colourEnabled, painter, type Io } from '../render/terminal.js';
+import {
+  addClusterFlags,
+  addOutputFlag,
+  kubectlFlags,
+  openCluster,
+  parseDuration,
+  validateNamespace,
+  type ClusterFlags,
+  type OutputFlags,
+} from './flags.js';
 
 export interface NodeAccessFlags {
   via: 'auto' | 'docker' | 'pod' | 'local';
@@ -70,7 +83,47 @@ export function registerNode(program: Command, state: RunState): void {
       '\nExamples:\n  podlens node kind-control-plane\n  podlens node worker-1 --via pod --yes -o json\n' + ACCESS_HELP,
     )
     .action(async (node: string, flags: NodeCommandFlags) => {
-      const { runNode } = await import('./node-run.js');
       state.exitCode = await runNode(node, flags, state.io);
     });
+}
+
+/** The node-access flags, checked, as the service takes them. */
+export function accessOptions(flags: NodeCommandFlags): NodeAccessOptions {
+  validateNamespace(flags.helperNamespace);
+  return {
+    via: flags.via ?? 'auto',
+    timeoutMs: parseDuration(flags.timeout ?? '60s', '--timeout'),
+    containerdAddress: flags.containerdAddress,
+    helperNamespace: flags.helperNamespace,
+    image: flags.image ?? 'busybox',
+    yes: Boolean(flags.yes),
+    kubectlFlags: kubectlFlags(flags),
+    machineOutput: flags.output !== 'text',
+  };
+}
+
+export function textOptions(io: Io, flags: NodeCommandFlags): TextOptions {
+  return {
+    paint: painter(colourEnabled(io)),
+    width: (io.stdout as { columns?: number }).columns ?? 120,
+    showCommands: Boolean(flags.showCommands),
+    wideIds: flags.trunc === false,
+  };
+}
+
+async function runNode(name: string, flags: NodeCommandFlags, io: Io): Promise<ExitCodeValue> {
+  const { validateName } = await import('../node/choose.js');
+  validateName('node', name);
+  const options = accessOptions(flags);
+  const { nodeReport } = await import('../node/service.js');
+  const { cluster, namespace } = await openCluster(flags, io.env);
+  const report = await nodeReport(cluster, namespace, name, options, io);
+  if (flags.output === 'text') {
+    const { renderNode } = await import('../render/pause-text.js');
+    io.stdout.write(renderNode(report, textOptions(io, flags)));
+  } else {
+    const { renderData } = await import('../render/data.js');
+    io.stdout.write(await renderData(report, flags.output));
+  }
+  return ExitCode.OK;
 }

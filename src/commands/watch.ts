@@ -1,7 +1,19 @@
-// `podlens watch`: flags and help only; the work lives in watch-run.ts, loaded when it runs.
+// `podlens watch`: flags -> options -> src/watch/run.ts (sources, session, sink). The engine and the
+// client are loaded only when the command runs.
 import { Option, type Command } from 'commander';
 import type { RunState } from '../cli.js';
-import { addClusterFlags, addSelectionFlags, type ClusterFlags, type SelectionFlags } from './flags.js';
+import type { Until } from '../domain/until.js';
+import { usage } from '../errors.js';
+import type { WatchOptions } from '../watch/run.js';
+import {
+  addClusterFlags,
+  addSelectionFlags,
+  openCluster,
+  parseDuration,
+  validateSelection,
+  type ClusterFlags,
+  type SelectionFlags,
+} from './flags.js';
 
 export type WatchFlags = ClusterFlags &
   SelectionFlags & { output: 'text' | 'ndjson'; until?: string; timeout?: string; filename?: string };
@@ -51,7 +63,28 @@ export function registerWatch(program: Command, state: RunState): void {
         '            3 a pod failed (or was deleted) instead of reaching --until; 4 --timeout expired.',
     )
     .action(async (names: string[], flags: WatchFlags) => {
-      const { runWatch } = await import('./watch-run.js');
-      state.exitCode = await runWatch(names, flags, state.io);
+      const options = watchOptions(names, flags, state.io.env);
+      const { runWatch } = await import('../watch/run.js');
+      state.exitCode = await runWatch(options, () => openCluster(flags, state.io.env), state.io);
     });
+}
+
+/** Flags as typed -> the options the watch runs with; every usage error that needs no file is raised here. */
+export function watchOptions(names: string[], flags: WatchFlags, env: NodeJS.ProcessEnv): WatchOptions {
+  if (flags.filename && names.length) throw usage('pass either pod names or -f FILE, not both.');
+  if (flags.filename && (flags.selector !== undefined || flags.allNamespaces))
+    throw usage('-f follows the pods it creates: drop -l and -A.');
+  validateSelection(names, flags);
+  return {
+    names,
+    filename: flags.filename,
+    namespace: flags.namespace,
+    allNamespaces: Boolean(flags.allNamespaces),
+    selector: flags.selector,
+    until: flags.until as Until | undefined, // commander has checked it against the choices
+    timeoutMs: flags.timeout !== undefined ? parseDuration(flags.timeout, '--timeout') : 0,
+    timeoutText: flags.timeout,
+    output: flags.output,
+    inactivityMs: Number(env.PODLENS_WATCH_INACTIVITY_MS) || undefined, // tests shorten it
+  };
 }

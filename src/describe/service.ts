@@ -1,17 +1,14 @@
-// `podlens describe`: flags -> what to fetch -> adapter -> domain -> renderer.
+// describe's planning: which queries answer the names and flags (one pod, one list, a workload's pods
+// by selector and ownership), the owner chain and crash logs, not-found diagnosis; the result is
+// handed to the renderer by src/commands/describe.ts.
 import { describePod, summarizePod } from '../domain/describe.js';
 import { eventsByPod, podEventsFrom } from '../domain/events.js';
 import { logsWanted } from '../domain/containers.js';
 import type { ContainerLog, KubeEvent, OwnerChainLink, Pod } from '../domain/model.js';
 import { REPORT_API_VERSION, type DescribeReport, type PodSummaryList } from '../domain/report.js';
-import { closeNames } from '../domain/suggest.js';
-import { ExitCode, KubeApiError, PodlensError, messages, usage } from '../errors.js';
+import { ExitCode, KubeApiError, PodlensError, messages, usage, type ExitCodeValue } from '../errors.js';
 import type { Cluster, WorkloadKind } from '../kube/types.js';
-import { renderData } from '../render/data.js';
-import { renderReport, renderSummaries } from '../render/describe-text.js';
-import { colourEnabled, painter, startSpinner, type Io } from '../render/terminal.js';
-import type { DescribeFlags } from '../commands/describe.js';
-import { kubectlFlags, openCluster, validateSelection } from '../commands/flags.js';
+import { getPodOrNotFound, podNotFound } from './not-found.js';
 
 // kubectl's short names and plural forms for the kinds whose pods we can describe.
 const KINDS: Record<string, WorkloadKind | 'Pod'> = {
@@ -60,7 +57,7 @@ export function parseTargets(names: string[]): Target[] {
   });
 }
 
-function parseTail(v: string): number {
+export function parseTail(v: string): number {
   if (!/^\d+$/.test(v) || Number(v) > 1000)
     throw usage(`invalid value "${v}" for --tail: use a number of lines from 0 to 1000.`);
   return Number(v);
@@ -107,20 +104,6 @@ async function crashLogs(cluster: Cluster, pod: Pod, tail: number): Promise<Cont
   );
 }
 
-/** Pod not found: is it the namespace, or a typo? */
-async function notFound(cluster: Cluster, namespace: string, names: string[]): Promise<PodlensError> {
-  if ((await cluster.namespaceExists(namespace)) === false)
-    return new PodlensError('namespace-not-found', messages.namespaceNotFound(namespace));
-  if (names.length > 1) return new PodlensError('not-found', messages.podsNotFound(names, namespace));
-  let existing: string[] = [];
-  try {
-    existing = (await cluster.listPods({ namespace })).map((p) => p.name);
-  } catch {
-    // suggestions are a courtesy; not being allowed to list is no reason to fail differently
-  }
-  return new PodlensError('not-found', messages.podNotFound(names[0], namespace, closeNames(names[0], existing)));
-}
-
 function selectorError(e: unknown, selector?: string): unknown {
   if (e instanceof KubeApiError && e.status === 400 && selector !== undefined) {
     return usage(`invalid label selector "${selector}": ${e.serverMessage ?? 'rejected by the API server'}.`);
@@ -141,9 +124,7 @@ async function fetchOne(cluster: Cluster, namespace: string, name: string): Prom
   // (src/domain/events.ts), which keeps out the events of an earlier pod of the same name.
   const fieldSelector = `involvedObject.name=${name},involvedObject.namespace=${namespace}`;
   const [pod, events] = await Promise.all([
-    cluster.getPod(namespace, name).catch(async (e) => {
-      throw e instanceof KubeApiError && e.status === 404 ? await notFound(cluster, namespace, [name]) : e;
-    }),
+    getPodOrNotFound(cluster, namespace, name),
     cluster.listEvents({ namespace, fieldSelector }),
   ]);
   return { pods: [pod], events, missing: [], single: { events } };
@@ -152,13 +133,13 @@ async function fetchOne(cluster: Cluster, namespace: string, name: string): Prom
 async function fetchMany(
   cluster: Cluster,
   namespace: string | undefined,
-  flags: DescribeFlags,
+  selector: string | undefined,
   names: string[],
 ): Promise<Fetched> {
   // ONE pod list and ONE event list, joined in memory.
   const [pods, events] = await Promise.all([
-    cluster.listPods({ namespace, labelSelector: flags.selector }).catch((e: unknown) => {
-      throw selectorError(e, flags.selector);
+    cluster.listPods({ namespace, labelSelector: selector }).catch((e: unknown) => {
+      throw selectorError(e, selector);
     }),
     cluster.listEvents({ namespace, fieldSelector: 'involvedObject.kind=Pod' }),
   ]);
@@ -175,15 +156,15 @@ async function fetchTargets(
   cluster: Cluster,
   namespace: string,
   targets: Target[],
-  flags: DescribeFlags,
+  selector: string | undefined,
 ): Promise<Fetched> {
   const podNames = targets.filter((t) => t.kind === 'Pod').map((t) => t.name);
   const workloads = targets.filter((t): t is { kind: WorkloadKind; name: string } => t.kind !== 'Pod');
   if (!workloads.length && podNames.length === 1) return fetchOne(cluster, namespace, podNames[0]);
-  if (!workloads.length) return fetchMany(cluster, namespace, flags, podNames);
+  if (!workloads.length) return fetchMany(cluster, namespace, selector, podNames);
   const [fromWorkloads, named] = await Promise.all([
     Promise.all(workloads.map((w) => workloadPods(cluster, namespace, w.kind, w.name))),
-    podNames.length ? fetchMany(cluster, namespace, flags, podNames) : Promise.resolve(undefined),
+    podNames.length ? fetchMany(cluster, namespace, selector, podNames) : Promise.resolve(undefined),
   ]);
   const pods = new Map<string, Pod>();
   for (const p of [...fromWorkloads.flat(), ...(named?.pods ?? [])]) pods.set(p.uid, p);
@@ -191,78 +172,57 @@ async function fetchTargets(
   return { pods: [...pods.values()], events, missing: named?.missing ?? [] };
 }
 
-export async function runDescribe(names: string[], flags: DescribeFlags, io: Io): Promise<number> {
-  validateSelection(names, flags);
-  const targets = parseTargets(names);
-  const tail = parseTail(flags.tail ?? '10');
-  const machine = flags.output !== 'text';
-  const { cluster, namespace } = await openCluster(flags, io.env);
-  const spinner = await startSpinner(io, 'Asking the cluster...', machine);
-  let report: DescribeReport | undefined;
-  let list: PodSummaryList | undefined;
-  let fetched: Fetched;
-  const now = () => new Date();
-  try {
-    fetched = targets.length
-      ? await fetchTargets(cluster, namespace, targets, flags)
-      : await fetchMany(cluster, flags.allNamespaces ? undefined : namespace, flags, []);
-    if (fetched.pods.length === 1) {
-      const pod = fetched.pods[0];
-      const [logs, chain] = await Promise.all([crashLogs(cluster, pod, tail), ownerChain(cluster, pod)]);
-      report = describePod({
-        pod,
-        events: fetched.events,
-        logs,
-        ownerChain: chain,
-        now: now(),
-        commands: { kubectlFlags: kubectlFlags(flags) },
-      });
-    } else if (fetched.pods.length > 1) {
-      const index = eventsByPod(fetched.events);
-      const t = now();
-      const items = fetched.pods
-        .map((p) => summarizePod(p, podEventsFrom(index, p), t))
-        .sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
-      list = { apiVersion: REPORT_API_VERSION, kind: 'PodSummaryList', generatedAt: t.toISOString(), items };
-    } else if (
-      !fetched.missing.length &&
-      !flags.allNamespaces &&
-      (await cluster.namespaceExists(namespace)) === false
-    ) {
-      throw new PodlensError('namespace-not-found', messages.namespaceNotFound(namespace));
-    }
-  } finally {
-    spinner.stop();
-  }
+export interface DescribeOptions {
+  targets: Target[];
+  namespace: string; // -n, else the context's namespace
+  allNamespaces: boolean;
+  selector?: string;
+  tail: number; // lines of a crashed container's previous log
+  kubectlFlags: string; // for the follow-up commands the report suggests
+}
 
-  // The terminal's width; off a terminal, 120 columns for the report's prose, 100 for the one-line-per-pod view.
-  const columns = (io.stdout as { columns?: number }).columns;
-  const text = { paint: painter(colourEnabled(io)), width: columns ?? 120 };
-  const data = report ?? list;
-  if (data) {
-    io.stdout.write(
-      machine
-        ? await renderData(data, flags.output as 'json' | 'yaml')
-        : report
-          ? renderReport(report, text)
-          : renderSummaries(list!.items, Boolean(flags.allNamespaces), { ...text, width: columns ?? 100 }),
-    );
-  } else if (!fetched.missing.length) {
-    if (machine)
-      io.stdout.write(
-        await renderData(
-          { apiVersion: REPORT_API_VERSION, kind: 'PodSummaryList', generatedAt: now().toISOString(), items: [] },
-          flags.output as 'json' | 'yaml',
-        ),
-      );
-    io.stderr.write(
-      flags.allNamespaces
-        ? 'No pods found.\n'
-        : `No pods found in namespace ${namespace}${flags.selector ? ` matching ${flags.selector}` : ''}.\n`,
-    );
+/** What describe found: one pod's report, or the list (built here once, empty too). */
+export interface DescribeResult {
+  report?: DescribeReport;
+  list?: PodSummaryList;
+  /** Named pods that are not there: the error to raise once what was found is shown. */
+  notFound?: PodlensError;
+}
+
+function summaryList(pods: Pod[], events: KubeEvent[], now: Date): PodSummaryList {
+  const index = eventsByPod(events);
+  const items = pods
+    .map((p) => summarizePod(p, podEventsFrom(index, p), now))
+    .sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
+  return { apiVersion: REPORT_API_VERSION, kind: 'PodSummaryList', generatedAt: now.toISOString(), items };
+}
+
+export async function describe(cluster: Cluster, o: DescribeOptions, now: () => Date): Promise<DescribeResult> {
+  const fetched = o.targets.length
+    ? await fetchTargets(cluster, o.namespace, o.targets, o.selector)
+    : await fetchMany(cluster, o.allNamespaces ? undefined : o.namespace, o.selector, []);
+  const notFound = fetched.missing.length ? await podNotFound(cluster, o.namespace, fetched.missing) : undefined;
+  if (fetched.pods.length === 1) {
+    const pod = fetched.pods[0];
+    const [logs, chain] = await Promise.all([crashLogs(cluster, pod, o.tail), ownerChain(cluster, pod)]);
+    const report = describePod({
+      pod,
+      events: fetched.events,
+      logs,
+      ownerChain: chain,
+      now: now(),
+      commands: { kubectlFlags: o.kubectlFlags },
+    });
+    return { report, notFound };
   }
-  if (fetched.missing.length) throw await notFound(cluster, namespace, fetched.missing);
-  const verdicts = report ? [report.verdict] : (list?.items.map((i) => i.verdict) ?? []);
-  if (flags.exitCode && verdicts.some((v) => v.severity === 'error')) return ExitCode.VERDICT;
-  return ExitCode.OK;
+  // Nothing at all in a namespace that does not exist: say so rather than "no pods".
+  if (!fetched.pods.length && !notFound && !o.allNamespaces && (await cluster.namespaceExists(o.namespace)) === false)
+    throw new PodlensError('namespace-not-found', messages.namespaceNotFound(o.namespace));
+  return { list: summaryList(fetched.pods, fetched.events, now()), notFound };
+}
+
+/** --exit-code: 3 when a verdict is error; otherwise 0. */
+export function describeExitCode(r: DescribeResult, exitCodeFlag: boolean): ExitCodeValue {
+  const verdicts = r.report ? [r.report.verdict] : (r.list?.items.map((i) => i.verdict) ?? []);
+  return exitCodeFlag && verdicts.some((v) => v.severity === 'error') ? ExitCode.VERDICT : ExitCode.OK;
 }

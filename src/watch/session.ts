@@ -8,6 +8,7 @@ import { eventTransition } from '../domain/watch-events.js';
 import { Reflector, type Change, type LinkStatus } from '../kube/reflector.js';
 import type { ListWatchSource } from '../kube/listwatch.js';
 import { WatchRefusedError } from '../kube/listwatch.js';
+import { ExitCode, type ExitCodeValue } from '../errors.js';
 import type { VersionedEvent } from '../kube/watch.js';
 
 export interface Sink {
@@ -31,7 +32,7 @@ export interface SessionOptions {
 }
 
 export interface Finished {
-  code: number;
+  code: ExitCodeValue;
   message?: string;
 }
 
@@ -225,10 +226,13 @@ export class WatchSession {
       const why = failed.pod
         ? `${whereItIs(failed.pod, failed.name)}, phase ${failed.pod.phase}`
         : `${failed.name} was deleted`;
-      return this.end({ code: 3, message: `pod ${failed.name} will not be ${untilWords(until)}: ${why}.` });
+      return this.end({
+        code: ExitCode.POD_FAILED,
+        message: `pod ${failed.name} will not be ${untilWords(until)}: ${why}.`,
+      });
     }
     const allThere = results.every((r) => r.outcome === 'reached');
-    if (allThere && (results.length > 0 || until === 'deleted')) this.end({ code: 0 });
+    if (allThere && (results.length > 0 || until === 'deleted')) this.end({ code: ExitCode.OK });
   }
 
   /** For the --timeout message: where each pod that is not there yet stands. */

@@ -1,0 +1,124 @@
+// One `podlens watch` run, from validated options to an exit code: read the manifest (-f), open the
+// two sources, start the session, check that named pods exist, create the manifest's pods, wait for
+// --until, --timeout, Ctrl-C/SIGTERM or a closed pipe, and always stop the streams and the live area.
+import type { Until } from '../domain/until.js';
+import { ExitCode, PodlensError, usage, type ExitCodeValue } from '../errors.js';
+import type { Cluster } from '../kube/types.js';
+import { colourEnabled, painter, type Io } from '../render/terminal.js';
+import type { LiveArea } from '../render/watch-live.js';
+import { podNotFound } from '../describe/not-found.js';
+import { createAll, readManifest } from './manifest.js';
+import { WatchSession } from './session.js';
+import { textSink } from './sink.js';
+
+export interface WatchOptions {
+  names: string[];
+  filename?: string; // -f
+  namespace?: string; // -n as given
+  allNamespaces: boolean;
+  selector?: string;
+  until?: Until;
+  timeoutMs: number; // 0: none
+  timeoutText?: string; // --timeout as typed, for the message
+  output: 'text' | 'ndjson';
+  inactivityMs?: number; // a silent stream is re-opened after this long (tests shorten it)
+}
+
+/** The cluster and the context's namespace, opened only after the manifest has been read. */
+export type Open = () => Promise<{ cluster: Cluster; namespace: string }>;
+
+export async function runWatch(o: WatchOptions, open: Open, io: Io): Promise<ExitCodeValue> {
+  const manifest = o.filename ? await readManifest(o.filename) : undefined;
+  if (manifest?.namespace && o.namespace && manifest.namespace !== o.namespace) {
+    throw usage(`the pods of ${o.filename} are in namespace ${manifest.namespace}, not ${o.namespace}.`);
+  }
+  const { cluster, namespace: defaultNs } = await open();
+  const namespace = manifest?.namespace ?? defaultNs;
+  const wanted = manifest ? manifest.pods.map((p) => String(p.metadata?.name)) : o.names;
+  const ns = o.allNamespaces ? undefined : namespace;
+  const one = wanted.length === 1 ? wanted[0] : undefined;
+  const { podSource, eventSource } = await import('../kube/watch.js');
+  const keep = new Set(wanted);
+  const pods = podSource(
+    cluster,
+    { namespace: ns, labelSelector: o.selector, fieldSelector: one ? `metadata.name=${one}` : undefined },
+    wanted.length > 1 ? (p) => keep.has(p.name) : undefined,
+  );
+  const events = eventSource(cluster, {
+    namespace: ns,
+    fieldSelector: `involvedObject.kind=Pod${one ? `,involvedObject.name=${one}` : ''}`,
+  });
+
+  const ndjson = o.output === 'ndjson';
+  const tty = Boolean(io.stdout.isTTY) && !ndjson && !io.env.CI && io.env.TERM !== 'dumb';
+  // The live area asks the session for its pods; the session is made after the area.
+  const holder: { session?: WatchSession } = {};
+  let live: LiveArea | undefined;
+  if (tty) {
+    const [{ LiveArea }, { default: ora }] = await Promise.all([import('../render/watch-live.js'), import('ora')]);
+    live = new LiveArea(
+      io.stdout as NodeJS.WriteStream,
+      ora,
+      painter(colourEnabled(io)),
+      () => holder.session?.pods() ?? [],
+      o.allNamespaces,
+    );
+  }
+  const sink = textSink(io, o.allNamespaces, ndjson, live);
+  const s = new WatchSession({
+    pods,
+    events,
+    sink,
+    until: o.until,
+    names: wanted,
+    expectCreation: Boolean(manifest),
+    inactivityMs: o.inactivityMs,
+  });
+  holder.session = s;
+  s.done.catch(() => {}); // awaited below; this only keeps an early failure from counting as unhandled
+
+  const stopOn = () => s.end({ code: ExitCode.OK });
+  process.once('SIGINT', stopOn);
+  process.once('SIGTERM', stopOn);
+  const onPipeError = (e: NodeJS.ErrnoException) => (e.code === 'EPIPE' ? stopOn() : undefined);
+  (io.stdout as NodeJS.WriteStream).on?.('error', onPipeError);
+  const timer =
+    o.timeoutMs > 0
+      ? setTimeout(
+          () =>
+            s.end({
+              code: ExitCode.TIMEOUT,
+              message: `timed out after ${o.timeoutText}${o.until ? ` waiting for every pod to be ${o.until}` : ''}: ${s.stragglers()}.`,
+            }),
+          o.timeoutMs,
+        )
+      : undefined;
+  try {
+    await s.start();
+    if (!manifest && o.names.length && o.until !== 'deleted') {
+      const present = s.pods();
+      const missing = o.names.filter((n) => !present.some((p) => p.name === n));
+      if (missing.length) throw await podNotFound(cluster, namespace, missing);
+    }
+    if (manifest) {
+      for (const k of manifest.skipped)
+        sink.note(`podlens: skipped ${k}: watch -f creates pods only (kubectl apply creates the rest).`);
+      await createAll(cluster, namespace, manifest.pods);
+    }
+    if (!o.until && !s.pods().length && !manifest)
+      sink.note(
+        `podlens: no pods ${ns ? `in namespace ${ns}` : 'in any namespace'}${o.selector ? ` matching ${o.selector}` : ''} yet; waiting for some (Ctrl-C to stop).`,
+      );
+    live?.start();
+    const result = await s.done;
+    if (result.code === ExitCode.TIMEOUT) throw new PodlensError('timeout', result.message!, ExitCode.TIMEOUT);
+    if (result.message) sink.note(`podlens: ${result.message}`);
+    return result.code;
+  } finally {
+    s.stop();
+    live?.stop();
+    if (timer) clearTimeout(timer);
+    process.off('SIGINT', stopOn);
+    process.off('SIGTERM', stopOn);
+  }
+}

@@ -1,0 +1,48 @@
+// Where watch's output goes: one line per transition (stdout, or the live area on a terminal), or
+// one JSON object per transition (ndjson); connection trouble and notes on stderr.
+import { humanDuration } from '../domain/time.js';
+import type { Transition } from '../domain/transitions.js';
+import type { LinkStatus } from '../kube/reflector.js';
+import { colourEnabled, painter, type Io } from '../render/terminal.js';
+import type { LiveArea } from '../render/watch-live.js';
+import { localClock, transitionLine } from '../render/watch-text.js';
+import type { Sink } from './session.js';
+
+export function textSink(io: Io, showNamespace: boolean, ndjson: boolean, live?: LiveArea): Sink {
+  const paint = painter(!ndjson && colourEnabled(io));
+  const down = new Map<string, boolean>();
+  const said = new Map<string, string>(); // the last state reported per stream
+  return {
+    transitions(ts: Transition[]) {
+      if (!ts.length) return;
+      if (ndjson) {
+        io.stdout.write(ts.map((t) => JSON.stringify(t) + '\n').join(''));
+        return;
+      }
+      const lines = ts.map((t) => transitionLine(t, { paint, showNamespace, clock: localClock }));
+      if (live) live.log(lines);
+      else io.stdout.write(lines.map((l) => l + '\n').join(''));
+    },
+    link(s: LinkStatus) {
+      live?.setLink(s);
+      const wasDown = down.get(s.what) ?? false;
+      const ago = s.lastEventAt ? `, last event ${humanDuration(Date.now() - s.lastEventAt)} ago` : '';
+      if (s.state === 'reconnecting' || s.state === 'relisting') {
+        const what = s.state === 'relisting' ? 'listing again to catch up' : 'reconnecting';
+        // Every change of state, and every 5th failed attempt: enough to follow, not a flood.
+        if (!live && (said.get(s.what) !== s.state || s.attempt % 5 === 0))
+          io.stderr.write(`podlens: lost the watch of ${s.what} (${s.error ?? 'closed'}); ${what}${ago}\n`);
+        said.set(s.what, s.state);
+        down.set(s.what, true);
+      } else if (s.state === 'watching' && wasDown) {
+        if (!live) io.stderr.write(`podlens: watching ${s.what} again\n`);
+        said.set(s.what, s.state);
+        down.set(s.what, false);
+      }
+    },
+    note(text: string) {
+      if (live) live.log([paint('dim', text)]);
+      else io.stderr.write(text + '\n');
+    },
+  };
+}
