@@ -6,8 +6,13 @@ here=$(cd "$(dirname "$0")" && pwd)
 source "$here/lib.sh"
 out=$KUBE_BIN
 if [[ -x "$out/hyperkube" ]]; then exit 0; fi
-work="$PODLENS_CACHE/build/hyperkube-$KUBE_VERSION"
+# One build directory per source hash (as the binary), locked: worktrees that build different
+# hyperkube sources at the same time must not share a go.mod.
+work="$PODLENS_CACHE/build/hyperkube-${KUBE_BIN##*/}"
 mkdir -p "$work" "$out"
+exec 8>"$work.lock"
+flock 8
+if [[ -x "$out/hyperkube" ]]; then exit 0; fi
 cp "$here"/hyperkube/*.go "$work/"
 staging_version="v0.${KUBE_VERSION#v1.}"
 kube_mod=$(cd "$work" && GOFLAGS=-mod=mod go mod download -json "k8s.io/kubernetes@$KUBE_VERSION" | jq -r .GoMod)
@@ -31,5 +36,5 @@ ldflags+=" -X $pkg.gitTreeState=clean -X $pkg.buildDate=1970-01-01T00:00:00Z"
 log "building hyperkube $KUBE_VERSION (first time only: several minutes)"
 CGO_ENABLED=0 go build -trimpath -ldflags "$ldflags" -o "$out/hyperkube.tmp" .
 mv "$out/hyperkube.tmp" "$out/hyperkube"
-for c in etcd kube-apiserver kube-controller-manager kube-scheduler kubelet; do ln -sf hyperkube "$out/$c"; done
+for c in etcd kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy; do ln -sf hyperkube "$out/$c"; done
 log "built $out/hyperkube"

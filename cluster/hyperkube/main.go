@@ -1,6 +1,7 @@
 // hyperkube: one binary that links every cluster component once, dispatching on the name it is
 // run as (argv[0], via symlinks) or on its first argument. Linking the apiserver, controller
-// manager, scheduler, kubelet and etcd separately would take four times the build time and disk.
+// manager, scheduler, kubelet, kube-proxy and etcd separately would take five times the build time
+// and disk.
 package main
 
 import (
@@ -18,6 +19,7 @@ import (
 	_ "k8s.io/component-base/metrics/prometheus/version"
 	apiserver "k8s.io/kubernetes/cmd/kube-apiserver/app"
 	controllermanager "k8s.io/kubernetes/cmd/kube-controller-manager/app"
+	proxy "k8s.io/kubernetes/cmd/kube-proxy/app"
 	scheduler "k8s.io/kubernetes/cmd/kube-scheduler/app"
 	kubelet "k8s.io/kubernetes/cmd/kubelet/app"
 )
@@ -27,6 +29,7 @@ var commands = map[string]func() *cobra.Command{
 	"kube-controller-manager": controllermanager.NewControllerManagerCommand,
 	"kube-scheduler":          func() *cobra.Command { return scheduler.NewSchedulerCommand() },
 	"kubelet":                 func() *cobra.Command { return kubelet.NewKubeletCommand(context.Background()) },
+	"kube-proxy":              proxy.NewProxyCommand,
 }
 
 func main() {
@@ -44,7 +47,7 @@ func main() {
 	}
 	newCommand, ok := commands[name]
 	if !ok {
-		fmt.Fprintf(os.Stderr, "hyperkube: unknown component %q (etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kubelet, remove-sandboxes ENDPOINT)\n", name)
+		fmt.Fprintf(os.Stderr, "hyperkube: unknown component %q (etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kubelet, kube-proxy, remove-sandboxes ENDPOINT)\n", name)
 		os.Exit(2)
 	}
 	command := newCommand()
