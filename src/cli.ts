@@ -10,6 +10,7 @@ import { registerNode } from './commands/node.js';
 import { registerCleanup } from './commands/cleanup.js';
 import { registerWatch } from './commands/watch.js';
 import { processIo, type Io } from './render/terminal.js';
+import { visible } from './render/visible.js';
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -50,7 +51,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       state.exitCode = 0; // --help, --version
     } else {
       const { message, exitCode } = toUserError(err);
-      io.stderr.write(`error: ${message}\n`);
+      io.stderr.write(`error: ${visible(message)}\n`); // API messages quote cluster text
       if (err instanceof CommanderError && exitCode === ExitCode.USAGE)
         io.stderr.write('(run with --help for usage)\n');
       state.exitCode = exitCode;

@@ -31,10 +31,11 @@ async function runCleanup(flags: CleanupFlags, io: Io): Promise<ExitCodeValue> {
     io.stderr.write(`No podlens helper pods found${where} (${HELPER_SELECTOR}).\n`);
     return ExitCode.OK;
   }
-  const [{ age }, { table }, { colourEnabled, painter }] = await Promise.all([
+  const [{ age }, { table }, { colourEnabled, painter }, { visibleDeep }] = await Promise.all([
     import('../domain/time.js'),
     import('../render/table.js'),
     import('../render/terminal.js'),
+    import('../render/visible.js'),
   ]);
   const now = new Date();
   const rows = done.map(({ helper: h, result }) => [
@@ -46,7 +47,8 @@ async function runCleanup(flags: CleanupFlags, io: Io): Promise<ExitCodeValue> {
     result,
   ]);
   io.stdout.write(
-    table(['NAMESPACE', 'NAME', 'NODE', 'PHASE', 'AGE', 'RESULT'], rows, painter(colourEnabled(io)), '') + '\n',
+    table(['NAMESPACE', 'NAME', 'NODE', 'PHASE', 'AGE', 'RESULT'], visibleDeep(rows), painter(colourEnabled(io)), '') +
+      '\n',
   );
   return ExitCode.OK;
 }

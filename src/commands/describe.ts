@@ -9,7 +9,7 @@ import {
   addClusterFlags,
   addOutputFlag,
   addSelectionFlags,
-  kubectlFlags,
+  kubectlArgs,
   openCluster,
   validateSelection,
   type ClusterFlags,
@@ -55,7 +55,7 @@ async function runDescribe(names: string[], flags: DescribeFlags, io: Io): Promi
     allNamespaces: Boolean(flags.allNamespaces),
     selector: flags.selector,
     tail: service.parseTail(flags.tail ?? '10'),
-    kubectlFlags: kubectlFlags(flags),
+    kubectlArgs: kubectlArgs(flags),
   };
   const { cluster, namespace } = await openCluster(flags, io.env);
   const options: DescribeOptions = { ...partial, namespace };

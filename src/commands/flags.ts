@@ -102,10 +102,10 @@ export async function openCluster(flags: ClusterFlags, env: NodeJS.ProcessEnv = 
   return { cluster, namespace: flags.namespace ?? cluster.namespace };
 }
 
-/** The flags a follow-up kubectl command needs to reach the same cluster and namespace. */
-export function kubectlFlags(flags: ClusterFlags): string {
+/** The flags a follow-up kubectl command needs to reach the same cluster (as arguments, quoted when shown). */
+export function kubectlArgs(flags: ClusterFlags): string[] {
   const out: string[] = [];
-  if (flags.kubeconfig) out.push(`--kubeconfig ${flags.kubeconfig}`);
-  if (flags.context) out.push(`--context ${flags.context}`);
-  return out.join(' ');
+  if (flags.kubeconfig) out.push('--kubeconfig', flags.kubeconfig);
+  if (flags.context) out.push('--context', flags.context);
+  return out;
 }

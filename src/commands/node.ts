@@ -9,7 +9,7 @@ import { colourEnabled, painter, type Io } from '../render/terminal.js';
 import {
   addClusterFlags,
   addOutputFlag,
-  kubectlFlags,
+  kubectlArgs,
   openCluster,
   parseDuration,
   validateNamespace,
@@ -97,7 +97,7 @@ export function accessOptions(flags: NodeCommandFlags): NodeAccessOptions {
     helperNamespace: flags.helperNamespace,
     image: flags.image ?? 'busybox',
     yes: Boolean(flags.yes),
-    kubectlFlags: kubectlFlags(flags),
+    kubectlArgs: kubectlArgs(flags),
     machineOutput: flags.output !== 'text',
   };
 }

@@ -178,7 +178,7 @@ export interface DescribeOptions {
   allNamespaces: boolean;
   selector?: string;
   tail: number; // lines of a crashed container's previous log
-  kubectlFlags: string; // for the follow-up commands the report suggests
+  kubectlArgs: string[]; // for the follow-up commands the report suggests
 }
 
 /** What describe found: one pod's report, or the list (built here once, empty too). */
@@ -211,7 +211,7 @@ export async function describe(cluster: Cluster, o: DescribeOptions, now: () => 
       logs,
       ownerChain: chain,
       now: now(),
-      commands: { kubectlFlags: o.kubectlFlags },
+      commands: { kubectlArgs: o.kubectlArgs },
     });
     return { report, notFound };
   }

@@ -140,7 +140,7 @@ export function describePod(input: DescribeInput): DescribeReport {
     network: network(pod),
     volumes: volumes(pod),
     events: events.map((e) => eventRow(e, now)),
-    nextSteps: nextSteps(pod, found, input.commands ?? { kubectlFlags: '' }),
+    nextSteps: nextSteps(pod, found, input.commands ?? { kubectlArgs: [] }),
   };
 }
 

@@ -40,15 +40,6 @@ export class NodeCommandError extends Error {
   }
 }
 
-/** Quotes an argument for display only: these strings are printed, never executed by a shell. */
-export function shellQuote(arg: string): string {
-  return /^[A-Za-z0-9_\-./:=@,+]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
-}
-
-export function display(argv: string[]): string {
-  return argv.map(shellQuote).join(' ');
-}
-
 /** Programs that are missing say so in a few known ways (busybox sh, nsenter, docker exec, execve). */
 export function looksNotFound(r: RunResult): boolean {
   return r.exitCode === 127 || /executable file not found|can't execute|No such file or directory$/m.test(r.stderr);

@@ -61,7 +61,7 @@ export interface ChooseOptions {
   api: NodeApi;
   helperNamespace: string;
   image: string;
-  kubectlFlags: string;
+  kubectlArgs: string[];
   notice: (line: string) => void;
   /** Asked before the helper pod is created; throws when the user does not agree. */
   consent: (what: string) => Promise<void>;
@@ -92,7 +92,7 @@ export async function chooseAccess(o: ChooseOptions): Promise<{ access: NodeAcce
     helper,
     address: o.address,
     timeoutMs: o.timeoutMs,
-    kubectlFlags: o.kubectlFlags,
+    kubectlArgs: o.kubectlArgs,
     notice: o.notice,
   });
   return { access, skipped };

@@ -1,5 +1,6 @@
 // --via docker: kind nodes are Docker containers named after the node; `docker exec NODE ctr ...`.
-import { BaseAccess, display, type RunResult } from './access.js';
+import { shellCommand } from '../domain/shell.js';
+import { BaseAccess, type RunResult } from './access.js';
 import { onPath, runFile } from './local.js';
 
 /** The docker argv for a node-side argv: pure, so its construction is unit-tested. */
@@ -43,7 +44,7 @@ export class DockerAccess extends BaseAccess {
   }
 
   protected shown(argv: string[]): string {
-    return display(dockerExecArgv(this.node, argv));
+    return shellCommand(dockerExecArgv(this.node, argv));
   }
 
   protected async run(argv: string[]): Promise<RunResult> {

@@ -4,7 +4,8 @@ import { existsSync, statSync } from 'node:fs';
 import { hostname, networkInterfaces } from 'node:os';
 import { delimiter, join } from 'node:path';
 import type { NodeInfo } from '../kube/node-api.js';
-import { BaseAccess, display, type RunResult } from './access.js';
+import { shellCommand } from '../domain/shell.js';
+import { BaseAccess, type RunResult } from './access.js';
 
 /** Runs a program without a shell; a missing program is exit 127, like a shell would say. */
 export function runFile(argv: string[], timeoutMs: number): Promise<RunResult> {
@@ -63,7 +64,7 @@ export class LocalAccess extends BaseAccess {
   }
 
   protected shown(argv: string[]): string {
-    return display(argv);
+    return shellCommand(argv);
   }
 
   protected run(argv: string[]): Promise<RunResult> {

@@ -8,7 +8,8 @@ import { PodlensError, KubeApiError, messages } from '../errors.js';
 import type { ExecResult } from '../kube/exec.js';
 import { ExecError } from '../kube/exec.js';
 import type { HelperPhase, HelperSpec } from '../kube/node-api.js';
-import { BaseAccess, NodeCommandError, display, type RunResult } from './access.js';
+import { shellCommand } from '../domain/shell.js';
+import { BaseAccess, NodeCommandError, type RunResult } from './access.js';
 import { parsePidof } from './parse.js';
 
 export interface HelperApi {
@@ -35,7 +36,7 @@ export interface PodAccessOptions {
   helper: HelperSpec;
   address: string;
   timeoutMs: number;
-  kubectlFlags: string; // for the displayed `kubectl exec` commands
+  kubectlArgs: string[]; // for the displayed `kubectl exec` commands
   notice: (line: string) => void; // stderr, for the signal message
   pollMs?: number;
 }
@@ -60,8 +61,8 @@ export class PodAccess extends BaseAccess {
   }
 
   protected shown(argv: string[]): string {
-    const k = this.o.kubectlFlags ? `${this.o.kubectlFlags} ` : '';
-    return `kubectl ${k}exec -n ${this.o.helper.namespace} ${this.o.helper.name} -- ${display(argv)}`;
+    const { namespace, name } = this.o.helper;
+    return shellCommand(['kubectl', ...this.o.kubectlArgs, 'exec', '-n', namespace, name, '--', ...argv]);
   }
 
   protected override wrapCtr(argv: string[]): string[] {

@@ -1,5 +1,6 @@
 // pause and node, from options to a report: API (pod, node) -> reach the node -> collect -> pure
 // domain. The helper pod, when there is one, is removed in `finally`. Rendering is the command's.
+import { visible } from '../render/visible.js';
 import { buildPauseReport } from '../domain/sandbox.js';
 import { buildNodeReport } from '../domain/sandbox-node.js';
 import type { NodeReport, PauseReport } from '../domain/sandbox-model.js';
@@ -22,7 +23,7 @@ export interface NodeAccessOptions {
   helperNamespace?: string; // default: the command's namespace
   image: string;
   yes: boolean;
-  kubectlFlags: string;
+  kubectlArgs: string[];
   machineOutput: boolean; // no spinner
 }
 
@@ -54,7 +55,7 @@ async function onNode<T>(
   const { address, from } = await containerdAddress(o.containerdAddress, io.env, () =>
     api.kubeletRuntimeEndpoint(node.name),
   );
-  const notice = (line: string) => io.stderr.write(`${line}\n`);
+  const notice = (line: string) => io.stderr.write(`${visible(line)}\n`); // may quote an API error
   const { access, skipped } = await chooseAccess({
     via: o.via,
     node,
@@ -63,7 +64,7 @@ async function onNode<T>(
     api,
     helperNamespace,
     image: o.image,
-    kubectlFlags: o.kubectlFlags,
+    kubectlArgs: o.kubectlArgs,
     notice,
     consent: (what) => askConsent(what, o.yes),
   });

@@ -2,6 +2,7 @@
 import type { DescribeReport, PodSummary, Severity } from '../domain/report.js';
 import { table, wrap } from './table.js';
 import type { Paint, Style } from './terminal.js';
+import { visibleDeep } from './visible.js';
 
 export interface TextOptions {
   paint: Paint;
@@ -100,7 +101,8 @@ function shared(r: DescribeReport, o: TextOptions): string {
   return lines.join('\n');
 }
 
-export function renderReport(r: DescribeReport, o: TextOptions): string {
+export function renderReport(report: DescribeReport, o: TextOptions): string {
+  const r = visibleDeep(report); // cluster text, made safe before our own colours are added
   const { paint } = o;
   const out: string[] = [...identity(r, o), ''];
   out.push(
@@ -190,7 +192,8 @@ export function fitVerdict(
 }
 
 /** One line per pod; verdict summaries are shortened to the width (-o json has them in full). */
-export function renderSummaries(items: PodSummary[], allNamespaces: boolean, o: TextOptions): string {
+export function renderSummaries(summaries: PodSummary[], allNamespaces: boolean, o: TextOptions): string {
+  const items = visibleDeep(summaries);
   const head = [
     ...(allNamespaces ? ['NAMESPACE'] : []),
     'NAME',

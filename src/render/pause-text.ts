@@ -2,6 +2,7 @@
 import type { NodeReport, PauseReport } from '../domain/sandbox-model.js';
 import { table, wrap } from './table.js';
 import type { Paint } from './terminal.js';
+import { visibleDeep } from './visible.js';
 
 export interface TextOptions {
   paint: Paint;
@@ -29,7 +30,8 @@ function statementsBlock(statements: string[], o: TextOptions): string[] {
   return statements.length ? ['', ...statements.map((s) => wrap(s, o.width, '  '))] : [];
 }
 
-export function renderPause(r: PauseReport, o: TextOptions): string {
+export function renderPause(report: PauseReport, o: TextOptions): string {
+  const r = visibleDeep(report);
   const { paint } = o;
   const sb = r.sandbox;
   const lines = [
@@ -87,7 +89,8 @@ export function renderPause(r: PauseReport, o: TextOptions): string {
   return lines.join('\n') + '\n';
 }
 
-export function renderNode(r: NodeReport, o: TextOptions): string {
+export function renderNode(report: NodeReport, o: TextOptions): string {
+  const r = visibleDeep(report);
   const { paint } = o;
   const lines = [
     `${paint('bold', 'Node:')}     ${r.node}  ${paint('dim', `(${r.runtime}; via ${r.access.via}: ${r.access.how})`)}`,

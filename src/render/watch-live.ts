@@ -8,6 +8,7 @@ import { kubectlStatus } from '../domain/status.js';
 import { humanDuration } from '../domain/time.js';
 import type { LinkStatus } from '../kube/reflector.js';
 import type { Paint } from './terminal.js';
+import { visible } from './visible.js';
 
 type OraFactory = (o: { text: string; stream: NodeJS.WriteStream; isEnabled: boolean; color: 'cyan' }) => Ora;
 
@@ -95,7 +96,10 @@ export class LiveArea {
       const ks = kubectlStatus(pod);
       const name = this.showNamespace ? `${pod.namespace}/${pod.name}` : pod.name;
       const init = initProgressWords(pod, now);
-      const full = `${name}  ${ks.status}  ready ${ks.ready}  restarts ${ks.restarts}${init ? `  ${init}` : ''}  age ${humanDuration(now.getTime() - pod.creationTimestamp.getTime())}`;
+      const full = visible(
+        `${name}  ${ks.status}  ready ${ks.ready}  restarts ${ks.restarts}${init ? `  ${init}` : ''}  age ${humanDuration(now.getTime() - pod.creationTimestamp.getTime())}`,
+        { oneLine: true },
+      );
       const text = full.length > width - 3 ? `${full.slice(0, width - 4)}…` : full; // one row each, or the redraw drifts
       const mark = settledMark(pod, this.paint);
       let line: string;
@@ -116,7 +120,7 @@ export class LiveArea {
     if (l) {
       const ago = l.lastEventAt ? `, last event ${humanDuration(Date.now() - l.lastEventAt)} ago` : '';
       const what = l.state === 'relisting' ? 'catching up (listing again)' : 'reconnecting';
-      out.push(this.paint('yellow', `⚠ ${what}${ago}${l.error ? `: ${l.error}` : ''}`));
+      out.push(this.paint('yellow', visible(`⚠ ${what}${ago}${l.error ? `: ${l.error}` : ''}`, { oneLine: true })));
     }
     return out;
   }

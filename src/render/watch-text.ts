@@ -1,6 +1,7 @@
 // One transition as one line for people: time, pod, what changed, what it means.
 import type { Transition } from '../domain/transitions.js';
 import type { Paint, Style } from './terminal.js';
+import { visibleDeep } from './visible.js';
 
 export interface LineOptions {
   paint: Paint;
@@ -63,7 +64,9 @@ function style(t: Transition): Style | undefined {
   return undefined;
 }
 
-export function transitionLine(t: Transition, o: LineOptions): string {
+/** One line per transition, always: a newline in an event message is shown as `\n`, like an escape. */
+export function transitionLine(transition: Transition, o: LineOptions): string {
+  const t = visibleDeep(transition, { oneLine: true });
   const pod = o.showNamespace ? `${t.namespace}/${t.pod}` : t.pod;
   const head = headline(t);
   const s = style(t);

@@ -5,6 +5,7 @@ import type { Transition } from '../domain/transitions.js';
 import type { LinkStatus } from '../kube/reflector.js';
 import { colourEnabled, painter, type Io } from '../render/terminal.js';
 import type { LiveArea } from '../render/watch-live.js';
+import { jsonText, visible } from '../render/visible.js';
 import { localClock, transitionLine } from '../render/watch-text.js';
 import type { Sink } from './session.js';
 
@@ -16,7 +17,7 @@ export function textSink(io: Io, showNamespace: boolean, ndjson: boolean, live?:
     transitions(ts: Transition[]) {
       if (!ts.length) return;
       if (ndjson) {
-        io.stdout.write(ts.map((t) => JSON.stringify(t) + '\n').join(''));
+        io.stdout.write(ts.map((t) => jsonText(t) + '\n').join(''));
         return;
       }
       const lines = ts.map((t) => transitionLine(t, { paint, showNamespace, clock: localClock }));
@@ -31,7 +32,7 @@ export function textSink(io: Io, showNamespace: boolean, ndjson: boolean, live?:
         const what = s.state === 'relisting' ? 'listing again to catch up' : 'reconnecting';
         // Every change of state, and every 5th failed attempt: enough to follow, not a flood.
         if (!live && (said.get(s.what) !== s.state || s.attempt % 5 === 0))
-          io.stderr.write(`podlens: lost the watch of ${s.what} (${s.error ?? 'closed'}); ${what}${ago}\n`);
+          io.stderr.write(visible(`podlens: lost the watch of ${s.what} (${s.error ?? 'closed'}); ${what}${ago}\n`));
         said.set(s.what, s.state);
         down.set(s.what, true);
       } else if (s.state === 'watching' && wasDown) {
@@ -40,7 +41,8 @@ export function textSink(io: Io, showNamespace: boolean, ndjson: boolean, live?:
         down.set(s.what, false);
       }
     },
-    note(text: string) {
+    note(sentence: string) {
+      const text = visible(sentence, { oneLine: true }); // may quote cluster text (a pod's message)
       if (live) live.log([paint('dim', text)]);
       else io.stderr.write(text + '\n');
     },

@@ -61,7 +61,7 @@ function fakeApi(
 }
 
 const access = (api: HelperApi) =>
-  new PodAccess({ api, helper, address: SOCK, timeoutMs: 5000, kubectlFlags: '', notice: () => {}, pollMs: 1 });
+  new PodAccess({ api, helper, address: SOCK, timeoutMs: 5000, kubectlArgs: [], notice: () => {}, pollMs: 1 });
 
 describe('pod strategy', () => {
   test("PID 1 refuses (as on this VM): falls back to containerd's PID and says so", async () => {
