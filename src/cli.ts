@@ -4,11 +4,13 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { ExitCode, toUserError } from './errors.js';
+import { redact } from './redact.js';
 import { registerDescribe } from './commands/describe.js';
 import { registerPause } from './commands/pause.js';
 import { registerNode } from './commands/node.js';
 import { registerCleanup } from './commands/cleanup.js';
 import { registerWatch } from './commands/watch.js';
+import { registerConfig } from './commands/config.js';
 import { processIo, type Io } from './render/terminal.js';
 import { visible } from './render/visible.js';
 
@@ -38,6 +40,7 @@ export function buildProgram(state: RunState): Command {
   registerNode(program, state);
   registerCleanup(program, state);
   registerWatch(program, state);
+  registerConfig(program, state);
   return program;
 }
 
@@ -51,7 +54,9 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       state.exitCode = 0; // --help, --version
     } else {
       const { message, exitCode } = toUserError(err);
-      io.stderr.write(`error: ${visible(message)}\n`); // API messages quote cluster text
+      // API messages quote cluster text (made visible); no secret survives (redact).
+      io.stderr.write(`error: ${visible(redact(message))}
+`);
       if (err instanceof CommanderError && exitCode === ExitCode.USAGE)
         io.stderr.write('(run with --help for usage)\n');
       state.exitCode = exitCode;

@@ -19,6 +19,7 @@ export type ErrorKind =
   | 'unreachable'
   | 'timeout'
   | 'unauthorized'
+  | 'credentials' // the kubeconfig's credential could not be obtained (exec plugin, token file)
   | 'forbidden'
   | 'not-found'
   | 'namespace-not-found'
@@ -34,6 +35,21 @@ export class PodlensError extends Error {
   ) {
     super(message);
     this.name = 'PodlensError';
+  }
+}
+
+/**
+ * The exec credential plugin could not give a credential (missing, failed, bad output). Never a
+ * network error: the cluster was not asked. The message holds no plugin output.
+ */
+export class CredentialError extends PodlensError {
+  constructor(
+    readonly command: string,
+    readonly why: string,
+    readonly installHint?: string,
+  ) {
+    super('credentials', messages.execPluginFailed(command, why, installHint));
+    this.name = 'CredentialError';
   }
 }
 
@@ -101,6 +117,10 @@ export const messages = {
   kubeconfigUnreadable: (file: string, from: string, why: string) =>
     `cannot read kubeconfig ${file} (${from}): ${why}.`,
   kubeconfigMalformed: (file: string, why: string) => `kubeconfig ${file} is not valid: ${why}.`,
+  execPluginFailed: (command: string, why: string, installHint?: string) =>
+    `the exec credential plugin ${command} failed: ${why}.` + (installHint ? `\n${installHint.trim()}` : ''),
+  tokenFileUnreadable: (file: string, user: string, why: string) =>
+    `cannot read the token file ${file} of user "${user}" in the kubeconfig: ${why}.`,
   noKubeconfig: () => 'no kubeconfig found: pass --kubeconfig FILE, set $KUBECONFIG, or create ~/.kube/config.',
   timeout: (call: ApiCall) =>
     `the cluster at ${call.server ?? 'the configured server'} did not answer within ${fmtMs(call.timeoutMs)} ` +

@@ -98,7 +98,7 @@ export async function openCluster(flags: ClusterFlags, env: NodeJS.ProcessEnv = 
   validateNamespace(flags.namespace);
   const requestTimeoutMs = parseDuration(flags.requestTimeout ?? DEFAULT_REQUEST_TIMEOUT);
   const { connect } = await import('../kube/adapter.js');
-  const cluster = connect({ kubeconfig: flags.kubeconfig, context: flags.context, requestTimeoutMs, env });
+  const cluster = await connect({ kubeconfig: flags.kubeconfig, context: flags.context, requestTimeoutMs, env });
   return { cluster, namespace: flags.namespace ?? cluster.namespace };
 }
 

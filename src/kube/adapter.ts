@@ -2,18 +2,27 @@
 // applies the request timeout (1.4.x has none of its own) and turns failures into KubeApiError /
 // KubeNetworkError so that src/errors.ts can phrase them.
 import { AppsV1Api, BatchV1Api, CoreV1Api, Observable, type KubeConfig } from '@kubernetes/client-node';
-import { KubeApiError, KubeNetworkError, type ApiCall } from '../errors.js';
+import { KubeApiError, KubeNetworkError, PodlensError, type ApiCall } from '../errors.js';
 import type { KubeEvent, Pod } from '../domain/model.js';
-import { loadKubeConfig } from './config.js';
+import { clientConfig } from './client.js';
+import { loadKubeConfig, type LoadedConfig } from './config.js';
+import type { Credentials } from './credentials.js';
 import { normalizeEvent, normalizePod } from './normalize.js';
 import type { Cluster, ConnectOptions, ListOptions, LogOptions, Workload, WorkloadKind } from './types.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Raw = any;
 
-export function connect(opts: ConnectOptions): KubeCluster {
-  const loaded = loadKubeConfig({ kubeconfig: opts.kubeconfig, context: opts.context, env: opts.env });
-  return new KubeCluster(loaded.kc, loaded.context, loaded.namespace, loaded.server, opts.requestTimeoutMs);
+/**
+ * Loads the kubeconfig and fetches the credential once up front, so that an interactive exec
+ * plugin (a device-code login) talks to the user before any spinner or live area takes the terminal.
+ */
+export async function connect(opts: ConnectOptions): Promise<KubeCluster> {
+  const env = opts.env ?? process.env;
+  const loaded = loadKubeConfig({ kubeconfig: opts.kubeconfig, context: opts.context, env });
+  const cluster = new KubeCluster(loaded, env, opts.requestTimeoutMs, opts.stdinIsTTY ?? Boolean(process.stdin.isTTY));
+  await cluster.credentials.get();
+  return cluster;
 }
 
 /** Builds the label selector string from a metav1.LabelSelector. */
@@ -63,24 +72,48 @@ export class KubeCluster implements Cluster {
   readonly core: CoreV1Api;
   readonly apps: AppsV1Api;
   readonly batch: BatchV1Api;
+  readonly kc: KubeConfig;
+  readonly credentials: Credentials;
+  readonly proxy?: string;
+  readonly context: string;
+  readonly namespace: string;
+  readonly server: string;
 
   constructor(
-    readonly kc: KubeConfig,
-    readonly context: string,
-    readonly namespace: string,
-    readonly server: string,
+    readonly config: LoadedConfig,
+    env: NodeJS.ProcessEnv,
     readonly timeoutMs: number,
+    stdinIsTTY = false,
   ) {
+    ({ kc: this.kc, credentials: this.credentials, proxy: this.proxy } = clientConfig(config, env, stdinIsTTY));
+    this.context = config.context;
+    this.namespace = config.namespace;
+    this.server = config.server;
+    const kc = this.kc;
     this.core = kc.makeApiClient(CoreV1Api);
     this.apps = kc.makeApiClient(AppsV1Api);
     this.batch = kc.makeApiClient(BatchV1Api);
   }
 
   /**
-   * Runs one API call with an abort signal armed for the request timeout. The options object is a
-   * per-call (observable) middleware, appended to the configured ones, that sets the signal.
+   * Runs one API call; a 401 with a credential that can change (exec plugin, token file) fetches a
+   * new one and tries once more (client-go refreshes on 401 too: exec.go roundTripper).
    */
   async call<T>(call: Omit<ApiCall, 'server' | 'timeoutMs'>, fn: (options: any) => Promise<T>): Promise<T> {
+    const used = await this.credentials.get();
+    try {
+      return await this.callOnce(call, fn);
+    } catch (e) {
+      if (!(e instanceof KubeApiError && e.status === 401 && this.credentials.unauthorized(used))) throw e;
+      return this.callOnce(call, fn);
+    }
+  }
+
+  /**
+   * One API call with an abort signal armed for the request timeout. The options object is a
+   * per-call (observable) middleware, appended to the configured ones, that sets the signal.
+   */
+  private async callOnce<T>(call: Omit<ApiCall, 'server' | 'timeoutMs'>, fn: (options: any) => Promise<T>): Promise<T> {
     const full: ApiCall = { ...call, server: this.server, timeoutMs: this.timeoutMs };
     const ac = new AbortController();
     const timer = this.timeoutMs > 0 ? setTimeout(() => ac.abort(), this.timeoutMs) : undefined;
@@ -99,6 +132,7 @@ export class KubeCluster implements Cluster {
     try {
       return await fn(options);
     } catch (e) {
+      if (e instanceof PodlensError) throw e; // the credential layer's own failure: the cluster was not asked
       const err = e as { code?: unknown; body?: unknown; name?: string; type?: string };
       if (typeof err?.code === 'number' && err.code >= 300) {
         const { reason, message } = parseStatusBody(err.body);

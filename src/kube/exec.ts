@@ -4,6 +4,7 @@
 // that drops gives no status at all, so `close` and a timer end the wait too.
 import { Writable } from 'node:stream';
 import { Exec, type KubeConfig } from '@kubernetes/client-node';
+import { PodlensError } from '../errors.js';
 
 export interface ExecResult {
   stdout: string;
@@ -81,6 +82,11 @@ export async function execInPod(
           ),
         );
       })
-      .catch((e: any) => finish(() => reject(new ExecError('connect', String(e?.message ?? e).split('\n')[0]))));
+      .catch((e: any) =>
+        // The credential layer's own failure (exec plugin, token file) is reported as itself.
+        finish(() =>
+          reject(e instanceof PodlensError ? e : new ExecError('connect', String(e?.message ?? e).split('\n')[0])),
+        ),
+      );
   });
 }

@@ -7,6 +7,8 @@ export interface ConnectOptions {
   context?: string;
   requestTimeoutMs: number; // 0 = no timeout
   env?: NodeJS.ProcessEnv;
+  /** Whether stdin is a terminal (an exec plugin may then prompt); default: process.stdin.isTTY. */
+  stdinIsTTY?: boolean;
 }
 
 export interface ListOptions {

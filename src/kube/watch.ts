@@ -196,14 +196,32 @@ function rawSource<T>(
           else h.onEvent({ type: 'BOOKMARK', resourceVersion: e.resourceVersion }); // filtered out: only its version counts
         },
       };
-      openStream(
-        k,
-        call,
-        url,
-        typed,
-        () => stopped,
-        (r) => (req = r),
-      ).catch((e) => !stopped && h.onDone(e));
+      // A 401 with a credential that can change (exec plugin expired early, token file rotated)
+      // fetches a new one and opens the stream once more, as KubeCluster.call does for requests.
+      const open = (retried: boolean) => {
+        const used = k.credentials.get();
+        const handlers: WatchHandlers<Raw> = {
+          ...typed,
+          onDone: (e) => {
+            if (!retried && e instanceof WatchRefusedError && e.status === 401)
+              return void used.then((c) => (k.credentials.unauthorized(c) ? open(true) : typed.onDone(e)));
+            typed.onDone(e);
+          },
+        };
+        used
+          .then(() =>
+            openStream(
+              k,
+              call,
+              url,
+              handlers,
+              () => stopped,
+              (r) => (req = r),
+            ),
+          )
+          .catch((e) => !stopped && h.onDone(e));
+      };
+      open(false);
       return {
         stop: () => {
           stopped = true;

@@ -1,0 +1,62 @@
+// Turns the kubeconfig podlens loaded (src/kube/config.ts) into the client's KubeConfig, with the
+// credential layer (src/kube/credentials.ts) as its only authenticator and the proxy decided once
+// (src/kube/proxy.ts). Everything that talks to the API server uses this KubeConfig: typed calls
+// (applySecurityAuthentication), watch streams and exec websockets (applyToHTTPSOptions) all end in
+// the authenticator below and in the cluster's proxyUrl, so none of them can bypass either.
+// client-node 1.4's hooks: KubeConfig.addAuthenticator (used when no built-in provider matches the
+// user, which we ensure by never handing it `exec` or `token`) and cluster.proxyUrl in createAgent.
+import { KubeConfig } from '@kubernetes/client-node';
+import type { LoadedConfig } from './config.js';
+import { Credentials, type AuthOptions } from './credentials.js';
+import { proxyFor } from './proxy.js';
+
+export interface ClientConfig {
+  kc: KubeConfig;
+  credentials: Credentials;
+  /** The proxy every request goes through, or undefined. */
+  proxy?: string;
+}
+
+export function clientConfig(loaded: LoadedConfig, env: NodeJS.ProcessEnv, stdinIsTTY: boolean): ClientConfig {
+  const { cluster, user } = loaded;
+  const credentials = new Credentials(user, cluster, { env, stdinIsTTY });
+  const proxy = proxyFor(cluster.server, cluster.proxyUrl, env);
+  const kc = new KubeConfig();
+  // An auth-provider (oidc) is the one case the client's own authenticators still handle.
+  const ours = credentials.kind !== 'auth-provider';
+  kc.addAuthenticator({
+    isAuthProvider: () => ours,
+    applyAuthentication: async (_user: unknown, opts: AuthOptions) => {
+      await credentials.apply(opts);
+    },
+  });
+  kc.loadFromOptions({
+    clusters: [
+      {
+        name: cluster.name,
+        server: cluster.server,
+        caFile: cluster.caFile,
+        caData: cluster.caData,
+        skipTLSVerify: cluster.skipTLSVerify,
+        tlsServerName: cluster.tlsServerName,
+        proxyUrl: proxy,
+      },
+    ],
+    users: [
+      {
+        name: user.name,
+        certFile: user.certFile,
+        certData: user.certData,
+        keyFile: user.keyFile,
+        keyData: user.keyData,
+        username: user.username,
+        password: user.password,
+        impersonateUser: user.impersonate,
+        authProvider: ours ? undefined : user.authProvider,
+      },
+    ],
+    contexts: [{ name: loaded.context, cluster: cluster.name, user: user.name, namespace: loaded.namespace }],
+    currentContext: loaded.context,
+  });
+  return { kc, credentials, proxy };
+}
