@@ -6,35 +6,45 @@ export const ExitCode = {
   OK: 0,
   RUNTIME: 1, // the cluster answered with an error, or could not be reached
   USAGE: 2, // bad flags or arguments
-  VERDICT: 3, // describe --exit-code: the verdict is "error"
-  POD_FAILED: 3, // reserved for watch
-  TIMEOUT: 4, // reserved for watch
+  VERDICT: 3, // describe --exit-code: a verdict is "error"
+  POD_FAILED: 3, // watch --until: a pod failed or was deleted instead
+  TIMEOUT: 4, // watch --timeout expired
 } as const;
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 
+/** What went wrong, which decides the exit code (network and API errors have classes of their own). */
 export type ErrorKind =
   | 'usage'
   | 'kubeconfig'
   | 'context'
-  | 'unreachable'
-  | 'timeout'
-  | 'unauthorized'
   | 'credentials' // the kubeconfig's credential could not be obtained (exec plugin, token file)
-  | 'forbidden'
+  | 'timeout' // watch --timeout expired
   | 'not-found'
   | 'namespace-not-found'
   | 'api'
-  | 'node' // reaching a node for pause/node: helper pod, ctr, containerd
-  | 'internal';
+  | 'node'; // reaching a node for pause/node: helper pod, ctr, containerd
+
+const EXIT_CODE_OF: Record<ErrorKind, ExitCodeValue> = {
+  usage: ExitCode.USAGE,
+  kubeconfig: ExitCode.RUNTIME,
+  context: ExitCode.RUNTIME,
+  credentials: ExitCode.RUNTIME,
+  timeout: ExitCode.TIMEOUT,
+  'not-found': ExitCode.RUNTIME,
+  'namespace-not-found': ExitCode.RUNTIME,
+  api: ExitCode.RUNTIME,
+  node: ExitCode.RUNTIME,
+};
 
 export class PodlensError extends Error {
+  readonly exitCode: ExitCodeValue;
   constructor(
     readonly kind: ErrorKind,
     message: string,
-    readonly exitCode: ExitCodeValue = kind === 'usage' ? ExitCode.USAGE : ExitCode.RUNTIME,
   ) {
     super(message);
     this.name = 'PodlensError';
+    this.exitCode = EXIT_CODE_OF[kind];
   }
 }
 
@@ -198,10 +208,15 @@ const NETWORK_CODES: Record<string, string> = {
   ERR_TLS_CERT_ALTNAME_INVALID: "the server's certificate does not match its address",
 };
 
+/** A socket or TLS error code in the words the user reads (the one wording for every network path). */
+export function networkWords(code: string | undefined): string | undefined {
+  return code && Object.hasOwn(NETWORK_CODES, code) ? NETWORK_CODES[code] : undefined;
+}
+
 function networkWhy(cause: unknown): string {
   const c = cause as { code?: string; errno?: string; message?: string; cause?: unknown } | undefined;
-  const code = c?.code ?? c?.errno;
-  if (code && NETWORK_CODES[code]) return NETWORK_CODES[code];
+  const words = networkWords(c?.code ?? c?.errno);
+  if (words) return words;
   if (c?.cause) return networkWhy(c.cause);
   return (c?.message ?? String(cause)).split('\n')[0];
 }
@@ -250,5 +265,5 @@ function apiMessage(err: KubeApiError): string {
 }
 
 export function usage(message: string): PodlensError {
-  return new PodlensError('usage', message, ExitCode.USAGE);
+  return new PodlensError('usage', message);
 }

@@ -2,7 +2,7 @@
 // client are loaded only when the command runs.
 import { Option, type Command } from 'commander';
 import type { RunState } from '../cli.js';
-import type { Until } from '../domain/until.js';
+import { UNTIL, type Until } from '../domain/until.js';
 import { usage } from '../errors.js';
 import type { WatchOptions } from '../watch/run.js';
 import {
@@ -38,15 +38,7 @@ export function registerWatch(program: Command, state: RunState): void {
         .choices(['text', 'ndjson'])
         .default('text'),
     )
-    .addOption(
-      new Option('--until <condition>', 'exit when every watched pod is ready|running|succeeded|done|deleted').choices([
-        'ready',
-        'running',
-        'succeeded',
-        'done',
-        'deleted',
-      ]),
-    )
+    .addOption(new Option('--until <condition>', `exit when every watched pod is ${UNTIL.join('|')}`).choices(UNTIL))
     .option('--timeout <duration>', 'give up after this long (exit 4), e.g. 90s, 5m')
     .option(
       '-f, --filename <file>',

@@ -6,14 +6,8 @@ import { findings } from './findings.js';
 import type { ContainerLog, ContainerState, KubeEvent, OwnerChainLink, Pod } from './model.js';
 import { nextSteps, type CommandContext } from './nextsteps.js';
 import { phaseInfo, verdict } from './phase.js';
-import {
-  REPORT_API_VERSION,
-  type ContainerRow,
-  type DescribeReport,
-  type EventRow,
-  type PodIdentity,
-  type PodSummary,
-} from './report.js';
+import { REPORT_API_VERSION } from './api-versions.js';
+import { type ContainerRow, type DescribeReport, type EventRow, type PodIdentity, type PodSummary } from './report.js';
 import { network, volumes } from './sharing.js';
 import { kubectlStatus } from './status.js';
 import { age } from './time.js';

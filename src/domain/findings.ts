@@ -12,7 +12,7 @@ import {
 } from './containers.js';
 import { eventContainer, latest, totalCount } from './events.js';
 import type { ContainerLog, KubeEvent, Pod } from './model.js';
-import type { Finding, Severity } from './report.js';
+import { NO_CONTROLLER, type Finding, type Severity } from './report.js';
 import { age, shortDuration } from './time.js';
 
 export interface Evidence {
@@ -453,7 +453,7 @@ function riskFindings(ev: Evidence): Finding[] {
   if (!pod.owners.some((o) => o.controller)) {
     out.push({
       severity: 'warning',
-      code: 'NoController',
+      code: NO_CONTROLLER,
       message:
         'standalone pod: no controller owns it, so nothing will recreate it if it fails, is evicted, or its node goes away (run it from a Deployment, or a Job for run-to-completion work)',
       category: 'advice',

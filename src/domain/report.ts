@@ -1,7 +1,11 @@
 // The describe report as data: what -o json/yaml prints and what the text renderer draws.
 // Versioned: schema/describe.v1.json describes exactly this shape. Change both together.
 
-export const REPORT_API_VERSION = 'podlens.dev/v1';
+import type { REPORT_API_VERSION } from './api-versions.js';
+import type { ContainerKind } from './model.js';
+
+/** The finding the describe text shows beside the owner it is about, not in the findings list. */
+export const NO_CONTROLLER = 'NoController';
 
 export type Severity = 'ok' | 'progressing' | 'warning' | 'error';
 export const SEVERITY_RANK: Record<Severity, number> = { ok: 0, progressing: 1, warning: 2, error: 3 };
@@ -58,7 +62,7 @@ export interface TimelineEntry {
 }
 
 export interface ContainerRow {
-  kind: 'init' | 'sidecar' | 'app' | 'ephemeral';
+  kind: ContainerKind;
   name: string;
   image: string;
   state: 'Running' | 'Waiting' | 'Terminated' | 'NotCreated';

@@ -1,7 +1,18 @@
 // What podlens learns on a node (from containerd, /proc and ip), as plain data, and the reports
 // `podlens pause` and `podlens node` build from it. The JSON output is these reports as they are.
 
+import type { SANDBOX_API_VERSION } from './api-versions.js';
+import type { ContainerKind } from './model.js';
+
 export type Via = 'docker' | 'pod' | 'local';
+
+/** Task states as `ctr tasks ls` names them, and the two podlens adds when there is no task. */
+export const TASK_STATE = {
+  running: 'RUNNING',
+  stopped: 'STOPPED',
+  noTask: 'EXITED (no task)', // the container exists; containerd keeps no task for it
+  notOnNode: 'NOT ON NODE', // the pod's sandbox is not among the node's containers
+} as const;
 
 /** One container record of containerd's k8s.io namespace (`ctr containers info`). */
 export interface NodeContainer {
@@ -54,7 +65,7 @@ export interface AccessInfo {
 
 export interface ContainerOnNode {
   name: string;
-  kind: 'init' | 'sidecar' | 'app' | 'ephemeral';
+  kind: ContainerKind;
   id: string | null;
   pid: number | null;
   state: string; // the task's status, or "EXITED (no task)", or "NOT ON NODE"
@@ -80,7 +91,7 @@ export interface SandboxOnNode {
 }
 
 export interface PauseReport {
-  apiVersion: 'podlens.dev/v1';
+  apiVersion: typeof SANDBOX_API_VERSION;
   kind: 'PauseReport';
   generatedAt: string;
   pod: { namespace: string; name: string; uid: string; node: string; phase: string; hostNetwork: boolean };
@@ -107,7 +118,7 @@ export interface NodeSandboxEntry {
 }
 
 export interface NodeReport {
-  apiVersion: 'podlens.dev/v1';
+  apiVersion: typeof SANDBOX_API_VERSION;
   kind: 'NodeReport';
   generatedAt: string;
   node: string;

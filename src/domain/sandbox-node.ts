@@ -2,8 +2,15 @@
 // with its containers; flags pods the API places on the node without a sandbox there, and
 // sandboxes whose pod the API no longer knows.
 import type { Pod } from './model.js';
-import type { NodeContainer, NodeReport, NodeSandboxEntry, NodeSnapshot } from './sandbox-model.js';
-import { API_VERSION, taskState } from './sandbox.js';
+import {
+  TASK_STATE,
+  type NodeContainer,
+  type NodeReport,
+  type NodeSandboxEntry,
+  type NodeSnapshot,
+} from './sandbox-model.js';
+import { SANDBOX_API_VERSION } from './api-versions.js';
+import { taskState } from './sandbox.js';
 
 function sandboxFlag(e: Omit<NodeSandboxEntry, 'flag'>, newer: boolean): string | null {
   if (e.podlensHelper)
@@ -13,7 +20,7 @@ function sandboxFlag(e: Omit<NodeSandboxEntry, 'flag'>, newer: boolean): string 
   if (!e.apiKnowsPod)
     return `orphan: the API has no pod with uid ${e.pod.uid}; the kubelet removes its sandbox when it garbage-collects`;
   if (newer) return 'an earlier sandbox of this pod (the kubelet made a newer one); removed later';
-  if (e.state !== 'RUNNING' && (e.apiPhase === 'Running' || e.apiPhase === 'Pending'))
+  if (e.state !== TASK_STATE.running && (e.apiPhase === 'Running' || e.apiPhase === 'Pending'))
     return `the API says ${e.apiPhase} but this sandbox is ${e.state}`;
   return null;
 }
@@ -74,7 +81,7 @@ export function buildNodeReport(node: string, runtime: string, pods: Pod[], snap
     .filter((c) => c.kind !== 'sandbox' && !(c.sandboxId && sandboxIds.has(c.sandboxId)))
     .map((c) => ({ id: c.id, image: c.image }));
   const report: NodeReport = {
-    apiVersion: API_VERSION,
+    apiVersion: SANDBOX_API_VERSION,
     kind: 'NodeReport',
     generatedAt: now.toISOString(),
     node,
@@ -90,7 +97,7 @@ export function buildNodeReport(node: string, runtime: string, pods: Pod[], snap
 }
 
 function nodeStatements(r: NodeReport, apiPods: number): string[] {
-  const running = r.sandboxes.filter((s) => s.state === 'RUNNING').length;
+  const running = r.sandboxes.filter((s) => s.state === TASK_STATE.running).length;
   const out = [
     `${r.sandboxes.length} sandbox${r.sandboxes.length === 1 ? '' : 'es'} (pause containers) on ${r.node}, ${running} running; the API places ${apiPods} pod${apiPods === 1 ? '' : 's'} on this node. Each pod has one sandbox holding its network namespace; its containers join it.`,
   ];

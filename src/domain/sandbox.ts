@@ -12,12 +12,13 @@ import type {
   SandboxOnNode,
 } from './sandbox-model.js';
 
-export const API_VERSION = 'podlens.dev/v1' as const;
+import { SANDBOX_API_VERSION } from './api-versions.js';
+import { TASK_STATE } from './sandbox-model.js';
 
 export function taskState(id: string, tasks: NodeTask[]): { pid: number | null; state: string } {
   const t = tasks.find((x) => x.id === id);
   // The CRI plugin deletes an exited container's task, so "no task" means it has exited.
-  return t ? { pid: t.pid > 0 ? t.pid : null, state: t.status } : { pid: null, state: 'EXITED (no task)' };
+  return t ? { pid: t.pid > 0 ? t.pid : null, state: t.status } : { pid: null, state: TASK_STATE.noTask };
 }
 
 function apiStateWords(s: ContainerState | undefined): string {
@@ -42,7 +43,7 @@ export function pickSandbox(
   const pointedAt = mine.find((c) => apiIds.has(c.id))?.sandboxId;
   return (
     sandboxes.find((s) => s.id === pointedAt) ??
-    [...sandboxes].sort(newestFirst).find((s) => taskState(s.id, tasks).state === 'RUNNING') ??
+    [...sandboxes].sort(newestFirst).find((s) => taskState(s.id, tasks).state === TASK_STATE.running) ??
     [...sandboxes].sort(newestFirst)[0]
   );
 }
@@ -72,7 +73,7 @@ function containerOnNode(
     const apiId = v.status?.containerID?.replace(/^[a-z]+:\/\//, '') ?? null;
     const named = mine.filter((c) => c.containerName === v.spec.name).sort(newestFirst);
     const current = named.find((c) => c.id === apiId) ?? named[0];
-    const { pid, state } = current ? taskState(current.id, snap.tasks) : { pid: null, state: 'NOT ON NODE' };
+    const { pid, state } = current ? taskState(current.id, snap.tasks) : { pid: null, state: TASK_STATE.notOnNode };
     const netns = pid !== null ? (snap.netns[String(pid)] ?? null) : null;
     return {
       name: v.spec.name,
@@ -122,7 +123,7 @@ export function buildPauseReport(pod: Pod, snap: NodeSnapshot, now: Date): Pause
     agree: pod.podIP && sandbox?.addresses ? node.includes(pod.podIP) : null,
   };
   const report: PauseReport = {
-    apiVersion: API_VERSION,
+    apiVersion: SANDBOX_API_VERSION,
     kind: 'PauseReport',
     generatedAt: now.toISOString(),
     pod: {
@@ -197,7 +198,7 @@ export function pauseStatements(r: PauseReport, snap: NodeSnapshot): string[] {
         ? `; its spec joins the pause's namespace (${c.joins}), as every container of the pod does`
         : '';
     const state =
-      c.state === 'EXITED (no task)' ? 'it has exited; containerd keeps no task for it' : c.state.toLowerCase();
+      c.state === TASK_STATE.noTask ? 'it has exited; containerd keeps no task for it' : c.state.toLowerCase();
     out.push(`${c.name} is not running (${state}), so it has no network namespace to compare${joins}.`);
   }
   for (const c of r.containers.filter((x) => x.idAgrees === false)) {

@@ -7,12 +7,12 @@
 import { conditionRows } from './conditions.js';
 import { containerViews, kindWords, willRestart, type ContainerView } from './containers.js';
 import { findings } from './findings.js';
-import type { ContainerState, ContainerStatus, Pod } from './model.js';
+import type { ContainerKind, ContainerState, ContainerStatus, Pod } from './model.js';
 import { phaseInfo, verdict } from './phase.js';
 import { kubectlStatus } from './status.js';
 import { shortDuration } from './time.js';
 
-export const WATCH_API_VERSION = 'podlens.dev/v1';
+import { WATCH_API_VERSION } from './api-versions.js';
 
 export type ChangeKind =
   | 'initial' // the pod as it was when the watch started
@@ -39,7 +39,7 @@ export interface Transition {
   change: ChangeKind;
   condition: string | null;
   container: string | null;
-  containerKind: 'init' | 'sidecar' | 'app' | 'ephemeral' | null;
+  containerKind: ContainerKind | null;
   from: string | null;
   to: string | null;
   reason: string | null;

@@ -5,7 +5,7 @@
 // node:https, using the kubeconfig's agent and headers from the client, and can always abort.
 import { request as httpRequest, type ClientRequest, type IncomingMessage, type RequestOptions } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { KubeApiError, type ApiCall } from '../errors.js';
+import { KubeApiError, networkWords, type ApiCall } from '../errors.js';
 import type { KubeEvent, Pod } from '../domain/model.js';
 import type { KubeCluster } from './adapter.js';
 import {
@@ -92,19 +92,12 @@ async function openStream(
   req.end();
 }
 
-const CUT: Record<string, string> = {
-  ECONNREFUSED: 'connection refused',
-  ECONNRESET: 'connection reset',
-  ETIMEDOUT: 'connection timed out',
-  EHOSTUNREACH: 'host unreachable',
-  ENETUNREACH: 'network unreachable',
-};
-
 /** Socket errors in the words the user reads in "lost the watch of pods (...)". */
 function plainError(err: unknown): unknown {
   const e = err as NodeJS.ErrnoException | null;
   if (!e || !(e instanceof Error) || e instanceof KubeApiError || e.name !== 'Error') return err;
-  if (e.code && CUT[e.code]) return new Error(CUT[e.code]);
+  const words = networkWords(e.code);
+  if (words) return new Error(words);
   if (e.message === 'aborted' || e.message === 'socket hang up')
     return new Error('the API server closed the connection');
   return err;

@@ -1,7 +1,7 @@
 // Creating a privileged pod is a powerful act: ask first on a terminal; off a terminal, refuse
 // unless --yes was given.
 import { createInterface } from 'node:readline/promises';
-import { ExitCode, PodlensError, messages } from '../errors.js';
+import { PodlensError, messages } from '../errors.js';
 
 export interface ConsentIo {
   stdin: NodeJS.ReadableStream & { isTTY?: boolean };
@@ -14,7 +14,7 @@ export async function askConsent(
   io: ConsentIo = { stdin: process.stdin, stderr: process.stderr },
 ): Promise<void> {
   if (yes) return;
-  if (!io.stdin.isTTY) throw new PodlensError('usage', messages.consentRequired(what), ExitCode.USAGE);
+  if (!io.stdin.isTTY) throw new PodlensError('usage', messages.consentRequired(what));
   const rl = createInterface({ input: io.stdin, output: io.stderr as NodeJS.WritableStream });
   try {
     const answer = await rl.question(`podlens will create ${what}.\nContinue? [y/N] `);

@@ -1,5 +1,5 @@
 // The describe report as text for people. Sections in the order of issue 3.
-import type { DescribeReport, PodSummary, Severity } from '../domain/report.js';
+import { NO_CONTROLLER, type DescribeReport, type PodSummary, type Severity } from '../domain/report.js';
 import { table, wrap } from './table.js';
 import type { Paint, Style } from './terminal.js';
 import { visibleDeep } from './visible.js';
@@ -41,7 +41,7 @@ function identity(r: DescribeReport, o: TextOptions): string[] {
   lines.push(field('Age', `${p.age} (created ${p.createdAt})`, o));
   const owner = p.ownerChain.length ? p.ownerChain.map((l) => `${l.kind}/${l.name}`).join(' <- ') : '(none)';
   lines.push(field('Owner', owner, o));
-  const risk = r.findings.find((f) => f.code === 'NoController'); // shown with the owner it is about
+  const risk = r.findings.find((f) => f.code === NO_CONTROLLER); // shown with the owner it is about
   if (risk)
     lines.push(' '.repeat(LABEL) + o.paint('yellow', wrap(`! ${risk.message}`, o.width, ' '.repeat(LABEL + 2))));
   return lines;
@@ -118,7 +118,7 @@ export function renderReport(report: DescribeReport, o: TextOptions): string {
   );
 
   const others = r.findings.filter(
-    (f) => f.code !== 'NoController' && !(f.code === r.verdict.code && f.message === r.verdict.summary),
+    (f) => f.code !== NO_CONTROLLER && !(f.code === r.verdict.code && f.message === r.verdict.summary),
   );
   if (others.length) {
     out.push(

@@ -1,5 +1,5 @@
 // Text for `podlens pause` and `podlens node`: kubectl-looking tables, then the plain statements.
-import type { NodeReport, PauseReport } from '../domain/sandbox-model.js';
+import { TASK_STATE, type NodeReport, type PauseReport } from '../domain/sandbox-model.js';
 import { table, wrap } from './table.js';
 import type { Paint } from './terminal.js';
 import { visibleDeep } from './visible.js';
@@ -16,8 +16,8 @@ const dash = (v: string | number | boolean | null | undefined) =>
   v === null || v === undefined || v === '' ? '-' : String(v);
 
 function stateColour(state: string, paint: Paint): string {
-  if (state === 'RUNNING') return paint('green', state);
-  if (state.startsWith('EXITED') || state === 'STOPPED') return paint('dim', state);
+  if (state === TASK_STATE.running) return paint('green', state);
+  if (state === TASK_STATE.noTask || state === TASK_STATE.stopped) return paint('dim', state);
   return paint('yellow', state);
 }
 
@@ -106,7 +106,7 @@ export function renderNode(report: NodeReport, o: TextOptions): string {
         s.containers
           .map(
             (c) =>
-              `${c.name}${c.state === 'RUNNING' ? '' : ` (${c.state === 'EXITED (no task)' ? 'exited' : c.state.toLowerCase()})`}`,
+              `${c.name}${c.state === TASK_STATE.running ? '' : ` (${c.state === TASK_STATE.noTask ? 'exited' : c.state.toLowerCase()})`}`,
           )
           .join(', ') || '-',
         s.apiKnowsPod ? dash(s.apiPhase) : paint('red', 'unknown'),

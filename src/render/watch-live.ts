@@ -2,39 +2,19 @@
 // status and init progress, and the connection state) under the scrolling log of transitions.
 // Only used when stdout is a terminal; off a terminal, watch prints plain lines and nothing else.
 import type { Ora } from 'ora';
-import { currentInit } from '../domain/containers.js';
-import type { Pod } from '../domain/model.js';
-import { kubectlStatus } from '../domain/status.js';
+import type { LiveRow, Settled } from '../domain/live.js';
 import { humanDuration } from '../domain/time.js';
 import type { LinkStatus } from '../kube/reflector.js';
-import type { Paint } from './terminal.js';
+import type { Paint, Style } from './terminal.js';
 import { visible } from './visible.js';
 
 type OraFactory = (o: { text: string; stream: NodeJS.WriteStream; isEnabled: boolean; color: 'cyan' }) => Ora;
 
-/** "init 2/3: wait-for-db running 41s", while init containers run. */
-export function initProgressWords(pod: Pod, now: Date): string | undefined {
-  const v = currentInit(pod);
-  if (!v) return undefined;
-  const st = v.status?.state;
-  const what =
-    st?.kind === 'running'
-      ? `running ${st.startedAt ? humanDuration(now.getTime() - st.startedAt.getTime()) : ''}`.trim()
-      : st?.kind === 'terminated'
-        ? `failed (exit code ${st.exitCode})`
-        : st?.kind === 'waiting' && st.reason
-          ? st.reason
-          : 'not started';
-  return `init ${v.initIndex}/${pod.initContainers.length}: ${v.spec.name} ${what}`;
-}
-
-function settledMark(pod: Pod, paint: Paint): string | undefined {
-  if (pod.phase === 'Succeeded') return paint('green', '✔');
-  if (pod.phase === 'Failed') return paint('red', '✖');
-  if (!pod.deletionTimestamp && pod.conditions.some((c) => c.type === 'Ready' && c.status === 'True'))
-    return paint('green', '●');
-  return undefined;
-}
+const MARK: Record<Settled, [Style, string]> = {
+  succeeded: ['green', '✔'],
+  failed: ['red', '✖'],
+  ready: ['green', '●'],
+};
 
 export class LiveArea {
   private drawn = 0;
@@ -46,8 +26,10 @@ export class LiveArea {
     private readonly out: NodeJS.WriteStream,
     private readonly makeOra: OraFactory,
     private readonly paint: Paint,
-    private readonly pods: () => Pod[],
-    private readonly showNamespace: boolean,
+    /** The rows at a moment: decided by src/domain/live.ts from the session's pods. */
+    private readonly podRows: (now: Date) => LiveRow[],
+    /** The clock, injected: the area redraws ages and "last event ... ago" as time passes. */
+    private readonly now: () => Date,
   ) {}
 
   start(): void {
@@ -85,25 +67,21 @@ export class LiveArea {
   }
 
   private rows(): string[] {
-    const now = new Date();
-    const pods = this.pods().sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
+    const now = this.now();
+    const pods = this.podRows(now);
     const max = Math.max(3, (this.out.rows ?? 24) - 6);
     const width = (this.out.columns ?? 100) - 1;
     const out: string[] = [];
     const keep = new Set<string>();
     for (const pod of pods.slice(0, max)) {
       keep.add(pod.uid);
-      const ks = kubectlStatus(pod);
-      const name = this.showNamespace ? `${pod.namespace}/${pod.name}` : pod.name;
-      const init = initProgressWords(pod, now);
       const full = visible(
-        `${name}  ${ks.status}  ready ${ks.ready}  restarts ${ks.restarts}${init ? `  ${init}` : ''}  age ${humanDuration(now.getTime() - pod.creationTimestamp.getTime())}`,
+        `${pod.name}  ${pod.status}  ready ${pod.ready}  restarts ${pod.restarts}${pod.init ? `  ${pod.init}` : ''}  age ${pod.age}`,
         { oneLine: true },
       );
       const text = full.length > width - 3 ? `${full.slice(0, width - 4)}…` : full; // one row each, or the redraw drifts
-      const mark = settledMark(pod, this.paint);
       let line: string;
-      if (mark) line = `${mark} ${text}`;
+      if (pod.settled) line = `${this.paint(...MARK[pod.settled])} ${text}`;
       else {
         let s = this.spinners.get(pod.uid);
         if (!s)
@@ -118,7 +96,7 @@ export class LiveArea {
     if (!pods.length) out.push(this.paint('dim', '  (no pods yet)'));
     const l = [...this.links.values()].find((x) => x.state === 'reconnecting' || x.state === 'relisting');
     if (l) {
-      const ago = l.lastEventAt ? `, last event ${humanDuration(Date.now() - l.lastEventAt)} ago` : '';
+      const ago = l.lastEventAt ? `, last event ${humanDuration(now.getTime() - l.lastEventAt)} ago` : '';
       const what = l.state === 'relisting' ? 'catching up (listing again)' : 'reconnecting';
       out.push(this.paint('yellow', visible(`⚠ ${what}${ago}${l.error ? `: ${l.error}` : ''}`, { oneLine: true })));
     }

@@ -1,4 +1,5 @@
 // One transition as one line for people: time, pod, what changed, what it means.
+import type { ContainerState } from '../domain/model.js';
 import type { Transition } from '../domain/transitions.js';
 import type { Paint, Style } from './terminal.js';
 import { visibleDeep } from './visible.js';
@@ -11,6 +12,10 @@ export interface LineOptions {
 }
 
 export const localClock = (iso: string) => new Date(iso).toTimeString().slice(0, 8);
+
+// A container transition's `to` is its new state's kind, as src/domain/model.ts names them.
+const TERMINATED = 'terminated' satisfies ContainerState['kind'];
+const WAITING = 'waiting' satisfies ContainerState['kind'];
 
 function headline(t: Transition): string {
   const arrow = (a: string | null, b: string | null) => (a ? `${a} -> ${b}` : `${b}`);
@@ -28,9 +33,9 @@ function headline(t: Transition): string {
       return `IP ${t.to}`;
     case 'container': {
       const detail =
-        t.to === 'terminated'
+        t.to === TERMINATED
           ? ` (exit code ${t.exitCode}${t.reason ? `, ${t.reason}` : ''})`
-          : t.to === 'waiting'
+          : t.to === WAITING
             ? ` (${t.reason})`
             : '';
       return `${who}: ${t.to}${detail}`;
@@ -52,7 +57,7 @@ function headline(t: Transition): string {
 
 function style(t: Transition): Style | undefined {
   if (t.change === 'event') return t.to === 'Warning' ? 'yellow' : 'dim';
-  if (t.change === 'container' && ((t.exitCode ?? 0) !== 0 || t.to === 'waiting')) return 'red';
+  if (t.change === 'container' && ((t.exitCode ?? 0) !== 0 || t.to === WAITING)) return 'red';
   if (t.change === 'phase' && t.to === 'Failed') return 'red';
   if (t.change === 'restart') return 'yellow';
   if (

@@ -55,13 +55,17 @@ export async function runWatch(o: WatchOptions, open: Open, io: Io): Promise<Exi
   const holder: { session?: WatchSession } = {};
   let live: LiveArea | undefined;
   if (tty) {
-    const [{ LiveArea }, { default: ora }] = await Promise.all([import('../render/watch-live.js'), import('ora')]);
+    const [{ LiveArea }, { liveRows }, { default: ora }] = await Promise.all([
+      import('../render/watch-live.js'),
+      import('../domain/live.js'),
+      import('ora'),
+    ]);
     live = new LiveArea(
       io.stdout as NodeJS.WriteStream,
       ora,
       painter(colourEnabled(io)),
-      () => holder.session?.pods() ?? [],
-      o.allNamespaces,
+      (now) => liveRows(holder.session?.pods() ?? [], now, o.allNamespaces),
+      () => new Date(),
     );
   }
   const sink = textSink(io, o.allNamespaces, ndjson, live);
@@ -111,7 +115,7 @@ export async function runWatch(o: WatchOptions, open: Open, io: Io): Promise<Exi
       );
     live?.start();
     const result = await s.done;
-    if (result.code === ExitCode.TIMEOUT) throw new PodlensError('timeout', result.message!, ExitCode.TIMEOUT);
+    if (result.code === ExitCode.TIMEOUT) throw new PodlensError('timeout', result.message!);
     if (result.message) sink.note(`podlens: ${result.message}`);
     return result.code;
   } finally {

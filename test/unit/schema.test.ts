@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { summarizePod } from '../../src/domain/describe.js';
-import { REPORT_API_VERSION } from '../../src/domain/report.js';
+import { REPORT_API_VERSION } from '../../src/domain/api-versions.js';
 import { normalizeEvent, normalizePod } from '../../src/kube/normalize.js';
 import { FIXTURES, load, reportOf } from './fixtures.js';
 

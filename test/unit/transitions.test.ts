@@ -122,7 +122,7 @@ describe('transitions of captured pods', () => {
 
 describe('init progress for the TTY live area', () => {
   test('"init N/M: name running Xs" while init containers run, nothing once initialized', async () => {
-    const { initProgressWords } = await import('../../src/render/watch-live.js');
+    const { initProgressWords } = await import('../../src/domain/live.js');
     const snaps = podSnapshots(loadWatch('init-to-ready-and-delete')).map((s) => s.pod);
     const at = (p: (typeof snaps)[number]) =>
       initProgressWords(
