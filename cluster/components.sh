@@ -2,16 +2,27 @@
 # Modelled on hack/local-up-cluster.sh (order, flags, identities), as separate local processes.
 
 write_configs() {
-  mkdir -p "$STATE"/{run,logs,etcd,containerd/certs.d,cni/net.d,cni/ipam,kubelet,registry}
-  # Registry: images live in the cache so a new cluster does not rebuild or re-push them.
-  cat > "$STATE/registry/config.yml" <<YAML
+  mkdir -p "$STATE"/{run,logs,etcd,containerd/certs.d,cni/net.d,cni/ipam,kubelet,kube-proxy,registry}
+  # Registry: images live in the cache so a new cluster does not rebuild or re-push them. A second
+  # process serves the same storage on the kind network's gateway, when there is one (one
+  # docker-registry listens on one address).
+  local addr file gateway
+  gateway=$(registry_gateway)
+  for file in config gateway; do
+    addr=$REGISTRY_ADDR
+    if [[ $file == gateway ]]; then
+      [[ -n $gateway ]] || { rm -f "$STATE/registry/gateway.yml"; continue; }
+      addr=$gateway
+    fi
+    cat > "$STATE/registry/$file.yml" <<YAML
 version: 0.1
 log: { level: warn }
 storage:
   filesystem: { rootdirectory: $PODLENS_CACHE/registry }
   delete: { enabled: true }
-http: { addr: $REGISTRY_ADDR }
+http: { addr: $addr }
 YAML
+  done
   # Pulls of docker.io/* and registry.k8s.io/* go to the local registry, so manifests stay unchanged.
   local host
   for host in docker.io registry.k8s.io; do
@@ -83,12 +94,31 @@ oomScoreAdj: 0
 failSwapOn: false
 serializeImagePulls: false
 rotateCertificates: false
-clusterDomain: cluster.local
-# No DNS server runs in this cluster (no CoreDNS image offline); the address keeps the kubelet from
-# warning about every pod (MissingClusterDNS) and is what kubeadm clusters use.
-clusterDNS: ["10.96.0.10"]
+clusterDomain: $CLUSTER_DOMAIN
+# The kube-dns Service (CoreDNS, cluster/addons/coredns.yaml), at kubeadm's address.
+clusterDNS: ["$DNS_IP"]
 evictionHard: { memory.available: "100Mi", nodefs.available: "1%", imagefs.available: "1%", nodefs.inodesFree: "1%" }
 imageGCHighThresholdPercent: 100
+YAML
+  # kube-proxy as kubeadm configures it (iptables mode, health on :10256, metrics on loopback),
+  # except where it would change the host beyond its own rules: conntrack limits and timeouts are
+  # left as they are (0), and NodePorts are not served on 127.0.0.1 (that needs the host-wide
+  # sysctl route_localnet=1); they are served on the node's addresses.
+  cat > "$STATE/kube-proxy/config.yaml" <<YAML
+apiVersion: kubeproxy.config.k8s.io/v1alpha1
+kind: KubeProxyConfiguration
+clientConnection: { kubeconfig: $STATE/kube-proxy.kubeconfig }
+hostnameOverride: $NODE_NAME
+mode: iptables
+clusterCIDR: $POD_CIDR
+# bindAddress: the node IP it would otherwise wait to read from the Node object.
+bindAddress: $NODE_IP
+healthzBindAddress: 0.0.0.0:10256
+metricsBindAddress: 127.0.0.1:10249
+# The VM cannot lower oom_score_adj (no CAP_SYS_RESOURCE); kube-proxy's default is -999.
+oomScoreAdj: 0
+conntrack: { maxPerCore: 0, min: 0, tcpEstablishedTimeout: 0s, tcpCloseWaitTimeout: 0s }
+iptables: { localhostNodePorts: false }
 YAML
 }
 
@@ -97,12 +127,21 @@ start_cmd() {
   local pki=$STATE/pki
   case $1 in
     registry) printf '%s\n' docker-registry serve "$STATE/registry/config.yml" ;;
+    registry-gateway) printf '%s\n' docker-registry serve "$STATE/registry/gateway.yml" ;;
+    # etcd as kubeadm runs it: clients and peers only with a certificate of etcd's CA; metrics and
+    # health in plain HTTP on loopback. The peer URL is on loopback too (one member).
     etcd) printf '%s\n' "$KUBE_BIN/etcd" --name default --data-dir "$STATE/etcd" \
-      --listen-client-urls http://127.0.0.1:2379 --advertise-client-urls http://127.0.0.1:2379 \
-      --listen-peer-urls http://127.0.0.1:2380 --initial-advertise-peer-urls http://127.0.0.1:2380 \
-      --initial-cluster default=http://127.0.0.1:2380 --listen-metrics-urls http://127.0.0.1:2381 \
+      --listen-client-urls https://127.0.0.1:2379 --advertise-client-urls https://127.0.0.1:2379 \
+      --listen-peer-urls https://127.0.0.1:2380 --initial-advertise-peer-urls https://127.0.0.1:2380 \
+      --initial-cluster default=https://127.0.0.1:2380 --listen-metrics-urls http://127.0.0.1:2381 \
+      --cert-file "$pki/etcd-server.crt" --key-file "$pki/etcd-server.key" \
+      --client-cert-auth=true --trusted-ca-file "$pki/etcd-ca.crt" \
+      --peer-cert-file "$pki/etcd-server.crt" --peer-key-file "$pki/etcd-server.key" \
+      --peer-client-cert-auth=true --peer-trusted-ca-file "$pki/etcd-ca.crt" \
       --unsafe-no-fsync --log-level warn ;;
-    kube-apiserver) printf '%s\n' "$KUBE_BIN/kube-apiserver" --etcd-servers http://127.0.0.1:2379 \
+    kube-apiserver) printf '%s\n' "$KUBE_BIN/kube-apiserver" --etcd-servers https://127.0.0.1:2379 \
+      --etcd-cafile "$pki/etcd-ca.crt" --etcd-certfile "$pki/apiserver-etcd-client.crt" \
+      --etcd-keyfile "$pki/apiserver-etcd-client.key" \
       --secure-port "$APISERVER_PORT" --advertise-address "$NODE_IP" \
       --tls-cert-file "$pki/apiserver.crt" --tls-private-key-file "$pki/apiserver.key" \
       --client-ca-file "$pki/ca.crt" --authorization-mode Node,RBAC --allow-privileged=true \
@@ -127,7 +166,8 @@ start_cmd() {
       --leader-elect=false --bind-address 127.0.0.1 ;;
     kubelet) printf '%s\n' "$KUBE_BIN/kubelet" --config "$STATE/kubelet/config.yaml" \
       --kubeconfig "$STATE/kubelet.kubeconfig" --root-dir "$STATE/kubelet/root" \
-      --node-ip "$NODE_IP" --hostname-override "$NODE_NAME" ;;
+      --cert-dir "$STATE/kubelet/pki" --node-ip "$NODE_IP" --hostname-override "$NODE_NAME" ;;
+    kube-proxy) printf '%s\n' "$KUBE_BIN/kube-proxy" --config "$STATE/kube-proxy/config.yaml" ;;
     *) die "unknown component: $1 (one of: ${COMPONENTS[*]})" ;;
   esac
 }
@@ -137,28 +177,70 @@ healthy() {
   local c=(curl -fs --max-time 2 -o /dev/null)
   case $1 in
     registry) "${c[@]}" "http://$REGISTRY_ADDR/v2/" ;;
-    etcd) "${c[@]}" http://127.0.0.1:2379/health ;;
+    registry-gateway) "${c[@]}" "http://$(registry_gateway)/v2/" ;;
+    etcd) "${c[@]}" http://127.0.0.1:2381/health ;;
     kube-apiserver) "${c[@]}" --cacert "$STATE/pki/ca.crt" --cert "$STATE/pki/admin.crt" \
       --key "$STATE/pki/admin.key" "https://127.0.0.1:$APISERVER_PORT/readyz" ;;
     containerd) ctr --address "$CONTAINERD_SOCK" version >/dev/null 2>&1 ;;
     kube-controller-manager) "${c[@]}" -k https://127.0.0.1:10257/healthz ;;
     kube-scheduler) "${c[@]}" -k https://127.0.0.1:10259/healthz ;;
     kubelet) "${c[@]}" http://127.0.0.1:10248/healthz ;;
+    kube-proxy) "${c[@]}" http://127.0.0.1:10256/healthz ;;
   esac
 }
 
-# The TCP port each component listens on; another process on it would answer the health check
-# in the component's place.
-declare -A COMPONENT_PORT=([registry]=${REGISTRY_ADDR##*:} [etcd]=2379 [kube-apiserver]=$APISERVER_PORT
-  [kube-controller-manager]=10257 [kube-scheduler]=10259 [kubelet]=10250)
+# wanted NAME: whether this machine should run the component (the gateway registry only where a
+# kind network is).
+wanted() {
+  [[ $1 != registry-gateway ]] || [[ -n $(registry_gateway) ]]
+}
+
+# fingerprint NAME: the component's command line and the content of the files under the state
+# directory it names (configuration, kubeconfigs, certificates). cluster:up restarts a running
+# component whose fingerprint changed (a new binary, flag or configuration).
+fingerprint() {
+  local arg
+  start_cmd "$1" | while read -r arg; do
+    echo "$arg"
+    if [[ $arg == "$STATE"/* && -f $arg ]]; then cat "$arg"; fi
+  done | sha256sum | cut -c1-16
+}
+
+# The TCP address each component answers its health check on (ADDR:PORT, or PORT for every
+# address); another process there would answer the health check in the component's place.
+component_addr() {
+  case $1 in
+    registry) echo "$REGISTRY_ADDR" ;;
+    registry-gateway) registry_gateway ;;
+    etcd) echo 127.0.0.1:2381 ;;
+    kube-apiserver) echo "$APISERVER_PORT" ;;
+    kube-controller-manager) echo 127.0.0.1:10257 ;;
+    kube-scheduler) echo 127.0.0.1:10259 ;;
+    kubelet) echo 10250 ;;
+    kube-proxy) echo 10256 ;;
+  esac
+}
+
+# port_holder ADDR:PORT|PORT: the name of a process listening there (or on every address), if any.
+port_holder() {
+  local spec=$1 port=${1##*:} addr=
+  [[ $spec == *:* ]] && addr=${spec%:*}
+  ss -Hltnp "sport = :$port" 2>/dev/null | while read -r _ _ _ local _ users; do
+    case ${local%:*} in
+      "$addr" | 0.0.0.0 | '*' | '[::]') ;;
+      *) [[ -z $addr ]] || continue ;;
+    esac
+    grep -oP 'users:\(\("\K[^"]+' <<<"$users" || echo "another process"
+    break
+  done
+}
 
 start_component() {
-  local name=$1
-  local port=${COMPONENT_PORT[$name]:-}
-  if [[ -n $port ]] && [[ -n $(ss -Hltn "sport = :$port" 2>/dev/null) ]]; then
-    local holder
-    holder=$(ss -Hltnp "sport = :$port" 2>/dev/null | grep -oP 'users:\(\("\K[^"]+' | head -1)
-    die "cannot start $name: port $port is already taken by ${holder:-another process} (not started by this cluster)"
+  local name=$1 spec holder
+  spec=$(component_addr "$name")
+  if [[ -n $spec ]]; then
+    holder=$(port_holder "$spec")
+    [[ -z $holder ]] || die "cannot start $name: $spec is already taken by $holder (not started by this cluster)"
   fi
   local -a cmd
   mapfile -t cmd < <(start_cmd "$name")
@@ -167,6 +249,7 @@ start_component() {
   # 9>&-: it must not inherit the lock (fd 9) that up.sh and down.sh hold.
   setsid "${cmd[@]}" >> "$STATE/logs/$name.log" 2>&1 < /dev/null 9>&- &
   echo $! > "$STATE/run/$name.pid"
+  fingerprint "$name" > "$STATE/run/$name.fingerprint"
 }
 
 # wait_healthy NAME SECONDS: on failure, names the component and prints its log's tail.
@@ -196,6 +279,9 @@ stop_component() {
     kill -TERM "$pid" 2>/dev/null || true
     for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
     kill -KILL "$pid" 2>/dev/null || true
+    # Gone, sockets included, before anything starts in its place (a port still held would make
+    # start_component refuse: "already taken").
+    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
   fi
-  rm -f "$STATE/run/$name.pid"
+  rm -f "$STATE/run/$name.pid" "$STATE/run/$name.fingerprint"
 }

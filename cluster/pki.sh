@@ -3,10 +3,13 @@
 # kubelet as system:node:<name> in system:nodes, the controller manager and scheduler need their
 # system: users, and the admin is in system:masters.
 
-# sign NAME SUBJECT [SAN]: a client or serving certificate signed by the cluster CA.
+# sign NAME SUBJECT [SAN] [CA]: a client certificate (a serving and client one with SAN) signed by
+# the cluster CA, or by CA (etcd-ca: etcd has a CA of its own, as kubeadm gives it). Made once: a
+# certificate that exists is kept, so a running cluster gains new ones without losing the others.
 sign() {
-  local name=$1 subject=$2 san=${3:-}
+  local name=$1 subject=$2 san=${3:-} ca=${4:-ca}
   local dir=$STATE/pki
+  [[ -f $dir/$name.crt ]] && return 0
   openssl genrsa -out "$dir/$name.key" 2048 2>/dev/null
   openssl req -new -key "$dir/$name.key" -subj "$subject" -out "$dir/$name.csr" 2>/dev/null
   local ext="$dir/$name.ext"
@@ -15,15 +18,26 @@ sign() {
   else
     printf 'basicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=clientAuth\n' > "$ext"
   fi
-  openssl x509 -req -in "$dir/$name.csr" -CA "$dir/ca.crt" -CAkey "$dir/ca.key" -CAcreateserial \
-    -days 365 -sha256 -extfile "$ext" -out "$dir/$name.crt" 2>/dev/null
+  openssl x509 -req -in "$dir/$name.csr" -CA "$dir/$ca.crt" -CAkey "$dir/$ca.key" -CAcreateserial \
+    -days 365 -sha256 -extfile "$ext" -out "$dir/$name.crt.tmp" 2>/dev/null
   rm -f "$dir/$name.csr" "$ext"
+  mv "$dir/$name.crt.tmp" "$dir/$name.crt"
 }
 
-# kubeconfig FILE NAME: a kubeconfig that authenticates with the certificate NAME.
+# new_ca NAME SUBJECT: a self-signed CA, once.
+new_ca() {
+  local dir=$STATE/pki
+  [[ -f $dir/$1.crt ]] && return 0
+  openssl req -x509 -newkey rsa:2048 -nodes -keyout "$dir/$1.key" -out "$dir/$1.crt.tmp" \
+    -days 365 -subj "$2" 2>/dev/null
+  mv "$dir/$1.crt.tmp" "$dir/$1.crt"
+}
+
+# kubeconfig FILE NAME: a kubeconfig that authenticates with the certificate NAME (written once).
 kubeconfig() {
   local file=$1 name=$2 dir=$STATE/pki
-  cat > "$file" <<KUBECONFIG
+  [[ -f $file ]] && return 0
+  cat > "$file.tmp" <<KUBECONFIG
 apiVersion: v1
 kind: Config
 clusters:
@@ -44,16 +58,15 @@ contexts:
     namespace: default
 current-context: podlens
 KUBECONFIG
-  chmod 600 "$file"
+  chmod 600 "$file.tmp"
+  mv "$file.tmp" "$file"
 }
 
 make_pki() {
   local dir=$STATE/pki
-  [[ -f "$dir/done" ]] && return 0
-  log "generating certificates and kubeconfigs"
+  [[ -f $dir/kube-proxy.crt ]] || log "generating the certificates and kubeconfigs that are missing"
   mkdir -p "$dir"
-  openssl req -x509 -newkey rsa:2048 -nodes -keyout "$dir/ca.key" -out "$dir/ca.crt" \
-    -days 365 -subj "/CN=podlens-cluster-ca" 2>/dev/null
+  new_ca ca "/CN=podlens-cluster-ca"
   local san="DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc"
   san+=",DNS:kubernetes.default.svc.cluster.local,DNS:$NODE_NAME,IP:127.0.0.1,IP:$NODE_IP,IP:$SERVICE_IP"
   sign apiserver "/CN=kube-apiserver" "$san"
@@ -62,11 +75,22 @@ make_pki() {
   sign scheduler "/CN=system:kube-scheduler"
   sign kubelet "/O=system:nodes/CN=system:node:$NODE_NAME"
   sign apiserver-kubelet-client "/CN=kube-apiserver-kubelet-client"
-  openssl genrsa -out "$dir/sa.key" 2048 2>/dev/null
-  openssl rsa -in "$dir/sa.key" -pubout -out "$dir/sa.pub" 2>/dev/null
+  # kube-proxy as the user the default RBAC binds to system:node-proxier.
+  sign kube-proxy "/CN=system:kube-proxy"
+  # etcd: its own CA; a serving certificate (also its peer one: one member, on loopback) and the
+  # API server's client certificate, as kubeadm makes them (etcd/ca, etcd/server, apiserver-etcd-client).
+  new_ca etcd-ca "/CN=podlens-etcd-ca"
+  sign etcd-server "/CN=etcd-server" "DNS:localhost,IP:127.0.0.1" etcd-ca
+  sign apiserver-etcd-client "/CN=kube-apiserver-etcd-client" "" etcd-ca
+  if [[ ! -f $dir/sa.key ]]; then
+    openssl genrsa -out "$dir/sa.key.tmp" 2048 2>/dev/null
+    openssl rsa -in "$dir/sa.key.tmp" -pubout -out "$dir/sa.pub" 2>/dev/null
+    mv "$dir/sa.key.tmp" "$dir/sa.key"
+  fi
   kubeconfig "$STATE/admin.kubeconfig" admin
   kubeconfig "$STATE/controller-manager.kubeconfig" controller-manager
   kubeconfig "$STATE/scheduler.kubeconfig" scheduler
   kubeconfig "$STATE/kubelet.kubeconfig" kubelet
-  touch "$dir/done"
+  kubeconfig "$STATE/kube-proxy.kubeconfig" kube-proxy
+  rm -f "$dir/done"
 }

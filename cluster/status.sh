@@ -6,6 +6,10 @@ source "$cluster_dir/components.sh"
 bad=0
 printf '%-24s %-8s %-8s %s\n' COMPONENT PID STATE LOG
 for c in "${COMPONENTS[@]}"; do
+  if ! wanted "$c" && ! alive "$c"; then
+    printf '%-24s %-8s %-8s %s\n' "$c" - off "not needed here (no kind network)"
+    continue
+  fi
   pid=$(pid_of "$c"); state=down
   if alive "$c"; then state=running; healthy "$c" && state=healthy; fi
   [[ $state == healthy ]] || bad=1
@@ -13,5 +17,6 @@ for c in "${COMPONENTS[@]}"; do
 done
 if [[ -f $STATE/admin.kubeconfig ]]; then
   kubectl --kubeconfig "$STATE/admin.kubeconfig" get nodes -o wide 2>&1 | sed 's/^/  /'
+  kubectl --kubeconfig "$STATE/admin.kubeconfig" -n kube-system get deployment coredns 2>&1 | sed 's/^/  /'
 fi
 exit $bad

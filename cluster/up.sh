@@ -48,19 +48,40 @@ echo "$(cat /proc/sys/net/ipv4/ip_forward)" > "$STATE/run/ip_forward.before" 2>/
 [[ -f $STATE/run/ip_forward.orig ]] || mv "$STATE/run/ip_forward.before" "$STATE/run/ip_forward.orig"
 rm -f "$STATE/run/ip_forward.before"
 
-declare -A budget=([registry]=20 [etcd]=30 [kube-apiserver]=90 [containerd]=30
-  [kube-controller-manager]=60 [kube-scheduler]=60 [kubelet]=60)
+declare -A budget=([registry]=20 [registry-gateway]=20 [etcd]=30 [kube-apiserver]=90 [containerd]=30
+  [kube-controller-manager]=60 [kube-scheduler]=60 [kubelet]=60 [kube-proxy]=30)
+# The kubelet keeps its device-plugin socket under /var/lib/kubelet whatever its root directory is:
+# remember what of that path did not exist before, so that cluster:down removes just that.
+for path in /var/lib/kubelet /var/lib/kubelet/device-plugins; do
+  if [[ ! -e $path ]] && ! grep -qxF "$path" "$STATE/run/created-paths" 2>/dev/null; then
+    echo "$path" >> "$STATE/run/created-paths"
+  fi
+done
 for c in "${COMPONENTS[@]}"; do
+  if ! wanted "$c"; then
+    if alive "$c"; then log "stopping $c (no longer wanted here)"; stop_component "$c"; fi
+    continue
+  fi
+  if alive "$c" && [[ $(cat "$STATE/run/$c.fingerprint" 2>/dev/null) != "$(fingerprint "$c")" ]]; then
+    log "restarting $c: its binary, flags or configuration changed"
+    stop_component "$c"
+  fi
   if alive "$c" && healthy "$c"; then continue; fi
   if alive "$c"; then
     # Running but not answering yet (e.g. just started by another run): give it its budget.
     wait_healthy "$c" "${budget[$c]}" && continue
   fi
+  if [[ $c == registry-gateway ]] && [[ -n $(port_holder "$(registry_gateway)") ]]; then
+    # The kind network's gateway is already served (by kind's own set-up, say): theirs, not ours.
+    log "not starting $c: $(registry_gateway) is already served by $(port_holder "$(registry_gateway)")"
+    continue
+  fi
   log "starting $c"
   start_component "$c"
   wait_healthy "$c" "${budget[$c]}"
-  if [[ $c == registry ]]; then "$cluster_dir/images/push.sh"; fi
 done
+# Builds and pushes the images when their sources changed (a marker makes it a no-op otherwise).
+"$cluster_dir/images/push.sh"
 
 kubectl_admin() { kubectl --kubeconfig "$STATE/admin.kubeconfig" "$@"; }
 # The apiserver reaches kubelets (exec, logs, port-forward) as this user.
@@ -77,6 +98,13 @@ until kubectl_admin get serviceaccount default -n default >/dev/null 2>&1; do
   ((SECONDS < deadline)) || fail_component kube-controller-manager "did not create the default service account"
   sleep 0.5
 done
+# CoreDNS, as kubeadm deploys it, behind the kube-dns Service at the address the kubelet announces.
+sed -e "s|\${DNS_IP}|$DNS_IP|g" -e "s|\${CLUSTER_DOMAIN}|$CLUSTER_DOMAIN|g" -e "s|\${COREDNS_VERSION}|$COREDNS_VERSION|g" \
+  "$cluster_dir/addons/coredns.yaml" | kubectl_admin apply -f - >/dev/null
+if ! kubectl_admin -n kube-system rollout status deployment/coredns --timeout=90s >/dev/null; then
+  kubectl_admin -n kube-system get pods -l k8s-app=kube-dns -o wide >&2 || true
+  die "CoreDNS did not become ready within 90 s (kubectl -n kube-system describe pods -l k8s-app=kube-dns)"
+fi
 # --fake-nodes N; without it, fake nodes of an earlier --fake-nodes whose kwok is gone (after a
 # reboot, say) get their kwok back.
 if [[ -z $fake_nodes ]]; then

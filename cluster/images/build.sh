@@ -4,6 +4,7 @@
 #   docker.io/library/alpine:latest   a busybox-based stand-in (no apk): enough for the seed's examples
 #   docker.io/library/nginx:latest    Debian's nginx serving /usr/share/nginx/html on port 80
 #   registry.k8s.io/pause:$PAUSE_TAG  podlens' own static pause program (pause.c)
+#   registry.k8s.io/coredns/coredns:$COREDNS_VERSION  CoreDNS from cluster/build-coredns.sh ($COREDNS_BIN)
 # Each layout is rebuilt only when this folder or the versions change (a content hash names it).
 # Usage: build.sh OUT_DIR   (prints nothing; layouts land in OUT_DIR/<name>)
 set -euo pipefail
@@ -94,3 +95,12 @@ layout nginx "$root" '{"Cmd":["nginx","-g","daemon off;"],"ExposedPorts":{"80/tc
 mkdir -p "$tmp/pause"
 gcc -static -Os -s -o "$tmp/pause/pause" "$here/pause.c"
 layout pause "$tmp/pause" '{"Entrypoint":["/pause"],"User":"65535:65535"}'
+
+# coredns: the static binary alone, as in CoreDNS's own (distroless) image, plus the files every
+# image gets for user lookups. It runs as root with only NET_BIND_SERVICE (the pod's securityContext).
+mkdir -p "$tmp/coredns/etc" "$tmp/coredns/tmp"
+chmod 1777 "$tmp/coredns/tmp"
+cp "${COREDNS_BIN:?COREDNS_BIN must name the binary from cluster/build-coredns.sh}" "$tmp/coredns/coredns"
+printf 'root:x:0:0:root:/root:/sbin/nologin\nnonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin\n' > "$tmp/coredns/etc/passwd"
+printf 'root:x:0:\nnonroot:x:65532:\n' > "$tmp/coredns/etc/group"
+layout coredns "$tmp/coredns" '{"Entrypoint":["/coredns"],"ExposedPorts":{"53/tcp":{},"53/udp":{}}}'

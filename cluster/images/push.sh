@@ -3,7 +3,9 @@
 set -euo pipefail
 source "$(dirname "$0")/../lib.sh"
 here=$cluster_dir/images
-key=$(cat "$here"/* "$cluster_dir/versions.env" /bin/busybox "$(command -v nginx)" | sha256sum | cut -c1-16)
+COREDNS_BIN=$("$cluster_dir/build-coredns.sh")
+export COREDNS_BIN
+key=$(cat "$here"/* "$cluster_dir/versions.env" /bin/busybox "$(command -v nginx)" "$COREDNS_BIN" | sha256sum | cut -c1-16)
 layouts=$PODLENS_CACHE/images/$key
 marker=$PODLENS_CACHE/registry/pushed-$key
 [[ -f $marker ]] && exit 0
@@ -13,7 +15,8 @@ if [[ ! -f $layouts/done ]]; then
   touch "$layouts/done"
 fi
 declare -A names=([busybox]=docker.io/library/busybox:latest [alpine]=docker.io/library/alpine:latest
-  [nginx]=docker.io/library/nginx:latest [pause]=registry.k8s.io/pause:$PAUSE_TAG)
+  [nginx]=docker.io/library/nginx:latest [pause]=registry.k8s.io/pause:$PAUSE_TAG
+  [coredns]=registry.k8s.io/coredns/coredns:$COREDNS_VERSION)
 for image in "${!names[@]}"; do
   ref=${names[$image]}
   repo=${ref#*/}
