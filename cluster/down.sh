@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# cluster:down: stops every process cluster:up started and removes what it made on the machine:
-# pod sandboxes, network namespaces, the bridge, masquerade rules, mounts, cgroups and the state
-# directory. The cache (binaries, images) stays. Safe to run when nothing is up.
+# cluster:down: stops every process cluster:up started and removes what it made on the machine, and
+# nothing else: pod sandboxes, network namespaces, the bridge, the iptables rules of its CNI network,
+# kube-proxy and the kubelet, mounts and cgroups under its own names, the files of its own
+# containers among containerd 1.6's fixed paths, and the state directory. The cache (binaries,
+# images) stays. Safe to run when nothing is up. Says what it removed.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 source "$cluster_dir/components.sh"
@@ -12,68 +14,140 @@ if [[ ${1:-} != --locked ]]; then
   exec 9>"$PODLENS_CACHE/cluster.lock"
   flock 9
 fi
+did=()
 
 # 0. kwok (fake nodes, cluster/kwok.sh), if it runs: its nodes go with etcd's data below.
 "$cluster_dir/kwok.sh" stop || true
 
 # 1. Stop the kubelet first so it does not recreate what is being removed, then let containerd
 #    tear the pods down itself (CNI DEL releases IPs, veths, netns files and masquerade rules).
+#    The ids of its containers and the sockets of its shims name what is ours among containerd 1.6's
+#    fixed paths (/run/containerd/s, /run/containerd/runc/k8s.io), which a system containerd shares.
+stopped=()
+if alive kubelet; then stopped+=(kubelet); fi
 stop_component kubelet
+ours_ids=() ours_sockets=()
 if alive containerd && [[ -S $CONTAINERD_SOCK ]]; then
-  timeout 90 "$KUBE_BIN/hyperkube" remove-sandboxes "unix://$CONTAINERD_SOCK" >/dev/null 2>&1 \
-    || log "some pod sandboxes could not be removed through the runtime; cleaning up by force"
+  mapfile -t ours_ids < <(ctr --address "$CONTAINERD_SOCK" -n k8s.io containers ls -q 2>/dev/null || true)
+  if removed=$(timeout 90 "$KUBE_BIN/hyperkube" remove-sandboxes "unix://$CONTAINERD_SOCK" 2>/dev/null); then
+    did+=("$removed through containerd")
+  else
+    log "some pod sandboxes could not be removed through the runtime; cleaning up by force"
+  fi
 fi
-for ((i = ${#COMPONENTS[@]} - 1; i >= 0; i--)); do stop_component "${COMPONENTS[$i]}"; done
+shims=$(pgrep -f "containerd-shim-runc-v2 .*-address $CONTAINERD_SOCK" || true)
+for pid in $shims; do
+  mapfile -t -O "${#ours_sockets[@]}" ours_sockets < <(ss -Hlxp 2>/dev/null | grep -F "pid=$pid," | grep -oE '/run/containerd/s/[0-9a-f]+')
+done
+for ((i = ${#COMPONENTS[@]} - 1; i >= 0; i--)); do
+  alive "${COMPONENTS[$i]}" && stopped+=("${COMPONENTS[$i]}")
+  stop_component "${COMPONENTS[$i]}"
+done
+((${#stopped[@]} == 0)) || did+=("stopped $(IFS=,; echo "${stopped[*]}" | sed 's/,/, /g')")
 
-# 2. Whatever is left (a crashed or killed cluster): shims, container processes, their cgroups.
-pkill -KILL -f "containerd-shim-runc-v2 .*-address $CONTAINERD_SOCK" 2>/dev/null || true
+# 2. Whatever is left (a crashed or killed cluster): our shims, container processes in the kubelet's
+#    cgroups, then those cgroups.
+shims=$(pgrep -f "containerd-shim-runc-v2 .*-address $CONTAINERD_SOCK" || true)
+if [[ -n $shims ]]; then
+  # shellcheck disable=SC2086 # one pid per word
+  kill -KILL $shims 2>/dev/null || true
+  did+=("killed $(wc -w <<<"$shims") leftover containerd shim(s) of this cluster")
+fi
 for cg in /sys/fs/cgroup/*/kubepods; do
   [[ -d $cg ]] || continue
   find "$cg" -name cgroup.procs -exec cat {} + 2>/dev/null | xargs -r kill -KILL 2>/dev/null || true
 done
 sleep 0.2
-for cg in /sys/fs/cgroup/*/kubepods /sys/fs/cgroup/*/podruntime /sys/fs/cgroup/*/system.slice/containerd.service; do
-  [[ -d $cg ]] && find "$cg" -depth -type d -exec rmdir {} \; 2>/dev/null || true
+cgroups=0
+for cg in /sys/fs/cgroup/*/kubepods; do
+  [[ -d $cg ]] || continue
+  find "$cg" -depth -type d -exec rmdir {} \; 2>/dev/null || true
+  [[ -d $cg ]] || cgroups=$((cgroups + 1))
 done
+((cgroups == 0)) || did+=("removed the kubepods cgroup in $cgroups hierarchies")
 
 # 3. Mounts under the state directory (volumes, rootfs overlays, sandbox shm) and the pods' netns.
+mounts=0 netns=0
 if [[ -d $STATE ]]; then
-  { findmnt -rn -o TARGET | grep -F "$STATE" || true; } | sort -r | while read -r target; do
-    umount -l "$target" 2>/dev/null || true
-  done
+  while read -r target; do
+    umount -l "$target" 2>/dev/null && mounts=$((mounts + 1))
+  done < <(findmnt -rn -o TARGET | grep -F "$STATE" | sort -r || true)
 fi
 for ns in /run/netns/cni-*; do
   [[ -e $ns ]] || continue
   umount -l "$ns" 2>/dev/null || true
-  rm -f "$ns"
+  rm -f "$ns" && netns=$((netns + 1))
 done
 rmdir /run/netns 2>/dev/null || true
+((mounts == 0)) || did+=("unmounted $mounts mount(s) under $STATE")
+((netns == 0)) || did+=("removed $netns pod network namespace(s)")
 
-# 4. Network: the bridge (its veths go with it) and the rules CNI's bridge and portmap plugins made.
-ip link delete "$BRIDGE" 2>/dev/null || true
-remove_cni_rules() {
-  local table=$1 chain rule
-  # Rules in built-in chains that jump to CNI chains for our network (the bridge plugin tags them
-  # with a comment naming the network) or to portmap's chains.
-  { iptables-save -t "$table" 2>/dev/null | grep -E '^-A (POSTROUTING|PREROUTING|OUTPUT|FORWARD|INPUT) ' \
-    | grep -E "name: \\\\?\"?$CNI_NETWORK|-j CNI-HOSTPORT|-j CNI-FORWARD" || true; } | while read -r rule; do
-      eval "iptables -t $table -D ${rule#-A }" 2>/dev/null || true
+# 4. Network: the bridge (its veths go with it), the rules of our CNI network (the bridge plugin
+#    tags them with the network's name; portmap's chains), and kube-proxy's and the kubelet's KUBE-*
+#    chains, in iptables and ip6tables.
+if ip link show "$BRIDGE" >/dev/null 2>&1; then
+  ip link delete "$BRIDGE" && did+=("deleted the $BRIDGE bridge")
+fi
+rules=0 chains=0
+# remove_rules CMD TABLE: our rules and chains in one table. KUBE-* chains are kube-proxy's and the
+# kubelet's (KUBE-FIREWALL, KUBE-KUBELET-CANARY, KUBE-IPTABLES-HINT): all go. Of the CNI-* chains,
+# which CNI networks on this machine share (portmap's CNI-HOSTPORT-*), only what our network made:
+# the rules tagged with its name, then chains nothing reaches any more, then shared chains left empty.
+remove_rules() {
+  local cmd=$1 table=$2 rule chain changed=true
+  local tag="name: \\\\?\"?$CNI_NETWORK\\\\?\""
+  save() { "$cmd-save" -t "$table" 2>/dev/null; }
+  delete_rule() { eval "$cmd -t $table -D ${1#-A }" 2>/dev/null && rules=$((rules + 1)); }
+  while read -r rule; do delete_rule "$rule"; done < <(save | grep -E '^-A ' | grep -E -- "$tag|^-A [A-Z]+ .*-j KUBE-" || true)
+  for chain in $(save | grep -oE '^:KUBE-[A-Za-z0-9_-]+' | tr -d :); do "$cmd" -t "$table" -F "$chain" 2>/dev/null || true; done
+  while $changed; do
+    changed=false
+    for chain in $(save | grep -oE '^:(KUBE|CNI)-[A-Za-z0-9_-]+' | tr -d :); do
+      if ! save | grep -E '^-A ' | grep -q -- "-j $chain\b"; then
+        "$cmd" -t "$table" -F "$chain" 2>/dev/null || true
+        "$cmd" -t "$table" -X "$chain" 2>/dev/null && chains=$((chains + 1)) && changed=true
+      elif [[ $chain == CNI-* ]] && ! save | grep -q -- "^-A $chain "; then
+        # Empty and reached only from built-in chains: no network uses it any more.
+        while read -r rule; do delete_rule "$rule" && changed=true; done < <(save | grep -E "^-A [A-Z]+ .*-j $chain\b" || true)
+      fi
     done
-  for chain in $(iptables-save -t "$table" 2>/dev/null | grep -oE '^:CNI-[A-Za-z0-9_-]+' | tr -d :); do
-    if ! iptables-save -t "$table" | grep -E "^-A [A-Z]+ " | grep -v "^-A CNI-" | grep -q -- "-j $chain\b"; then
-      iptables -t "$table" -F "$chain" 2>/dev/null || true
-      iptables -t "$table" -X "$chain" 2>/dev/null || true
-    fi
   done
 }
-remove_cni_rules nat
-remove_cni_rules filter
+for cmd in iptables ip6tables; do
+  command -v "$cmd" >/dev/null || continue
+  for table in nat filter mangle; do remove_rules "$cmd" "$table"; done
+done
+((rules + chains == 0)) || did+=("removed $rules iptables rule(s) and $chains chain(s) (KUBE-*, CNI-* of network $CNI_NETWORK)")
 if [[ -f $STATE/run/ip_forward.orig ]]; then
-  sysctl -qw net.ipv4.ip_forward="$(cat "$STATE/run/ip_forward.orig")" || true
+  orig=$(cat "$STATE/run/ip_forward.orig")
+  if [[ $(cat /proc/sys/net/ipv4/ip_forward) != "$orig" ]]; then
+    sysctl -qw net.ipv4.ip_forward="$orig" && did+=("set net.ipv4.ip_forward back to $orig")
+  fi
 fi
 
-# 5. Files: the state directory and the paths containerd 1.6 uses whatever its config says.
-rm -rf "$STATE"
-rm -rf /run/containerd/s /run/containerd/runc/k8s.io /var/lib/cni/results /var/lib/cni/networks/"$CNI_NETWORK"
-rmdir /run/containerd/runc /run/containerd /var/lib/cni/networks /var/lib/cni 2>/dev/null || true
-log "cluster down"
+# 5. Files: the state directory, our containers' files among containerd 1.6's fixed paths, the CNI
+#    results of our network, and what of /var/lib/kubelet cluster:up found absent.
+files=()
+for socket in "${ours_sockets[@]}"; do rm -f "$socket" && files+=("$socket"); done
+for id in "${ours_ids[@]}"; do
+  [[ -e /run/containerd/runc/k8s.io/$id ]] && rm -rf "/run/containerd/runc/k8s.io/$id" && files+=("/run/containerd/runc/k8s.io/$id")
+done
+for f in /var/lib/cni/results/"$CNI_NETWORK"-* /var/lib/cni/networks/"$CNI_NETWORK"; do
+  [[ -e $f ]] && rm -rf "$f" && files+=("$f")
+done
+if [[ -f $STATE/run/created-paths ]]; then
+  while read -r path; do
+    [[ $path == /var/lib/kubelet* && -e $path ]] && rm -rf "$path" && files+=("$path")
+  done < <(sort -r "$STATE/run/created-paths")
+fi
+# Parent directories go only when empty: a system containerd keeps its own files in them.
+rmdir /run/containerd/s /run/containerd/runc/k8s.io /run/containerd/runc /run/containerd \
+  /var/lib/cni/results /var/lib/cni/networks /var/lib/cni 2>/dev/null || true
+((${#files[@]} == 0)) || did+=("removed ${#files[@]} file(s) outside the state directory: ${files[*]}")
+if [[ -d $STATE ]]; then rm -rf "$STATE" && did+=("removed $STATE"); fi
+if ((${#did[@]} == 0)); then
+  log "cluster down: nothing of it was on this machine"
+else
+  for line in "${did[@]}"; do log "$line"; done
+  log "cluster down"
+fi
