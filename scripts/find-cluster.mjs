@@ -1,7 +1,11 @@
-// Finds a cluster for the tests and the demo: the one $KUBECONFIG points at when it answers,
-// otherwise the project's own local cluster, started with cluster/up.sh (Linux, root).
+// Set-up and the choice of cluster for `npm test` and `npm run demo`. Both create pods (the tests
+// privileged ones), so they use a cluster other than the project's own only when the user names
+// it: PODLENS_TEST_CONTEXT=<context> (tests) or PODLENS_DEMO_CONTEXT=<context> (demo), a context of
+// $KUBECONFIG. Otherwise the project's own local cluster (cluster/up.sh: Linux, root), started
+// after the Debian packages it needs are installed.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
@@ -14,6 +18,11 @@ export function run(cmd, args, env = process.env) {
   return result.status ?? 1;
 }
 
+/** CI's conventions: unset, empty, 0, false, no and off (any case) are false; anything else is true. */
+export function truthy(value) {
+  return value !== undefined && !/^(|0|false|no|off)$/i.test(value.trim());
+}
+
 function reachable(kubeconfig) {
   const probe = spawnSync('kubectl', ['--kubeconfig', kubeconfig, '--request-timeout=5s', 'get', '--raw', '/readyz'], {
     encoding: 'utf8',
@@ -21,26 +30,96 @@ function reachable(kubeconfig) {
   return probe.status === 0;
 }
 
-/** Returns { env } with KUBECONFIG (and CONTAINERD_ADDRESS for the local cluster), or { reason }. */
-export function findCluster(log = (line) => console.log(`[cluster] ${line}`)) {
+function isLocal(kubeconfig) {
+  try {
+    return realpathSync(kubeconfig) === localKubeconfig;
+  } catch {
+    return false;
+  }
+}
+
+/** npm's dependencies, when a fresh clone has none (npm ci also builds, through `prepare`). */
+export function ensureNodeModules(log) {
+  if (existsSync(path.join(root, 'node_modules', '.package-lock.json'))) return true;
+  log('installing the npm dependencies (node_modules is absent): npm ci');
+  return run('npm', ['ci', '--no-audit', '--no-fund']) === 0;
+}
+
+/** The Debian packages of the local cluster: installed when root, otherwise the command that does it. */
+function ensureDebianPackages(log) {
+  const check = spawnSync('bash', ['cluster/install-deps.sh', '--check'], { cwd: root, encoding: 'utf8' });
+  if (check.status === 0) return { ok: true };
+  const missing = check.stdout.trim();
+  if (process.getuid?.() !== 0) {
+    return {
+      reason: `the local cluster needs Debian packages that are missing (${missing}): run 'sudo bash cluster/install-deps.sh'`,
+    };
+  }
+  log(`installing the missing Debian packages of the local cluster (${missing})`);
+  if (run('bash', ['cluster/install-deps.sh']) !== 0)
+    return { reason: 'cluster/install-deps.sh failed (its output is above)' };
+  return { ok: true };
+}
+
+/** A kubeconfig of one context of the user's (flattened, in a private temporary file). */
+function namedContext(context, log) {
+  const view = spawnSync('kubectl', ['config', 'view', '--minify', '--flatten', '--raw', '--context', context], {
+    encoding: 'utf8',
+  });
+  if (view.status !== 0 || !view.stdout.trim()) {
+    return {
+      reason: `context '${context}' is not in your kubeconfig (${view.stderr.trim() || 'kubectl config view failed'})`,
+    };
+  }
+  const dir = mkdtempSync(path.join(tmpdir(), 'podlens-context-'));
+  const file = path.join(dir, 'kubeconfig');
+  writeFileSync(file, view.stdout, { mode: 0o600 });
+  const cleanup = () => rmSync(dir, { recursive: true, force: true });
+  if (!reachable(file)) {
+    cleanup();
+    return { reason: `the cluster of context '${context}' does not answer` };
+  }
+  log(`using the cluster you named: context ${context}`);
+  return { env: { ...process.env, KUBECONFIG: file }, own: false, startedHere: false, cleanup };
+}
+
+/**
+ * The cluster to run on: { env, own, startedHere, cleanup } or { reason }.
+ * optIn: the variable that names a context of the user's. onForeign: 'refuse' (no cluster, with
+ * the reason) or 'local' (use the project's own cluster anyway) when $KUBECONFIG points elsewhere.
+ */
+export function findCluster({ optIn, onForeign = 'refuse', log = (line) => console.log(`[cluster] ${line}`) }) {
+  const named = process.env[optIn];
+  if (named) return namedContext(named, log);
   const fromEnv = process.env.KUBECONFIG;
-  if (fromEnv && reachable(fromEnv)) {
-    log(`using the cluster of KUBECONFIG=${fromEnv}`);
-    return { env: { ...process.env, KUBECONFIG: fromEnv } };
+  if (fromEnv && !isLocal(fromEnv)) {
+    const hint = `KUBECONFIG=${fromEnv} is not the project's own cluster; name one of its contexts to use it: ${optIn}=<context>`;
+    if (onForeign === 'refuse') return { reason: hint };
+    log(`${hint}. Using the project's own cluster.`);
   }
-  if (fromEnv) log(`KUBECONFIG=${fromEnv} does not answer; trying the local cluster`);
-  if (process.platform !== 'linux') return { reason: 'the local cluster runs on Linux only' };
-  if (process.getuid?.() !== 0) return { reason: 'the local cluster needs root (containerd and a kubelet)' };
-  const code = run('bash', ['cluster/up.sh']);
-  if (code !== 0) return { reason: `cluster/up.sh failed with exit code ${code} (its output is above)` };
-  if (!existsSync(localKubeconfig) || !reachable(localKubeconfig)) {
-    return { reason: 'the local cluster started but its API server does not answer' };
-  }
-  return {
+  const own = (startedHere) => ({
     env: {
       ...process.env,
       KUBECONFIG: localKubeconfig,
       CONTAINERD_ADDRESS: process.env.CONTAINERD_ADDRESS ?? localContainerd,
     },
-  };
+    own: true,
+    startedHere,
+    cleanup: () => {},
+  });
+  if (existsSync(localKubeconfig) && reachable(localKubeconfig)) {
+    // Someone's running cluster (cluster:up is idempotent, but it is theirs: leave it as it is).
+    log(`using the project's own cluster, already running (${localKubeconfig})`);
+    return own(false);
+  }
+  if (process.platform !== 'linux') return { reason: 'the local cluster runs on Linux only' };
+  const packages = ensureDebianPackages(log);
+  if (!packages.ok) return packages;
+  if (process.getuid?.() !== 0) {
+    return { reason: "the local cluster needs root (containerd and a kubelet): run 'sudo npm run cluster:up' once" };
+  }
+  const code = run('bash', ['cluster/up.sh']);
+  if (code !== 0) return { reason: `cluster/up.sh failed with exit code ${code} (its output is above)` };
+  if (!reachable(localKubeconfig)) return { reason: 'the local cluster started but its API server does not answer' };
+  return own(true);
 }
