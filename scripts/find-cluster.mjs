@@ -116,7 +116,9 @@ export function findCluster({ optIn, onForeign = 'refuse', log = (line) => conso
   const packages = ensureDebianPackages(log);
   if (!packages.ok) return packages;
   if (process.getuid?.() !== 0) {
-    return { reason: "the local cluster needs root (containerd and a kubelet): run 'sudo npm run cluster:up' once" };
+    return {
+      reason: `the local cluster needs root (it runs containerd and a kubelet): run this as root, or name a cluster of yours with ${optIn}=<context>`,
+    };
   }
   const code = run('bash', ['cluster/up.sh']);
   if (code !== 0) return { reason: `cluster/up.sh failed with exit code ${code} (its output is above)` };

@@ -34,10 +34,9 @@ function jest(name, env = process.env, extra = []) {
 function finish(note) {
   rmSync(results, { recursive: true, force: true });
   const part = (name, label) =>
-    counts[name]
-      ? `${counts[name].ran} ${label}${counts[name].failed ? ` (${counts[name].failed} failed)` : ''}`
-      : `no ${label}`;
-  const ran = `${part('unit', 'unit tests')}, ${part('live', 'live tests')}${counts.lifecycle ? `, ${part('lifecycle', 'lifecycle test')}` : ''}`;
+    `${counts[name]?.ran ?? 0} ${label}${counts[name]?.failed ? ` (${counts[name].failed} failed)` : ''}`;
+  const lifecycle = counts.lifecycle ? `, ${part('lifecycle', 'lifecycle')}` : '';
+  const ran = `${part('unit', 'unit')} and ${part('live', 'live')}${lifecycle} tests`;
   const verdict = failures.length ? `FAILED: ${failures.join(', ')}` : 'all passed';
   console.log(`\n[test] npm test: ${ran} ran; ${verdict}${note ? `; ${note}` : ''}`);
   process.exit(failures.length ? 1 : 0);
