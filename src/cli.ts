@@ -12,6 +12,7 @@ import { registerCleanup } from './commands/cleanup.js';
 import { registerWatch } from './commands/watch.js';
 import { registerConfig } from './commands/config.js';
 import { processIo, type Io } from './render/terminal.js';
+import { guardOutput } from './render/output.js';
 import { visible } from './render/visible.js';
 
 function version(): string {
@@ -44,7 +45,12 @@ export function buildProgram(state: RunState): Command {
   return program;
 }
 
+/**
+ * Runs podlens; resolves with the exit code once stdout and stderr have taken everything written
+ * (src/render/output.ts), so the caller may exit at once.
+ */
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
+  const guard = io === processIo ? guardOutput(process.stdout, process.stderr) : undefined;
   const state: RunState = { exitCode: ExitCode.OK, io };
   // kubectl runs plugins as kubectl-podlens; the name in messages follows.
   try {
@@ -62,5 +68,5 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       state.exitCode = exitCode;
     }
   }
-  return state.exitCode;
+  return guard ? guard.settle(state.exitCode) : state.exitCode;
 }

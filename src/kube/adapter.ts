@@ -8,6 +8,7 @@ import { clientConfig } from './client.js';
 import { loadKubeConfig, type LoadedConfig } from './config.js';
 import type { Credentials } from './credentials.js';
 import { normalizeEvent, normalizePod } from './normalize.js';
+import { listAllPages, type Paged } from './pager.js';
 import type { Cluster, ConnectOptions, ListOptions, LogOptions, Workload, WorkloadKind } from './types.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -151,24 +152,53 @@ export class KubeCluster implements Cluster {
     return normalizePod(raw);
   }
 
+  /**
+   * A LIST of every page (src/kube/pager.ts: 500 per page; an expired continue token restarts it).
+   * `page(limit, _continue, options)` makes one typed list call.
+   */
+  async listPaged<T>(
+    call: Omit<ApiCall, 'server' | 'timeoutMs' | 'verb'>,
+    page: (limit: number, _continue: string | undefined, options: any) => Promise<Raw>,
+    map: (raw: Raw) => T | undefined,
+  ): Promise<Paged<T>> {
+    return listAllPages(
+      async (limit, token) => {
+        const list = await this.call({ ...call, verb: 'list' }, (o) => page(limit, token, o));
+        return {
+          items: list.items ?? [],
+          continue: list.metadata?._continue,
+          resourceVersion: list.metadata?.resourceVersion,
+        };
+      },
+      (e) => e instanceof KubeApiError && e.status === 410,
+      map,
+    );
+  }
+
   async listPods(opts: ListOptions): Promise<Pod[]> {
     const { namespace, labelSelector, fieldSelector } = opts;
-    const list = await this.call({ verb: 'list', resource: 'pods', namespace }, (o) =>
-      namespace
-        ? this.core.listNamespacedPod({ namespace, labelSelector, fieldSelector }, o)
-        : this.core.listPodForAllNamespaces({ labelSelector, fieldSelector }, o),
+    const list = await this.listPaged(
+      { resource: 'pods', namespace },
+      (limit, _continue, o) =>
+        namespace
+          ? this.core.listNamespacedPod({ namespace, labelSelector, fieldSelector, limit, _continue }, o)
+          : this.core.listPodForAllNamespaces({ labelSelector, fieldSelector, limit, _continue }, o),
+      normalizePod,
     );
-    return (list.items ?? []).map(normalizePod);
+    return list.items;
   }
 
   async listEvents(opts: ListOptions): Promise<KubeEvent[]> {
     const { namespace, fieldSelector } = opts;
-    const list = await this.call({ verb: 'list', resource: 'events', namespace }, (o) =>
-      namespace
-        ? this.core.listNamespacedEvent({ namespace, fieldSelector }, o)
-        : this.core.listEventForAllNamespaces({ fieldSelector }, o),
+    const list = await this.listPaged(
+      { resource: 'events', namespace },
+      (limit, _continue, o) =>
+        namespace
+          ? this.core.listNamespacedEvent({ namespace, fieldSelector, limit, _continue }, o)
+          : this.core.listEventForAllNamespaces({ fieldSelector, limit, _continue }, o),
+      normalizeEvent,
     );
-    return (list.items ?? []).map(normalizeEvent);
+    return list.items;
   }
 
   async namespaceExists(name: string): Promise<boolean | undefined> {
@@ -217,9 +247,11 @@ export class KubeCluster implements Cluster {
   }
 
   async listReplicaSets(namespace: string, labelSelector: string): Promise<Workload[]> {
-    const list = await this.call({ verb: 'list', resource: 'replicasets.apps', namespace }, (o) =>
-      this.apps.listNamespacedReplicaSet({ namespace, labelSelector }, o),
+    const list = await this.listPaged(
+      { resource: 'replicasets.apps', namespace },
+      (limit, _continue, o) => this.apps.listNamespacedReplicaSet({ namespace, labelSelector, limit, _continue }, o),
+      (rs: Raw) => toWorkload('ReplicaSet', rs),
     );
-    return (list.items ?? []).map((rs: Raw) => toWorkload('ReplicaSet', rs));
+    return list.items;
   }
 }

@@ -31,8 +31,6 @@ export interface WatchScope {
 /** An event with the resourceVersion the reflector compares. */
 export type VersionedEvent = KubeEvent & { resourceVersion: string };
 
-const PAGE = 500; // LIST in pages, as kubectl does, so thousands of pods never arrive in one body
-
 function kubeOf(cluster: Cluster): KubeCluster {
   const k = cluster as KubeCluster;
   if (!k.kc) throw new Error('watch needs a cluster connected through src/kube/adapter.ts');
@@ -145,7 +143,7 @@ function rawSource<T>(
   cluster: Cluster,
   resource: 'pods' | 'events',
   scope: WatchScope,
-  list: (k: KubeCluster, cont: string | undefined, o: Raw) => Promise<Raw>,
+  list: (k: KubeCluster, limit: number, cont: string | undefined, o: Raw) => Promise<Raw>,
   convert: (raw: Raw) => T | undefined,
 ): ListWatchSource<T> {
   const k = kubeOf(cluster);
@@ -154,19 +152,12 @@ function rawSource<T>(
   return {
     what: `${resource} ${ns ? `in namespace ${ns}` : 'in all namespaces'}`,
     async list(): Promise<ListResult<T>> {
-      const items: T[] = [];
-      let cont: string | undefined;
-      let rv = '';
-      do {
-        const page: Raw = await k.call({ verb: 'list', resource, namespace: ns }, (o) => list(k, cont, o));
-        for (const raw of page.items ?? []) {
-          const t = convert(raw);
-          if (t !== undefined) items.push(t);
-        }
-        rv = page.metadata?.resourceVersion ?? rv;
-        cont = page.metadata?._continue || undefined;
-      } while (cont);
-      return { items, resourceVersion: rv };
+      const { items, resourceVersion } = await k.listPaged(
+        { resource, namespace: ns },
+        (limit, cont, o) => list(k, limit, cont, o),
+        convert,
+      );
+      return { items, resourceVersion };
     },
     watch(resourceVersion, timeoutSeconds, h): WatchHandle {
       const url = new URL(k.server.replace(/\/$/, '') + path(resource, ns));
@@ -236,13 +227,10 @@ export function podSource(
     cluster,
     'pods',
     scope,
-    (k, _continue, o) =>
+    (k, limit, _continue, o) =>
       scope.namespace
-        ? k.core.listNamespacedPod(
-            { namespace: scope.namespace, labelSelector, fieldSelector, limit: PAGE, _continue },
-            o,
-          )
-        : k.core.listPodForAllNamespaces({ labelSelector, fieldSelector, limit: PAGE, _continue }, o),
+        ? k.core.listNamespacedPod({ namespace: scope.namespace, labelSelector, fieldSelector, limit, _continue }, o)
+        : k.core.listPodForAllNamespaces({ labelSelector, fieldSelector, limit, _continue }, o),
     (raw) => {
       const p = normalizePod(raw); // keeps what podlens reads: managedFields and the rest are dropped here
       return keep(p) ? p : undefined;
@@ -257,10 +245,10 @@ export function eventSource(cluster: Cluster, scope: WatchScope): ListWatchSourc
     cluster,
     'events',
     scope,
-    (k, _continue, o) =>
+    (k, limit, _continue, o) =>
       scope.namespace
-        ? k.core.listNamespacedEvent({ namespace: scope.namespace, fieldSelector, limit: PAGE, _continue }, o)
-        : k.core.listEventForAllNamespaces({ fieldSelector, limit: PAGE, _continue }, o),
+        ? k.core.listNamespacedEvent({ namespace: scope.namespace, fieldSelector, limit, _continue }, o)
+        : k.core.listEventForAllNamespaces({ fieldSelector, limit, _continue }, o),
     (raw) => ({ ...normalizeEvent(raw), resourceVersion: String(raw.metadata?.resourceVersion ?? '') }),
   );
 }
