@@ -94,21 +94,34 @@ rules=0 chains=0
 # which CNI networks on this machine share (portmap's CNI-HOSTPORT-*), only what our network made:
 # the rules tagged with its name, then chains nothing reaches any more, then shared chains left empty.
 remove_rules() {
-  local cmd=$1 table=$2 rule chain changed=true
+  local cmd=$1 table=$2 rule chain rules_now changed=true
   local tag="name: \\\\?\"?$CNI_NETWORK\\\\?\""
-  save() { "$cmd-save" -t "$table" 2>/dev/null; }
-  delete_rule() { eval "$cmd -t $table -D ${1#-A }" 2>/dev/null && rules=$((rules + 1)); }
-  while read -r rule; do delete_rule "$rule"; done < <(save | grep -E '^-A ' | grep -E -- "$tag|^-A [A-Z]+ .*-j KUBE-" || true)
-  for chain in $(save | grep -oE '^:KUBE-[A-Za-z0-9_-]+' | tr -d :); do "$cmd" -t "$table" -F "$chain" 2>/dev/null || true; done
+  # The table's rules, read whole (a pipe into grep -q could end early and, under pipefail, look
+  # like "no match").
+  save() { "$cmd-save" -t "$table" 2>/dev/null | grep -E '^(-A|:)' || true; }
+  delete_rule() {
+    if eval "$cmd -t $table -D ${1#-A }" 2>/dev/null; then rules=$((rules + 1)); return 0; fi
+    return 1
+  }
+  rules_now=$(save)
+  while read -r rule; do
+    [[ -n $rule ]] && { delete_rule "$rule" || true; }
+  done <<<"$(grep -E '^-A ' <<<"$rules_now" | grep -E -- "$tag|^-A [A-Z]+ .*-j KUBE-" || true)"
+  for chain in $(grep -oE '^:KUBE-[A-Za-z0-9_-]+' <<<"$rules_now" | tr -d :); do
+    "$cmd" -t "$table" -F "$chain" 2>/dev/null || true
+  done
   while $changed; do
     changed=false
-    for chain in $(save | grep -oE '^:(KUBE|CNI)-[A-Za-z0-9_-]+' | tr -d :); do
-      if ! save | grep -E '^-A ' | grep -q -- "-j $chain\b"; then
+    rules_now=$(save)
+    for chain in $(grep -oE '^:(KUBE|CNI)-[A-Za-z0-9_-]+' <<<"$rules_now" | tr -d :); do
+      if ! grep -qE -- "^-A .*-j $chain( |$)" <<<"$rules_now"; then
         "$cmd" -t "$table" -F "$chain" 2>/dev/null || true
-        "$cmd" -t "$table" -X "$chain" 2>/dev/null && chains=$((chains + 1)) && changed=true
-      elif [[ $chain == CNI-* ]] && ! save | grep -q -- "^-A $chain "; then
+        if "$cmd" -t "$table" -X "$chain" 2>/dev/null; then chains=$((chains + 1)); changed=true; fi
+      elif [[ $chain == CNI-* ]] && ! grep -q -- "^-A $chain " <<<"$rules_now"; then
         # Empty and reached only from built-in chains: no network uses it any more.
-        while read -r rule; do delete_rule "$rule" && changed=true; done < <(save | grep -E "^-A [A-Z]+ .*-j $chain\b" || true)
+        while read -r rule; do
+          [[ -n $rule ]] && delete_rule "$rule" && changed=true
+        done <<<"$(grep -E "^-A [A-Z]+ .*-j $chain( |$)" <<<"$rules_now" || true)"
       fi
     done
   done
