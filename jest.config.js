@@ -15,5 +15,7 @@ export default {
     { ...common, displayName: 'live', testMatch: ['<rootDir>/test/live/**/*.test.ts'] },
     // Stops and restarts the local cluster: run only by scripts/test.mjs, after the live tests.
     { ...common, displayName: 'lifecycle', testMatch: ['<rootDir>/test/lifecycle/**/*.test.ts'] },
+    // The kind cluster from `npm run kind:up`: run by `npm run test:kind`, which points at it.
+    { ...common, displayName: 'kind', testMatch: ['<rootDir>/test/kind/**/*.test.ts'] },
   ],
 };

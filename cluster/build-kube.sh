@@ -36,5 +36,5 @@ ldflags+=" -X $pkg.gitTreeState=clean -X $pkg.buildDate=1970-01-01T00:00:00Z"
 log "building hyperkube $KUBE_VERSION (first time only: several minutes)"
 CGO_ENABLED=0 go build -trimpath -ldflags "$ldflags" -o "$out/hyperkube.tmp" .
 mv "$out/hyperkube.tmp" "$out/hyperkube"
-for c in etcd kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy; do ln -sf hyperkube "$out/$c"; done
+for c in etcd kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy kubeadm kubectl; do ln -sf hyperkube "$out/$c"; done
 log "built $out/hyperkube"

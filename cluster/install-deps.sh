@@ -23,10 +23,11 @@ declare -A why=(
   [util-linux]="flock, setsid, findmnt"
   [procps]="pgrep, sysctl"
   # Only its dockerd, which test/live/pause-docker.test.ts starts privately (never as a service).
-  [docker.io]="a private dockerd for the --via docker tests"
+  [docker.io]="a private dockerd for the --via docker tests and kind:up"
+  [debootstrap]="the Debian root of kind:up's node image (cluster/kind)"
 )
 packages=(containerd runc containernetworking-plugins docker-registry skopeo busybox-static nginx-light
-  iptables iproute2 conntrack jq curl openssl gcc libc6-dev util-linux procps docker.io)
+  iptables iproute2 conntrack jq curl openssl gcc libc6-dev util-linux procps docker.io debootstrap)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

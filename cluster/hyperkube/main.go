@@ -1,7 +1,6 @@
 // hyperkube: one binary that links every cluster component once, dispatching on the name it is
 // run as (argv[0], via symlinks) or on its first argument. Linking the apiserver, controller
-// manager, scheduler, kubelet, kube-proxy and etcd separately would take five times the build time
-// and disk.
+// manager, scheduler, kubelet and etcd separately would take four times the build time and disk.
 package main
 
 import (
@@ -17,10 +16,13 @@ import (
 	_ "k8s.io/component-base/logs/json/register"
 	_ "k8s.io/component-base/metrics/prometheus/clientgo"
 	_ "k8s.io/component-base/metrics/prometheus/version"
+	kubectl "k8s.io/kubectl/pkg/cmd"
+	kubectlutil "k8s.io/kubectl/pkg/cmd/util"
 	apiserver "k8s.io/kubernetes/cmd/kube-apiserver/app"
 	controllermanager "k8s.io/kubernetes/cmd/kube-controller-manager/app"
 	proxy "k8s.io/kubernetes/cmd/kube-proxy/app"
 	scheduler "k8s.io/kubernetes/cmd/kube-scheduler/app"
+	kubeadm "k8s.io/kubernetes/cmd/kubeadm/app"
 	kubelet "k8s.io/kubernetes/cmd/kubelet/app"
 )
 
@@ -30,6 +32,25 @@ var commands = map[string]func() *cobra.Command{
 	"kube-scheduler":          func() *cobra.Command { return scheduler.NewSchedulerCommand() },
 	"kubelet":                 func() *cobra.Command { return kubelet.NewKubeletCommand(context.Background()) },
 	"kube-proxy":              proxy.NewProxyCommand,
+}
+
+// kubeadm and kubectl read os.Args themselves (kubectl for plugins and -v, kubeadm through cobra's
+// Execute), so they run with os.Args rewritten to what their own binaries would see, as
+// cmd/kubeadm/kubeadm.go and cmd/kubectl/kubectl.go run them. kind runs both inside its nodes.
+var programs = map[string]func() int{
+	"kubeadm": func() int {
+		if kubeadm.Run() != nil {
+			return 1
+		}
+		return 0
+	},
+	"kubectl": func() int {
+		command := kubectl.NewDefaultKubectlCommand()
+		if err := cli.RunNoErrOutput(command); err != nil {
+			kubectlutil.CheckErr(err)
+		}
+		return 0
+	},
 }
 
 func main() {
@@ -45,9 +66,13 @@ func main() {
 		etcdmain.Main(append([]string{"etcd"}, args...))
 		return
 	}
+	if program, ok := programs[name]; ok {
+		os.Args = append([]string{name}, args...)
+		os.Exit(program())
+	}
 	newCommand, ok := commands[name]
 	if !ok {
-		fmt.Fprintf(os.Stderr, "hyperkube: unknown component %q (etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kubelet, kube-proxy, remove-sandboxes ENDPOINT)\n", name)
+		fmt.Fprintf(os.Stderr, "hyperkube: unknown component %q (etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kubelet, kube-proxy, kubeadm, kubectl, remove-sandboxes ENDPOINT)\n", name)
 		os.Exit(2)
 	}
 	command := newCommand()
