@@ -40,10 +40,11 @@ cp /usr/sbin/xtables-nft-multi "$k/usr/sbin/"
 for c in iptables iptables-save iptables-restore ip6tables ip6tables-save ip6tables-restore; do
   ln -s xtables-nft-multi "$k/usr/sbin/$c"
 done
-for lib in $(ldd /usr/sbin/xtables-nft-multi | grep -oE '/[^ ]+\.so[^ ]*'); do
-  mkdir -p "$k$(dirname "$lib")" && cp -L "$lib" "$k$lib"
+mkdir -p "$k/usr/lib/x86_64-linux-gnu" && cp -r /usr/lib/x86_64-linux-gnu/xtables "$k/usr/lib/x86_64-linux-gnu/"
+# the libraries of iptables and of its extensions (libxt_statistic needs libm, for one)
+for lib in $(ldd /usr/sbin/xtables-nft-multi /usr/lib/x86_64-linux-gnu/xtables/*.so | awk '/=> \// {print $3} /^\t\// {print $1}' | sort -u); do
+  [[ -e $k$lib ]] || { mkdir -p "$k$(dirname "$lib")" && cp -L "$lib" "$k$lib"; }
 done
-cp -r /usr/lib/x86_64-linux-gnu/xtables "$k/usr/lib/x86_64-linux-gnu/" 2>/dev/null || true
 printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n' > "$k/etc/passwd"
 printf 'root:x:0:\nnogroup:x:65534:\n' > "$k/etc/group"
 layer "$k" "$tmp/kube.tar"

@@ -15,6 +15,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 build=$KIND_CACHE/build
 mkdir -p "$build"
+trap 'die "building the node image failed (line $LINENO of $0)" $EXIT_BUILD' ERR
 
 # --- inputs, each built once into the cache ---------------------------------------------------
 bash "$cluster_dir/build-kube.sh" || die "building Kubernetes $KUBE_VERSION failed" $EXIT_BUILD
@@ -65,7 +66,7 @@ if [[ ! -f $rootfs.done ]]; then
   touch "$rootfs.done"
 fi
 
-key=$( (cat "$0" "$kind_dir"/lib.sh "$kind_dir"/manifests/* "$cluster_dir/versions.env" "$coredns" "$kindnet/podlens-kindnet" \
+key=$( (cat "$kind_dir"/build-*.sh "$kind_dir"/lib.sh "$kind_dir"/manifests/* "$cluster_dir/versions.env" "$coredns" "$kindnet/podlens-kindnet" \
   "$KUBE_BIN/hyperkube" "$ctrd/containerd" "$crictl/crictl" "$rootfs.done"; echo "$packages $KIND_REGISTRY_ADDR") | sha256sum | cut -c1-16)
 current=$(docker image inspect "$NODE_IMAGE" --format '{{index .Config.Labels "dev.podlens.key"}}' 2>/dev/null || true)
 [[ $current == "$key" ]] && exit 0
@@ -152,8 +153,13 @@ log "images in the node: $(tr '\n' ' ' < "$work/images.txt")"
 
 # --- the image ---------------------------------------------------------------------------------
 log "importing the node image into the private dockerd"
-tar --numeric-owner -C "$root" -c . | docker import \
-  --change 'ENV container=docker' --change 'STOPSIGNAL SIGRTMIN+3' \
-  --change 'ENTRYPOINT ["/usr/local/bin/entrypoint", "/sbin/init"]' \
-  --change "LABEL dev.podlens.key=$key" - "$NODE_IMAGE" > /dev/null || die "docker import of the node image failed" $EXIT_BUILD
+tar --numeric-owner -C "$root" -c . | docker import - "$NODE_IMAGE-rootfs" > /dev/null ||
+  die "docker import of the node image failed" $EXIT_BUILD
+# What kind's image sets after squashing (images/base/Dockerfile); dockerd 20.10's import cannot set
+# STOPSIGNAL, so a build FROM the imported root adds it (no context, nothing fetched).
+printf 'FROM %s\nENV container=docker\nSTOPSIGNAL SIGRTMIN+3\nENTRYPOINT ["/usr/local/bin/entrypoint", "/sbin/init"]\nLABEL dev.podlens.key=%s\n' \
+  "$NODE_IMAGE-rootfs" "$key" | DOCKER_BUILDKIT=0 docker build -q -t "$NODE_IMAGE" - > "$work/build.log" 2>&1 ||
+  die "docker build of the node image failed: $(tail -1 "$work/build.log")" $EXIT_BUILD
+docker rmi "$NODE_IMAGE-rootfs" > /dev/null
+docker image prune -f > /dev/null # the image this one replaces
 log "built $NODE_IMAGE"

@@ -21,7 +21,7 @@ start() {
     --bridge none --ip-masq=false \
     --add-runtime "capfix=$KIND_STATE/runc-capfix" --default-runtime capfix \
     --storage-driver overlay2 --log-driver json-file \
-    > "$KIND_STATE/dockerd.log" 2>&1 < /dev/null &
+    > "$KIND_STATE/dockerd.log" 2>&1 < /dev/null 9>&- &
   local i
   for ((i = 0; i < 60; i++)); do
     docker version --format '{{.Server.Version}}' > /dev/null 2>&1 && return 0

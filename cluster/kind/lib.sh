@@ -3,7 +3,7 @@
 source "$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/lib.sh"
 kind_dir=$cluster_dir/kind
 log() { printf '[kind] %s\n' "$*" >&2; }
-die() { printf '[kind] error: %s\n' "$*" >&2; exit "${2:-1}"; }
+die() { printf '[kind] error: %s\n' "$1" >&2; exit "${2:-1}"; }
 
 # Where the running kind cluster's private dockerd lives (socket, pid file, exec root, logs).
 # Removed by kind:down. Images stay in KIND_CACHE/docker, so a second kind:up does not rebuild them.

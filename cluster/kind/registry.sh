@@ -14,7 +14,7 @@ storage:
   filesystem: { rootdirectory: $PODLENS_CACHE/registry }
 http: { addr: $KIND_REGISTRY_ADDR }
 YAML
-setsid docker-registry serve "$KIND_STATE/registry.yml" > "$KIND_STATE/registry.log" 2>&1 < /dev/null &
+setsid docker-registry serve "$KIND_STATE/registry.yml" > "$KIND_STATE/registry.log" 2>&1 < /dev/null 9>&- &
 echo $! > "$KIND_STATE/registry.pid"
 for ((i = 0; i < 40; i++)); do
   curl -fsS "http://$KIND_REGISTRY_ADDR/v2/" > /dev/null 2>&1 && break

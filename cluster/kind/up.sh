@@ -9,6 +9,8 @@ mkdir -p "$KIND_CACHE"
 exec 9> "$KIND_CACHE/kind.lock"
 flock -n 9 || die "another kind:up or kind:down is running" $EXIT_TAKEN
 
+named=$(grep -oE 'image: *[^ ]+' "$KIND_CONFIG" | awk '{print $2}' | sort -u)
+[[ $named == "$NODE_IMAGE" ]] || die "kind-config.yaml names ${named//$'\n'/, }; the project builds $NODE_IMAGE (KUBE_VERSION in cluster/versions.env)" $EXIT_BUILD
 bash "$kind_dir/dockerd.sh" start
 if "$KIND_BIN" get clusters 2>/dev/null | grep -qxF "$KIND_CLUSTER"; then
   if [[ -s $KUBECONFIG_KIND ]] && kubectl --kubeconfig "$KUBECONFIG_KIND" get --raw /readyz > /dev/null 2>&1; then
