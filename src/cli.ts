@@ -3,7 +3,7 @@
 // One top-level catch turns every failure into one sentence and an exit code (src/errors.ts).
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
-import { ExitCode, toUserError } from './errors.js';
+import { ExitCode, PodlensError, toUserError } from './errors.js';
 import { redact } from './redact.js';
 import { registerDescribe } from './commands/describe.js';
 import { registerPause } from './commands/pause.js';
@@ -58,6 +58,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   } catch (err) {
     if (err instanceof CommanderError && err.exitCode === 0) {
       state.exitCode = 0; // --help, --version
+    } else if (err instanceof PodlensError && err.kind === 'interrupted') {
+      state.exitCode = err.exitCode; // Ctrl-C: the user knows; no message
     } else {
       const { message, exitCode } = toUserError(err);
       // API messages quote cluster text (made visible); no secret survives (redact).

@@ -9,6 +9,7 @@ export const ExitCode = {
   VERDICT: 3, // describe --exit-code: a verdict is "error"
   POD_FAILED: 3, // watch --until: a pod failed or was deleted instead
   TIMEOUT: 4, // watch --timeout expired
+  INTERRUPTED: 130, // Ctrl-C where podlens was asking (128 + SIGINT, as shells report it)
 } as const;
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 
@@ -22,7 +23,8 @@ export type ErrorKind =
   | 'not-found'
   | 'namespace-not-found'
   | 'api'
-  | 'node'; // reaching a node for pause/node: helper pod, ctr, containerd
+  | 'node' // reaching a node for pause/node: helper pod, ctr, containerd
+  | 'interrupted'; // the user pressed Ctrl-C at a question: nothing more to say
 
 const EXIT_CODE_OF: Record<ErrorKind, ExitCodeValue> = {
   usage: ExitCode.USAGE,
@@ -34,6 +36,7 @@ const EXIT_CODE_OF: Record<ErrorKind, ExitCodeValue> = {
   'namespace-not-found': ExitCode.RUNTIME,
   api: ExitCode.RUNTIME,
   node: ExitCode.RUNTIME,
+  interrupted: ExitCode.INTERRUPTED,
 };
 
 export class PodlensError extends Error {
@@ -262,6 +265,14 @@ function apiMessage(err: KubeApiError): string {
     default:
       return messages.apiError(call, err.status, err.serverMessage);
   }
+}
+
+/** A list the API server refused with 400 because of -l: the same usage error in every command. */
+export function selectorError(e: unknown, selector?: string): unknown {
+  if (e instanceof KubeApiError && e.status === 400 && selector !== undefined) {
+    return usage(`invalid label selector "${selector}": ${e.serverMessage ?? 'rejected by the API server'}.`);
+  }
+  return e;
 }
 
 export function usage(message: string): PodlensError {

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import type { RunState } from '../cli.js';
 import type { DescribeOptions, DescribeResult } from '../describe/service.js';
 import type { ExitCodeValue } from '../errors.js';
-import { colourEnabled, painter, startSpinner, type Io } from '../render/terminal.js';
+import { colourEnabled, painter, startSpinner, terminalWidth, type Io } from '../render/terminal.js';
 import {
   addClusterFlags,
   addOutputFlag,
@@ -82,7 +82,7 @@ async function write(r: DescribeResult, o: DescribeOptions, flags: DescribeFlags
   } else if (!empty) {
     const { renderReport, renderSummaries } = await import('../render/describe-text.js');
     // The terminal's width; off a terminal, 120 columns for the report's prose, 100 for one line per pod.
-    const columns = (io.stdout as { columns?: number }).columns;
+    const columns = terminalWidth(io.stdout);
     const text = { paint: painter(colourEnabled(io)), width: columns ?? 120 };
     io.stdout.write(
       r.report

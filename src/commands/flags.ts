@@ -52,16 +52,27 @@ export function addOutputFlag(cmd: Command): Command {
   );
 }
 
+/**
+ * The longest wait a timer can hold: Node's setTimeout takes a 32-bit signed count of milliseconds
+ * and turns anything larger into 1 ms (https://nodejs.org/api/timers.html#settimeoutcallback-delay-args).
+ */
+export const MAX_DURATION_MS = 2 ** 31 - 1;
+export const MAX_DURATION_TEXT = '596h31m23s'; // 2,147,483 s: about 24.8 days
+
 /** kubectl's duration syntax: a number with s, m, h or ms units; a bare number means seconds. */
 export function parseDuration(value: string, flag = '--request-timeout'): number {
   const v = value.trim();
-  if (/^\d+$/.test(v)) return Number(v) * 1000;
-  const parts = [...v.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)];
+  const parts = /^\d+$/.test(v) ? [[v, v, 's']] : [...v.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)];
   if (!parts.length || parts.map((p) => p[0]).join('') !== v) {
     throw usage(`invalid value "${value}" for ${flag}: use a duration such as 10s, 1m or 500ms (0 for none).`);
   }
   const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const;
-  return Math.round(parts.reduce((ms, p) => ms + Number(p[1]) * unit[p[2] as keyof typeof unit], 0));
+  const ms = Math.round(parts.reduce((sum, p) => sum + Number(p[1]) * unit[p[2] as keyof typeof unit], 0));
+  if (ms > MAX_DURATION_MS)
+    throw usage(
+      `invalid value "${value}" for ${flag}: podlens can wait at most ${MAX_DURATION_TEXT} (about 24.8 days).`,
+    );
+  return ms;
 }
 
 // RFC 1123 label, as namespaces must be:
@@ -75,6 +86,9 @@ export function validateNamespace(ns: string | undefined): void {
 }
 
 export function validateSelection(names: string[], flags: SelectionFlags & ClusterFlags): void {
+  // An empty argument (`describe ''`, an unset shell variable in quotes) names nothing: say so.
+  if (names.some((n) => !n.trim()))
+    throw usage('a pod name cannot be empty (an unset variable in quotes?); pass a name, -l SELECTOR or -A.');
   if (flags.allNamespaces && flags.namespace) {
     throw usage('use either -n/--namespace or -A/--all-namespaces, not both.');
   }

@@ -5,7 +5,7 @@ import type { RunState } from '../cli.js';
 import { ExitCode, type ExitCodeValue } from '../errors.js';
 import type { NodeAccessOptions } from '../node/service.js';
 import type { TextOptions } from '../render/pause-text.js';
-import { colourEnabled, painter, type Io } from '../render/terminal.js';
+import { colourEnabled, painter, terminalWidth, type Io } from '../render/terminal.js';
 import {
   addClusterFlags,
   addOutputFlag,
@@ -105,7 +105,7 @@ export function accessOptions(flags: NodeCommandFlags): NodeAccessOptions {
 export function textOptions(io: Io, flags: NodeCommandFlags): TextOptions {
   return {
     paint: painter(colourEnabled(io)),
-    width: (io.stdout as { columns?: number }).columns ?? 120,
+    width: terminalWidth(io.stdout) ?? 120,
     showCommands: Boolean(flags.showCommands),
     wideIds: flags.trunc === false,
   };

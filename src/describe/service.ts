@@ -7,7 +7,7 @@ import { logsWanted } from '../domain/containers.js';
 import type { ContainerLog, KubeEvent, OwnerChainLink, Pod } from '../domain/model.js';
 import { REPORT_API_VERSION } from '../domain/api-versions.js';
 import type { DescribeReport, PodSummaryList } from '../domain/report.js';
-import { ExitCode, KubeApiError, PodlensError, messages, usage, type ExitCodeValue } from '../errors.js';
+import { ExitCode, KubeApiError, PodlensError, messages, selectorError, usage, type ExitCodeValue } from '../errors.js';
 import type { Cluster, WorkloadKind } from '../kube/types.js';
 import { getPodOrNotFound, podNotFound } from './not-found.js';
 
@@ -103,13 +103,6 @@ async function crashLogs(cluster: Cluster, pod: Pod, tail: number): Promise<Cont
       }
     }),
   );
-}
-
-function selectorError(e: unknown, selector?: string): unknown {
-  if (e instanceof KubeApiError && e.status === 400 && selector !== undefined) {
-    return usage(`invalid label selector "${selector}": ${e.serverMessage ?? 'rejected by the API server'}.`);
-  }
-  return e;
 }
 
 interface Fetched {

@@ -25,8 +25,10 @@ export function outcome(pod: Pod | undefined, until: Until): Outcome {
           ? 'failed'
           : 'pending';
     case 'succeeded':
-    case 'done':
       return pod.phase === 'Succeeded' ? 'reached' : pod.phase === 'Failed' ? 'failed' : 'pending';
+    case 'done':
+      // Finished either way: a Job's pod that failed is done too (the line says which).
+      return finished ? 'reached' : 'pending';
   }
 }
 
@@ -40,6 +42,17 @@ const WORDS: Record<Until, string> = {
 
 export function untilWords(until: Until): string {
   return WORDS[until];
+}
+
+/** What `--until done` says when every pod finished: which ones succeeded and which failed. */
+export function doneWords(pods: Pod[]): string {
+  const by = (phase: string) => pods.filter((p) => p.phase === phase).map((p) => p.name);
+  const list = (names: string[]) =>
+    names.slice(0, 5).join(', ') + (names.length > 5 ? ` and ${names.length - 5} more` : '');
+  const ok = by('Succeeded');
+  const failed = by('Failed');
+  if (pods.length === 1) return `pod ${pods[0].name} is done: it ${ok.length ? 'Succeeded' : 'Failed'}.`;
+  return `every pod is done: ${[ok.length ? `${ok.length} Succeeded (${list(ok)})` : '', failed.length ? `${failed.length} Failed (${list(failed)})` : ''].filter(Boolean).join(', ')}.`;
 }
 
 /** "web-1 is Init:1/2" for the timeout message. */

@@ -124,6 +124,13 @@ function statusError(code: number, status: Raw, call: ApiCall): Error {
   return api;
 }
 
+const isObject = (v: unknown): v is Record<string, Raw> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * One line of the stream: {"type": ..., "object": {...}}. A line that is not that (a proxy's
+ * garbage, a truncated write, `null`) ends this stream like a network error: the reflector
+ * reconnects from the last good resourceVersion, and says so on stderr.
+ */
 function onLine(line: string, h: WatchHandlers<Raw>, finish: (e: unknown) => void): void {
   let ev: Raw;
   try {
@@ -131,12 +138,20 @@ function onLine(line: string, h: WatchHandlers<Raw>, finish: (e: unknown) => voi
   } catch {
     return finish(new Error('the API server sent a watch line that is not JSON'));
   }
-  const rv = ev.object?.metadata?.resourceVersion ?? '';
+  if (!isObject(ev) || typeof ev.type !== 'string' || !isObject(ev.object))
+    return finish(new Error('the API server sent a watch line that is not a watch event'));
+  const rv = isObject(ev.object.metadata) ? String(ev.object.metadata.resourceVersion ?? '') : '';
   if (ev.type === 'ERROR')
-    return finish(statusError(Number(ev.object?.code ?? 500), ev.object, { verb: 'watch', resource: '' }));
+    return finish(statusError(Number(ev.object.code ?? 500), ev.object, { verb: 'watch', resource: '' }));
   if (ev.type === 'BOOKMARK') return h.onEvent({ type: 'BOOKMARK', resourceVersion: rv });
-  if (ev.type === 'ADDED' || ev.type === 'MODIFIED' || ev.type === 'DELETED')
+  if (ev.type !== 'ADDED' && ev.type !== 'MODIFIED' && ev.type !== 'DELETED') return;
+  if (!rv) return finish(new Error('the API server sent a watch event without a resourceVersion'));
+  try {
     h.onEvent({ type: ev.type, object: ev.object, resourceVersion: rv });
+  } catch (e) {
+    // An object podlens cannot read (a field of the wrong type): the same as a line it cannot read.
+    finish(new Error(`the API server sent a ${ev.type} event podlens cannot read (${(e as Error)?.message ?? e})`));
+  }
 }
 
 function rawSource<T>(

@@ -16,10 +16,16 @@ export async function askConsent(
   if (yes) return;
   if (!io.stdin.isTTY) throw new PodlensError('usage', messages.consentRequired(what));
   const rl = createInterface({ input: io.stdin, output: io.stderr as NodeJS.WritableStream });
+  let answer: string;
   try {
-    const answer = await rl.question(`podlens will create ${what}.\nContinue? [y/N] `);
-    if (!/^y(es)?$/i.test(answer.trim())) throw new PodlensError('node', messages.consentDeclined());
+    answer = await rl.question(`podlens will create ${what}.\nContinue? [y/N] `);
+  } catch (e) {
+    // Ctrl-C (readline rejects the question with an AbortError) or stdin closed: nothing was created.
+    io.stderr.write('\n');
+    if ((e as Error)?.name === 'AbortError') throw new PodlensError('interrupted', '');
+    throw new PodlensError('node', messages.consentDeclined());
   } finally {
     rl.close();
   }
+  if (!/^y(es)?$/i.test(answer.trim())) throw new PodlensError('node', messages.consentDeclined());
 }

@@ -30,13 +30,23 @@ export function painter(enabled: boolean): Paint {
   return (style, s) => `\u001b[${CODES[style][0]}m${s}\u001b[${CODES[style][1]}m`;
 }
 
+/**
+ * The terminal's width in columns, or undefined when it has none to tell: off a terminal, and on a
+ * terminal that reports 0 columns (some CI and serial consoles). Nothing that redraws (the spinner,
+ * the live area) runs without a width: ora divides by it, and at 0 its clear loop never ends.
+ */
+export function terminalWidth(stream: unknown): number | undefined {
+  const c = (stream as { columns?: number }).columns;
+  return c && c > 0 ? c : undefined;
+}
+
 export interface Spinner {
   stop(): void;
 }
 
 /** Starts an ora spinner on stderr when it makes sense; ora is loaded only then. */
 export async function startSpinner(io: Io, text: string, machineOutput: boolean): Promise<Spinner> {
-  const enabled = Boolean(io.stderr.isTTY) && !machineOutput && !io.env.CI;
+  const enabled = Boolean(io.stderr.isTTY) && terminalWidth(io.stderr) !== undefined && !machineOutput && !io.env.CI;
   if (!enabled) return { stop() {} };
   const { default: ora } = await import('ora');
   const s = ora({ text, stream: process.stderr, discardStdin: false }).start();

@@ -2,9 +2,9 @@
 // two sources, start the session, check that named pods exist, create the manifest's pods, wait for
 // --until, --timeout, Ctrl-C/SIGTERM or a closed pipe, and always stop the streams and the live area.
 import type { Until } from '../domain/until.js';
-import { ExitCode, PodlensError, usage, type ExitCodeValue } from '../errors.js';
+import { ExitCode, PodlensError, selectorError, usage, type ExitCodeValue } from '../errors.js';
 import type { Cluster } from '../kube/types.js';
-import { colourEnabled, painter, type Io } from '../render/terminal.js';
+import { colourEnabled, painter, terminalWidth, type Io } from '../render/terminal.js';
 import type { LiveArea } from '../render/watch-live.js';
 import { podNotFound } from '../describe/not-found.js';
 import { createAll, readManifest } from './manifest.js';
@@ -50,7 +50,12 @@ export async function runWatch(o: WatchOptions, open: Open, io: Io): Promise<Exi
   });
 
   const ndjson = o.output === 'ndjson';
-  const tty = Boolean(io.stdout.isTTY) && !ndjson && !io.env.CI && io.env.TERM !== 'dumb';
+  const tty =
+    Boolean(io.stdout.isTTY) &&
+    terminalWidth(io.stdout) !== undefined &&
+    !ndjson &&
+    !io.env.CI &&
+    io.env.TERM !== 'dumb';
   // The live area asks the session for its pods; the session is made after the area.
   const holder: { session?: WatchSession } = {};
   let live: LiveArea | undefined;
@@ -98,7 +103,9 @@ export async function runWatch(o: WatchOptions, open: Open, io: Io): Promise<Exi
         )
       : undefined;
   try {
-    await s.start();
+    await s.start().catch((e: unknown) => {
+      throw selectorError(e, o.selector); // the first list is where the API server judges -l
+    });
     if (!manifest && o.names.length && o.until !== 'deleted') {
       const present = s.pods();
       const missing = o.names.filter((n) => !present.some((p) => p.name === n));

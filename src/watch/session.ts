@@ -3,7 +3,7 @@
 // and woven in; --until is judged after every change. Output goes to a Sink (text, TTY or ndjson).
 import type { KubeEvent, Pod } from '../domain/model.js';
 import { deletedTransition, diffPod, finish, initialDraft, type Transition } from '../domain/transitions.js';
-import { outcome, untilWords, whereItIs, type Until } from '../domain/until.js';
+import { doneWords, outcome, untilWords, whereItIs, type Until } from '../domain/until.js';
 import { eventTransition } from '../domain/watch-events.js';
 import { Reflector, type Change, type LinkStatus } from '../kube/reflector.js';
 import type { ListWatchSource } from '../kube/listwatch.js';
@@ -232,7 +232,8 @@ export class WatchSession {
       });
     }
     const allThere = results.every((r) => r.outcome === 'reached');
-    if (allThere && (results.length > 0 || until === 'deleted')) this.end({ code: ExitCode.OK });
+    if (allThere && (results.length > 0 || until === 'deleted'))
+      this.end({ code: ExitCode.OK, message: until === 'done' ? doneWords(targets.map((t) => t.pod!)) : undefined });
   }
 
   /** For the --timeout message: where each pod that is not there yet stands. */
