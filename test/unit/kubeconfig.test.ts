@@ -237,3 +237,31 @@ describe('redaction', () => {
     expect(redact('pod "web" not found')).toBe('pod "web" not found');
   });
 });
+
+test('podlens config prints the choice as text, the credential by kind only', async () => {
+  const kc = file(
+    'text',
+    `apiVersion: v1
+clusters: [{name: c, cluster: {server: 'https://api.example:6443', proxy-url: 'http://user:pa55word@proxy:3128'}}]
+users: [{name: u, user: {token: very-secret-token-123}}]
+contexts: [{name: t, context: {cluster: c, user: u, namespace: shop}}]
+current-context: t
+`,
+  );
+  let stdout = '';
+  const io: Io = { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: () => true }, env: {} };
+  expect(await main(['node', 'podlens', 'config', '--kubeconfig', kc], io)).toBe(0);
+  expect(stdout).toBe(
+    [
+      'context:     t',
+      'cluster:     c',
+      'server:      https://api.example:6443',
+      'user:        u',
+      'namespace:   shop',
+      'credentials: token',
+      'proxy:       http://user:[redacted]@proxy:3128',
+      `kubeconfig:  ${kc}`,
+      '',
+    ].join('\n'),
+  );
+});
