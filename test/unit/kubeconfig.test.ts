@@ -1,7 +1,7 @@
 // The kubeconfig loader, the proxy decision, the credential layer's once-per-lifetime rule and the
 // redaction helper, on files written here (no cluster needed). The live counterparts (real plugins,
 // real proxies, the live API server) are in test/live/kubeconfig.test.ts.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli.js';
@@ -13,6 +13,7 @@ import { redact, registerSecret } from '../../src/redact.js';
 import type { Io } from '../../src/render/terminal.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'podlens-kcu-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 function file(name: string, text: string): string {
   const p = join(dir, name);
   writeFileSync(p, text);
