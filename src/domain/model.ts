@@ -90,6 +90,12 @@ export interface Pod {
   name: string;
   namespace: string;
   uid: string;
+  /**
+   * A static pod's uid on its node, when this is its mirror pod: the kubelet labels the sandbox with
+   * the static pod's own uid, which the mirror pod carries in the kubernetes.io/config.mirror
+   * annotation (pkg/kubelet/pod/mirror_client.go). kubeadm's control plane runs as static pods.
+   */
+  mirrorOf?: string;
   resourceVersion?: string;
   creationTimestamp: Date;
   deletionTimestamp?: Date;

@@ -10,7 +10,7 @@ import {
   type NodeSnapshot,
 } from './sandbox-model.js';
 import { SANDBOX_API_VERSION } from './api-versions.js';
-import { taskState } from './sandbox.js';
+import { nodeUid, taskState } from './sandbox.js';
 
 function sandboxFlag(e: Omit<NodeSandboxEntry, 'flag'>, newer: boolean): string | null {
   if (e.podlensHelper)
@@ -56,7 +56,7 @@ function missingWhy(p: Pod): string | null {
 }
 
 export function buildNodeReport(node: string, runtime: string, pods: Pod[], snap: NodeSnapshot, now: Date): NodeReport {
-  const podsByUid = new Map(pods.map((p) => [p.uid, p]));
+  const podsByUid = new Map(pods.map((p) => [nodeUid(p), p]));
   const sandboxes = snap.containers.filter((c) => c.kind === 'sandbox');
   const newestOf = new Map<string, NodeContainer>();
   for (const s of sandboxes) {
@@ -73,7 +73,7 @@ export function buildNodeReport(node: string, runtime: string, pods: Pod[], snap
     );
   const withSandbox = new Set(sandboxes.map((s) => s.podUid));
   const podsWithoutSandbox = pods
-    .filter((p) => !withSandbox.has(p.uid))
+    .filter((p) => !withSandbox.has(nodeUid(p)))
     .map((p) => ({ namespace: p.namespace, name: p.name, uid: p.uid, phase: p.phase, why: missingWhy(p) }))
     .filter((p): p is typeof p & { why: string } => p.why !== null);
   const sandboxIds = new Set(sandboxes.map((s) => s.id));

@@ -97,8 +97,13 @@ function nodeIps(sandbox: SandboxOnNode | null): string[] {
   return (sandbox?.addresses ?? []).map((a) => a.cidr.replace(/\/\d+$/, ''));
 }
 
+/** The uid the node's containers carry for this pod: a static pod's own, for its mirror pod (model.ts). */
+export function nodeUid(pod: Pod): string {
+  return pod.mirrorOf ?? pod.uid;
+}
+
 export function buildPauseReport(pod: Pod, snap: NodeSnapshot, now: Date): PauseReport {
-  const mine = snap.containers.filter((c) => c.podUid === pod.uid);
+  const mine = snap.containers.filter((c) => c.podUid === nodeUid(pod));
   const sandboxes = mine.filter((c) => c.kind === 'sandbox');
   const apiIds = new Set(
     containerViews(pod)

@@ -157,6 +157,7 @@ export function normalizePod(raw: Raw): Pod {
     name: md.name,
     namespace: md.namespace,
     uid: md.uid,
+    mirrorOf: md.annotations?.['kubernetes.io/config.mirror'] || undefined,
     resourceVersion: md.resourceVersion,
     creationTimestamp: toDate(md.creationTimestamp) ?? new Date(0),
     deletionTimestamp: toDate(md.deletionTimestamp),

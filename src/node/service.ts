@@ -1,7 +1,7 @@
 // pause and node, from options to a report: API (pod, node) -> reach the node -> collect -> pure
 // domain. The helper pod, when there is one, is removed in `finally`. Rendering is the command's.
 import { visible } from '../render/visible.js';
-import { buildPauseReport } from '../domain/sandbox.js';
+import { buildPauseReport, nodeUid } from '../domain/sandbox.js';
 import { buildNodeReport } from '../domain/sandbox-node.js';
 import type { NodeReport, PauseReport } from '../domain/sandbox-model.js';
 import { KubeApiError, PodlensError, messages, toUserError } from '../errors.js';
@@ -100,7 +100,7 @@ export async function pauseReport(
   if (!pod.nodeName) throw new PodlensError('node', messages.podNotScheduled(name, namespace));
   const node = await nodeOrNotFound(new NodeApi(cluster as KubeCluster), pod.nodeName);
   const { result: snap } = await onNode(o, io, cluster, node, o.helperNamespace ?? namespace, (c) =>
-    collectPod(c, pod.uid),
+    collectPod(c, nodeUid(pod)),
   );
   return buildPauseReport(pod, snap, new Date());
 }

@@ -163,6 +163,10 @@ describe.each(NODES)('podlens on the kind node %s', (node) => {
     expect(mine[0].state).toBe('RUNNING');
     expect(mine[0].containers.map((c: { name: string }) => c.name).sort()).toEqual(['alpine', 'nginx']);
     expect(mine[0].flag).toBeNull();
+    // kubeadm's control plane runs as static pods: each sandbox carries the static pod's uid, which
+    // the API's mirror pod names in kubernetes.io/config.mirror. None of them is an orphan.
+    for (const s of report.sandboxes) expect([s.pod.name, s.apiKnowsPod, s.flag]).toEqual([s.pod.name, true, null]);
+    expect(report.podsWithoutSandbox).toEqual([]);
   });
 
   test('node --via pod: the helper pod path sees the same sandboxes, and no helper remains', async () => {
