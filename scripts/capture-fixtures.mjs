@@ -7,6 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { busy, kubectl, ok, pod, recreateNamespace, sleep } from './capture-support.mjs';
+import { TRUTH_SCENARIOS } from './truth-scenarios.mjs';
 
 const OUT = join(dirname(fileURLToPath(import.meta.url)), '..', 'test', 'fixtures');
 const NS = 'podlens-fixtures';
@@ -195,6 +196,16 @@ const CASES = {
   },
 };
 
+// The truth-test scenarios (scripts/truth-scenarios.mjs), with their hooks bound to this namespace.
+for (const [id, t] of Object.entries(TRUTH_SCENARIOS)) {
+  CASES[id] = {
+    ...t,
+    truth: true,
+    before: t.before && ((name) => t.before(ok, NS, name)),
+    after: t.after && ((name) => t.after(ok, NS, name)),
+  };
+}
+
 async function podOf(c, name) {
   if (!c.find) {
     const r = await kubectl(['-n', NS, 'get', 'pod', name, '-o', 'json']);
@@ -225,7 +236,13 @@ async function waitUntil(label, c, name, check, timeoutMs = 150_000) {
 async function capture(id) {
   const c = CASES[id];
   const name = c.objects[0].metadata.name;
-  await ok(['-n', NS, 'apply', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'List', items: c.objects }));
+  const applyAll = (items) =>
+    ok(['-n', NS, 'apply', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'List', items }));
+  if (c.prelude) {
+    await applyAll(c.prelude);
+    for (const p of c.prelude) await waitUntil(id, {}, p.metadata.name, c.preludeReady);
+  }
+  await applyAll(c.objects);
   let got = await waitUntil(id, c, name, c.ready);
   if (c.before) {
     await c.before(got.pod.metadata.name);
@@ -245,15 +262,34 @@ async function capture(id) {
       '--tail=10',
       ...(previous ? ['--previous'] : []),
     ];
-    const r = await kubectl(args);
+    let r = await kubectl(args);
+    for (let i = 0; c.logsUntil && i < 30 && !c.logsUntil.test(r.out); i++) {
+      await sleep(1000);
+      r = await kubectl(args);
+    }
     logs.push({ container, previous, text: r.code === 0 ? r.out : '', error: r.code === 0 ? undefined : r.err.trim() });
   }
   if (c.after) await c.after(got.pod.metadata.name);
+  // What the describe service reads besides the pod: the Services of the namespace (here: those of
+  // this scenario, as the cases share one namespace) and, for the many-pods view, its neighbours.
+  const extra = {};
+  if (c.truth) {
+    const mine = new Set(c.objects.filter((o) => o.kind === 'Service').map((o) => o.metadata.name));
+    const svcs = JSON.parse(await ok(['-n', NS, 'get', 'services', '-o', 'json'])).items;
+    extra.services = svcs.filter((s) => mine.has(s.metadata.name));
+  }
+  if (c.neighbours) {
+    extra.neighbours = [];
+    for (const n of c.neighbours) {
+      const p = await podOf({}, n);
+      extra.neighbours.push({ pod: p, events: await eventsOf(p) });
+    }
+  }
   const file = join(OUT, `${id}.json`);
   writeFileSync(
     file,
     JSON.stringify(
-      { case: id, capturedAt: new Date().toISOString(), pod: got.pod, events: got.events, logs },
+      { case: id, capturedAt: new Date().toISOString(), pod: got.pod, events: got.events, logs, ...extra },
       null,
       2,
     ) + '\n',
