@@ -4,7 +4,7 @@
 import { describePod, summarizePod } from '../domain/describe.js';
 import { eventsByPod, podEventsFrom } from '../domain/events.js';
 import { logsWanted } from '../domain/containers.js';
-import type { ContainerLog, KubeEvent, OwnerChainLink, Pod } from '../domain/model.js';
+import type { ContainerLog, KubeEvent, OwnerChainLink, Pod, ServiceRef } from '../domain/model.js';
 import { REPORT_API_VERSION } from '../domain/api-versions.js';
 import type { DescribeReport, PodSummaryList } from '../domain/report.js';
 import { ExitCode, KubeApiError, PodlensError, messages, selectorError, usage, type ExitCodeValue } from '../errors.js';
@@ -89,6 +89,34 @@ async function ownerChain(cluster: Cluster, pod: Pod): Promise<OwnerChainLink[]>
   }
 }
 
+/**
+ * The Services of the namespace (ONE list call), so the report can say which select the pod.
+ * Undefined when the list is not allowed or fails: the report then says nothing about Services.
+ */
+async function namespaceServices(cluster: Cluster, namespace: string): Promise<ServiceRef[] | undefined> {
+  try {
+    return await cluster.listServices(namespace);
+  } catch (e) {
+    if (e instanceof KubeApiError) return undefined;
+    throw e;
+  }
+}
+
+/**
+ * The other pods of the namespace, read only for a pod the scheduler cannot place for want of a host
+ * port: the report then names the pod that holds it. Undefined when not needed or not allowed.
+ */
+async function portNeighbours(cluster: Cluster, pod: Pod): Promise<Pod[] | undefined> {
+  const wantsHostPort = [...pod.initContainers, ...pod.containers].some((c) => c.ports.some((p) => p.hostPort));
+  if (pod.nodeName || !wantsHostPort) return undefined;
+  try {
+    return await cluster.listPods({ namespace: pod.namespace });
+  } catch (e) {
+    if (e instanceof KubeApiError) return undefined;
+    throw e;
+  }
+}
+
 async function crashLogs(cluster: Cluster, pod: Pod, tail: number): Promise<ContainerLog[]> {
   if (tail === 0) return [];
   return Promise.all(
@@ -110,6 +138,8 @@ interface Fetched {
   events: KubeEvent[];
   missing: string[];
   single?: { events: KubeEvent[] };
+  /** Every pod the list call returned (before filtering by name): the neighbours of each. */
+  neighbours?: Pod[];
 }
 
 async function fetchOne(cluster: Cluster, namespace: string, name: string): Promise<Fetched> {
@@ -143,6 +173,7 @@ async function fetchMany(
     pods: pods.filter((p) => wanted.has(p.name)),
     events,
     missing: names.filter((n) => !pods.some((p) => p.name === n)),
+    neighbours: pods,
   };
 }
 
@@ -183,10 +214,10 @@ export interface DescribeResult {
   notFound?: PodlensError;
 }
 
-function summaryList(pods: Pod[], events: KubeEvent[], now: Date): PodSummaryList {
+function summaryList(pods: Pod[], events: KubeEvent[], now: Date, neighbours: Pod[]): PodSummaryList {
   const index = eventsByPod(events);
   const items = pods
-    .map((p) => summarizePod(p, podEventsFrom(index, p), now))
+    .map((p) => summarizePod(p, podEventsFrom(index, p), now, neighbours))
     .sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
   return { apiVersion: REPORT_API_VERSION, kind: 'PodSummaryList', generatedAt: now.toISOString(), items };
 }
@@ -198,11 +229,18 @@ export async function describe(cluster: Cluster, o: DescribeOptions, now: () => 
   const notFound = fetched.missing.length ? await podNotFound(cluster, o.namespace, fetched.missing) : undefined;
   if (fetched.pods.length === 1) {
     const pod = fetched.pods[0];
-    const [logs, chain] = await Promise.all([crashLogs(cluster, pod, o.tail), ownerChain(cluster, pod)]);
+    const [logs, chain, services, neighbours] = await Promise.all([
+      crashLogs(cluster, pod, o.tail),
+      ownerChain(cluster, pod),
+      namespaceServices(cluster, pod.namespace),
+      portNeighbours(cluster, pod),
+    ]);
     const report = describePod({
       pod,
       events: fetched.events,
       logs,
+      services,
+      neighbours,
       ownerChain: chain,
       now: now(),
       commands: { kubectlArgs: o.kubectlArgs },
@@ -212,7 +250,7 @@ export async function describe(cluster: Cluster, o: DescribeOptions, now: () => 
   // Nothing at all in a namespace that does not exist: say so rather than "no pods".
   if (!fetched.pods.length && !notFound && !o.allNamespaces && (await cluster.namespaceExists(o.namespace)) === false)
     throw new PodlensError('namespace-not-found', messages.namespaceNotFound(o.namespace));
-  return { list: summaryList(fetched.pods, fetched.events, now()), notFound };
+  return { list: summaryList(fetched.pods, fetched.events, now(), fetched.neighbours ?? fetched.pods), notFound };
 }
 
 /** --exit-code: 3 when a verdict is error; otherwise 0. */

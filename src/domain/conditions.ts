@@ -1,6 +1,6 @@
 // Pod conditions with what each means and why it is not True.
 // https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/#pod-conditions
-import type { Pod } from './model.js';
+import type { ContainerStatus, Pod } from './model.js';
 import type { ConditionRow } from './report.js';
 
 const MEANING: Record<string, string> = {
@@ -8,21 +8,31 @@ const MEANING: Record<string, string> = {
   PodReadyToStartContainers: "the pod's sandbox (pause container) and network are set up on the node",
   Initialized: 'all init containers completed (and sidecars started)',
   ContainersReady: 'every container is ready (running and passing its readiness probe, if any)',
-  Ready: 'the pod can serve: it is in the endpoints of the Services that select it',
+  // Which Services select the pod, and so whose endpoints list it, is said in the phase (it needs the
+  // Services); a terminating pod is never a ready endpoint, whatever this condition says.
+  Ready: 'every container is ready and every readiness gate passes: the pod can serve',
   DisruptionTarget:
     'the pod is about to be deleted because of a disruption (eviction, preemption, taint or garbage collection)',
   PodResizePending: 'a requested resource resize cannot be done yet',
   PodResizeInProgress: 'a resource resize is being applied',
 };
 
+/** Why one container is not ready, from its state and the probes it has. */
+function notReadyWords(pod: Pod, s: ContainerStatus): string {
+  if (s.state.kind === 'waiting') return s.state.reason ?? 'waiting';
+  if (s.state.kind === 'terminated') return `terminated, exit code ${s.state.exitCode}`;
+  if (s.state.kind !== 'running') return 'not started';
+  const spec = [...pod.initContainers, ...pod.containers].find((c) => c.name === s.name);
+  const has = (k: string) => spec?.probes.some((p) => p.kind === k);
+  if (has('startup') && s.started === false) return 'running, its startup probe has not passed yet';
+  return has('readiness') ? 'running, not passing its readiness probe' : 'running, not ready yet';
+}
+
 function notReadyContainers(pod: Pod): string | undefined {
   const sidecars = new Set(pod.initContainers.filter((c) => c.kind === 'sidecar').map((c) => c.name));
   const names = [...pod.initContainerStatuses.filter((s) => sidecars.has(s.name)), ...pod.containerStatuses]
     .filter((s) => !s.ready)
-    .map(
-      (s) =>
-        `${s.name} (${s.state.kind === 'waiting' ? (s.state.reason ?? 'waiting') : s.state.kind === 'terminated' ? `terminated, exit code ${s.state.exitCode}` : 'running, not passing readiness'})`,
-    );
+    .map((s) => `${s.name} (${notReadyWords(pod, s)})`);
   return names.length ? `not ready: ${names.join(', ')}` : undefined;
 }
 

@@ -56,6 +56,44 @@ const SIGNALS: Record<number, string> = {
 
 export type Terminated = Extract<ContainerState, { kind: 'terminated' }>;
 
+/**
+ * When the container's process really started. A container that could not be started (StartError)
+ * carries the zero time, 1970-01-01T00:00:00Z, as startedAt: a placeholder, not a start.
+ */
+export function realStart(t: Terminated): Date | undefined {
+  return t.startedAt && t.startedAt.getTime() > 0 ? t.startedAt : undefined;
+}
+
+/** How long the process ran, when both ends are known; undefined when it never started. */
+export function ranMs(t: Terminated): number | undefined {
+  const start = realStart(t);
+  return start && t.finishedAt ? t.finishedAt.getTime() - start.getTime() : undefined;
+}
+
+/** The runtime could not start the process at all (StartError, or a placeholder start time). */
+export function neverStarted(t: Terminated): boolean {
+  return t.reason === 'StartError' || (t.startedAt !== undefined && !realStart(t));
+}
+
+/** The containers that run now, sidecars and ephemeral ones included. */
+export function runningNames(pod: Pod): string[] {
+  return [...pod.initContainerStatuses, ...pod.containerStatuses, ...pod.ephemeralContainerStatuses]
+    .filter((s) => s.state.kind === 'running')
+    .map((s) => s.name);
+}
+
+/** Text cut to n characters, with "…" when cut. */
+export function clip(s: string, n: number): string {
+  return s.length > n ? `${s.slice(0, n - 1)}…` : s;
+}
+
+/** The command a container runs, quoted as a shell would take it: `sh -c 'echo "hi"; exit 3'`. */
+export function commandWords(c: ContainerSpec): string | undefined {
+  if (!c.command.length) return undefined;
+  const quote = (w: string) => (/^[\w@%+=:,./-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`);
+  return clip(c.command.map(quote).join(' '), 100);
+}
+
 export function signalOf(t: Terminated): string | undefined {
   const n = t.signal ?? (t.exitCode > 128 && t.exitCode < 160 ? t.exitCode - 128 : undefined);
   return n === undefined ? undefined : (SIGNALS[n] ?? `signal ${n}`);
@@ -80,9 +118,17 @@ export function kindWords(v: ContainerView, pod: Pod): string {
   }
 }
 
-/** Will the kubelet start this container again after it exits? (restartPolicy, sidecars always). */
+/** Succeeded or Failed: the kubelet starts nothing in the pod again and tears its sandbox down. */
+export function finished(pod: Pod): boolean {
+  return pod.phase === 'Succeeded' || pod.phase === 'Failed';
+}
+
+/**
+ * Will the kubelet start this container again after it exits? Never in a pod that is being deleted
+ * or has finished; else by restartPolicy (sidecars always).
+ */
 export function willRestart(v: ContainerView, pod: Pod, exitCode: number): boolean {
-  if (v.spec.kind === 'ephemeral') return false;
+  if (v.spec.kind === 'ephemeral' || pod.deletionTimestamp || finished(pod)) return false;
   if (v.spec.kind === 'sidecar') return true;
   if (pod.restartPolicy === 'Always') return true;
   return pod.restartPolicy === 'OnFailure' && exitCode !== 0;

@@ -2,8 +2,10 @@
 import { conditionRows } from './conditions.js';
 import { containerViews, signalOf, type ContainerView } from './containers.js';
 import { dedupe, eventsOf } from './events.js';
+import { readLog } from './container-findings.js';
 import { findings } from './findings.js';
-import type { ContainerLog, ContainerState, KubeEvent, OwnerChainLink, Pod } from './model.js';
+import { deletionRequest } from './deletion.js';
+import type { ContainerLog, ContainerState, KubeEvent, OwnerChainLink, Pod, ServiceRef } from './model.js';
 import { nextSteps, type CommandContext } from './nextsteps.js';
 import { phaseInfo, verdict } from './phase.js';
 import { REPORT_API_VERSION } from './api-versions.js';
@@ -20,14 +22,18 @@ export interface DescribeInput {
   ownerChain?: OwnerChainLink[]; // the controller's own controllers, resolved by the command
   now: Date;
   commands?: CommandContext;
+  /** The Services of the pod's namespace; undefined when they could not be listed (nothing is said then). */
+  services?: ServiceRef[];
+  /** Other pods of the namespace, when the command read them (to name the holder of a host port). */
+  neighbours?: Pod[];
 }
 
 const isoOrNull = (d?: Date) => (d ? d.toISOString() : null);
 
-function identity(pod: Pod, chain: OwnerChainLink[], now: Date): PodIdentity {
+function identity(pod: Pod, events: KubeEvent[], chain: OwnerChainLink[], now: Date): PodIdentity {
   const ks = kubectlStatus(pod);
   const owner = pod.owners.find((o) => o.controller);
-  const grace = pod.deletionGracePeriodSeconds ?? null;
+  const req = deletionRequest(pod, events);
   return {
     name: pod.name,
     namespace: pod.namespace,
@@ -46,14 +52,17 @@ function identity(pod: Pod, chain: OwnerChainLink[], now: Date): PodIdentity {
     age: age(pod.creationTimestamp, now),
     owner: owner ? { kind: owner.kind, name: owner.name } : null,
     ownerChain: owner ? [{ kind: owner.kind, name: owner.name }, ...chain] : [],
-    deletion: pod.deletionTimestamp
-      ? {
-          requestedAt: new Date(pod.deletionTimestamp.getTime() - (grace ?? 0) * 1000).toISOString(),
-          deadline: pod.deletionTimestamp.toISOString(),
-          gracePeriodSeconds: grace,
-          finalizers: pod.finalizers,
-        }
-      : null,
+    deletion:
+      req && pod.deletionTimestamp
+        ? {
+            // approximate (when the kubelet began stopping containers) once the kubelet's final delete
+            // has overwritten the request's grace period
+            requestedAt: req.at?.toISOString() ?? null,
+            deadline: pod.deletionTimestamp.toISOString(),
+            gracePeriodSeconds: req.grace ?? null,
+            finalizers: pod.finalizers,
+          }
+        : null,
   };
 }
 
@@ -71,7 +80,8 @@ function containerRow(v: ContainerView, logs: ContainerLog[]): ContainerRow {
   const s = v.status;
   const st: ContainerState = s?.state ?? { kind: 'none' };
   const last = s?.lastState;
-  const log = logs.find((l) => l.container === v.spec.name);
+  const found = logs.find((l) => l.container === v.spec.name);
+  const log = found && readLog(found);
   return {
     kind: v.spec.kind,
     name: v.spec.name,
@@ -117,16 +127,17 @@ export function describePod(input: DescribeInput): DescribeReport {
   const { pod, now } = input;
   const logs = input.logs ?? [];
   const events = dedupe(eventsOf(pod, input.events));
-  const found = findings({ pod, events, logs, now });
+  const { services, neighbours } = input;
+  const found = findings({ pod, events, logs, now, services, neighbours });
   const ks = kubectlStatus(pod);
   const v = verdict(pod, found, ks);
   return {
     apiVersion: REPORT_API_VERSION,
     kind: 'PodReport',
     generatedAt: now.toISOString(),
-    pod: identity(pod, input.ownerChain ?? [], now),
+    pod: identity(pod, events, input.ownerChain ?? [], now),
     verdict: v,
-    phase: phaseInfo(pod, found, v, now),
+    phase: phaseInfo(pod, found, v, now, { events, services }),
     findings: found,
     timeline: timeline(pod, events),
     containers: containerViews(pod).map((cv) => containerRow(cv, logs)),
@@ -139,9 +150,9 @@ export function describePod(input: DescribeInput): DescribeReport {
 }
 
 /** One line for the many-pods view: the same verdict as the full report, without logs. */
-export function summarizePod(pod: Pod, podEvents: KubeEvent[], now: Date): PodSummary {
+export function summarizePod(pod: Pod, podEvents: KubeEvent[], now: Date, neighbours?: Pod[]): PodSummary {
   const events = dedupe(eventsOf(pod, podEvents));
-  const found = findings({ pod, events, logs: [], now });
+  const found = findings({ pod, events, logs: [], now, neighbours });
   const ks = kubectlStatus(pod);
   const owner = pod.owners.find((o) => o.controller);
   return {

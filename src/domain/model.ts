@@ -29,8 +29,19 @@ export type ContainerKind = 'init' | 'sidecar' | 'app' | 'ephemeral';
 export interface Probe {
   kind: 'readiness' | 'liveness' | 'startup';
   handler: string; // "http-get :8080/healthz", "exec cat /tmp/ready", "tcp-socket :80"
+  initialDelaySeconds: number;
   periodSeconds: number;
+  timeoutSeconds: number;
   failureThreshold: number;
+}
+
+/** An env var whose value comes from a key of a ConfigMap or Secret (env[].valueFrom). */
+export interface EnvKeyRef {
+  env: string;
+  kind: 'ConfigMap' | 'Secret';
+  name: string;
+  key: string;
+  optional: boolean;
 }
 
 export interface ContainerSpec {
@@ -44,6 +55,10 @@ export interface ContainerSpec {
   limits: Record<string, string>;
   probes: Probe[];
   envFrom: { kind: 'ConfigMap' | 'Secret'; name: string; optional: boolean }[];
+  envKeyRefs: EnvKeyRef[];
+  /** Lifecycle hooks, as handler words ("exec sleep 3600"); absent when the container has none. */
+  preStop?: string;
+  postStart?: string;
 }
 
 export type ContainerState =
@@ -113,6 +128,7 @@ export interface Pod {
   hostNetwork: boolean;
   serviceAccountName?: string;
   terminationGracePeriodSeconds?: number;
+  activeDeadlineSeconds?: number;
   initContainers: ContainerSpec[];
   containers: ContainerSpec[];
   ephemeralContainers: ContainerSpec[];
@@ -152,6 +168,12 @@ export interface ContainerLog {
   previous: boolean; // true: the log of the previous (crashed) instance
   lines: string[];
   error?: string; // why the log could not be read (kept as evidence, not fatal)
+}
+
+/** A Service of the pod's namespace, as far as the pod's report needs it: which pods it selects. */
+export interface ServiceRef {
+  name: string;
+  selector: Record<string, string>; // empty: the Service selects no pods (its endpoints are managed by hand)
 }
 
 /** Owner chain resolved by the adapter: e.g. ReplicaSet web-5d4f → Deployment web. */

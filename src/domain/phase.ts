@@ -1,7 +1,9 @@
 // The verdict (one line) and what the phase means right now, with Pending split into the sub-state
 // the evidence shows. Phases: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/#pod-phase
-import { currentInit } from './containers.js';
-import type { Pod } from './model.js';
+import { currentInit, runningNames } from './containers.js';
+import { deletionRequest, requestWords } from './deletion.js';
+import type { KubeEvent, Pod, ServiceRef } from './model.js';
+import { trafficWords } from './services.js';
 import type { Finding, PhaseInfo, Verdict } from './report.js';
 import { SEVERITY_RANK } from './report.js';
 import type { KubectlStatus } from './status.js';
@@ -14,24 +16,35 @@ export function verdict(pod: Pod, found: Finding[], ks: KubectlStatus): Verdict 
     if (f.category !== 'status') continue;
     if (!top || SEVERITY_RANK[f.severity] > SEVERITY_RANK[top.severity]) top = f;
   }
-  if (top) return { severity: top.severity, code: top.code, summary: top.message };
+  if (top) return { severity: top.severity, code: top.code, cause: top.cause ?? top.code, summary: top.message };
   switch (pod.phase) {
     case 'Succeeded':
-      return { severity: 'ok', code: 'Completed', summary: 'all containers ran to completion with exit code 0' };
+      return {
+        severity: 'ok',
+        code: 'Completed',
+        cause: 'completed',
+        summary: 'all containers ran to completion with exit code 0',
+      };
     case 'Running': {
       const ready = pod.conditions.some((c) => c.type === 'Ready' && c.status === 'True');
       return ready
         ? {
             severity: 'ok',
             code: 'Running',
+            cause: 'running and ready',
             summary: `running and ready: ${ks.ready} containers ready, ${ks.restarts} restarts`,
           }
-        : { severity: 'progressing', code: 'NotReady', summary: `running, ${ks.ready} containers ready` };
+        : {
+            severity: 'progressing',
+            code: 'NotReady',
+            cause: `running, ${ks.ready} ready`,
+            summary: `running, ${ks.ready} containers ready`,
+          };
     }
     case 'Failed':
-      return { severity: 'error', code: 'Failed', summary: pod.message ?? 'the pod has failed' };
+      return { severity: 'error', code: 'Failed', cause: 'failed', summary: pod.message ?? 'the pod has failed' };
     default:
-      return { severity: 'progressing', code: pod.phase, summary: `the pod is ${pod.phase}` };
+      return { severity: 'progressing', code: pod.phase, cause: pod.phase, summary: `the pod is ${pod.phase}` };
   }
 }
 
@@ -55,20 +68,29 @@ function initProgress(pod: Pod, now: Date): string | undefined {
 const stopped = (pod: Pod) =>
   [...pod.initContainerStatuses, ...pod.containerStatuses].every((s) => s.state.kind !== 'running');
 
+const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
 const CREATED = 'The pod was created, which only means the API server stored it; ';
 
-export function phaseInfo(pod: Pod, found: Finding[], v: Verdict, now: Date): PhaseInfo {
+/** What besides the pod the phase's words may rest on: its events, the namespace's Services. */
+export interface PhaseContext {
+  events: KubeEvent[];
+  services?: ServiceRef[]; // undefined: not known, so nothing is said about Services
+}
+
+export function phaseInfo(pod: Pod, found: Finding[], v: Verdict, now: Date, ctx: PhaseContext): PhaseInfo {
   const codes = new Set(found.map((f) => f.code));
   const has = (...c: string[]) => c.some((x) => codes.has(x));
-  if (pod.deletionTimestamp) {
-    const requested = new Date(pod.deletionTimestamp.getTime() - (pod.deletionGracePeriodSeconds ?? 0) * 1000);
+  const req = deletionRequest(pod, ctx.events);
+  if (req) {
     const held = pod.finalizers.length
       ? ` The finalizers ${pod.finalizers.join(', ')} keep the object until they are removed.`
       : '';
+    const traffic = trafficWords(pod, ctx.services, false);
     return {
       phase: pod.phase,
       state: 'Terminating',
-      meaning: `Deletion was requested ${age(requested, now)} ago with a grace period of ${pod.deletionGracePeriodSeconds ?? 0}s; ${stopped(pod) ? 'its containers have stopped' : 'the pod is stopping'} and nothing will restart it (phase ${pod.phase}).${held}`,
+      meaning: `Deletion was ${requestWords(req, now)}; ${stopped(pod) ? 'its containers have stopped' : 'the pod is stopping'} and nothing will restart it (phase ${pod.phase}).${held}${traffic ? ` ${cap(traffic)}.` : ''}`,
     };
   }
   switch (pod.phase) {
@@ -100,17 +122,23 @@ export function phaseInfo(pod: Pod, found: Finding[], v: Verdict, now: Date): Ph
     }
     case 'Running': {
       const ready = pod.conditions.some((c) => c.type === 'Ready' && c.status === 'True');
+      const traffic = trafficWords(pod, ctx.services, ready);
       if (ready)
         return {
           phase: 'Running',
           state: 'Ready',
-          meaning:
-            'Every container is running and ready: the pod is counted in the endpoints of Services that select it.',
+          meaning: `Every container is running and ready${traffic ? `: ${traffic}` : ''}.`,
         };
+      // Phase Running says the containers were created and at least one has not finished for good;
+      // it does not say that one runs now (a crash-looping container waits between runs).
+      const runs = runningNames(pod);
+      const state = runs.length
+        ? `${runs.length === 1 ? `Container ${runs[0]} runs` : `Containers ${runs.join(', ')} run`}, but the pod is not ready`
+        : 'No container runs now (the pod keeps phase Running while the kubelet restarts its containers), and the pod is not ready';
       return {
         phase: 'Running',
         state: 'NotReady',
-        meaning: `At least one container runs, but the pod is not ready, so Services send it no traffic: ${v.summary}.`,
+        meaning: `${state}: ${v.summary}.${traffic ? ` ${cap(traffic)}.` : ''}`,
       };
     }
     case 'Succeeded':
@@ -123,7 +151,7 @@ export function phaseInfo(pod: Pod, found: Finding[], v: Verdict, now: Date): Ph
       return {
         phase: 'Failed',
         state: 'Failed',
-        meaning: `All containers have stopped and at least one failed; nothing will restart them (restartPolicy ${pod.restartPolicy}): ${v.summary}.`,
+        meaning: `All containers have stopped and the pod has failed for good: the kubelet starts nothing in a Failed pod again: ${v.summary}.`,
       };
     default:
       return {

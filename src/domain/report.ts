@@ -15,6 +15,8 @@ export interface Finding {
   code: string; // Kubernetes' reason name where one exists, else a podlens code (README)
   message: string;
   container?: string;
+  /** The cause in a few words, for the many-pods view: what differs between pods ("nodeSelector disktype=ssd matches no node"). */
+  cause?: string;
   /** 'status' findings decide the verdict; 'advice' findings are shown but do not change it. */
   category: 'status' | 'advice';
   evidence: string[];
@@ -23,6 +25,8 @@ export interface Finding {
 export interface Verdict {
   severity: Severity;
   code: string;
+  /** The cause in a few words (the many-pods view's VERDICT column). */
+  cause: string;
   summary: string;
 }
 
@@ -44,7 +48,12 @@ export interface PodIdentity {
   age: string;
   owner: { kind: string; name: string } | null;
   ownerChain: { kind: string; name: string }[]; // pod's controller first, then its controller ...
-  deletion: { requestedAt: string; deadline: string; gracePeriodSeconds: number | null; finalizers: string[] } | null;
+  deletion: {
+    requestedAt: string | null;
+    deadline: string;
+    gracePeriodSeconds: number | null;
+    finalizers: string[];
+  } | null;
 }
 
 export interface PhaseInfo {

@@ -1,6 +1,6 @@
 // What the containers of a pod share: one network namespace (one IP, one port space), held by the
 // pod's pause container, and the pod's volumes.
-import { containerViews } from './containers.js';
+import { containerViews, finished } from './containers.js';
 import type { Pod } from './model.js';
 import type { NetworkInfo, VolumeInfo } from './report.js';
 
@@ -33,18 +33,42 @@ export function network(pod: Pod): NetworkInfo {
       else seen.set(key, c.name);
     }
   }
-  let explanation: string;
-  if (pod.hostNetwork)
-    explanation = `hostNetwork: the containers use the node's own network namespace, so the pod's IP is the node's (${pod.hostIP ?? 'unknown'}) and its ports are the node's ports`;
-  else if (pod.podIP && all.length === 1)
-    explanation = `its one container (${all[0]}) uses IP ${pod.podIP} in a network namespace held by the pod's pause (sandbox) container, so the IP stays the same when the container restarts; any container added to the pod would share it and reach it on localhost`;
-  else if (pod.podIP)
-    explanation = `all ${all.length} containers (${all.join(', ')}) share IP ${pod.podIP} and one network namespace, held by the pod's pause (sandbox) container: they reach each other on localhost, and the IP stays the same when a container restarts`;
-  else
-    explanation = `no IP yet: the pod's sandbox (the pause container that holds the network namespace all ${all.length} container${all.length === 1 ? '' : 's'} will share) has not been set up`;
-  return { podIP: pod.podIP ?? null, hostNetwork: pod.hostNetwork, sharedBy: all, explanation, ports, conflicts };
+  return {
+    podIP: pod.podIP ?? null,
+    hostNetwork: pod.hostNetwork,
+    sharedBy: all,
+    explanation: networkWords(pod),
+    ports,
+    conflicts,
+  };
 }
 
+/**
+ * What the pod's network namespace means now. Only containers that run at the same time reach each
+ * other on localhost (regular init containers run before the others, one at a time); "the IP stays
+ * when a container restarts" only while the sandbox is up and something can restart.
+ */
+function networkWords(pod: Pod): string {
+  if (pod.hostNetwork)
+    return `hostNetwork: the containers use the node's own network namespace, so the pod's IP is the node's (${pod.hostIP ?? 'unknown'}) and its ports are the node's ports`;
+  const sandbox = pod.conditions.find((c) => c.type === 'PodReadyToStartContainers');
+  const torn = sandbox?.status === 'False' && Boolean(pod.startTime);
+  if (finished(pod) || pod.deletionTimestamp) {
+    const why = finished(pod) ? `the pod has finished (${pod.phase})` : 'the pod is being deleted';
+    return `${why}, so nothing restarts in it${torn ? '; its sandbox (the pause container that held its network namespace) has been torn down' : ''}${pod.podIP ? `; it had IP ${pod.podIP}` : ''}`;
+  }
+  const together = concurrent(pod).map((c) => c.name);
+  const init = pod.initContainers.filter((c) => c.kind === 'init').map((c) => c.name);
+  const inits = init.length
+    ? `; init container${init.length > 1 ? 's' : ''} ${init.join(', ')} run${init.length > 1 ? '' : 's'} before them, one at a time, in the same network namespace`
+    : '';
+  const stays = pod.restartPolicy !== 'Never' ? ', and the IP stays the same when a container restarts' : '';
+  if (!pod.podIP)
+    return `no IP yet: the pod's sandbox (the pause container that holds the network namespace its containers will share) has not been set up`;
+  if (together.length === 1)
+    return `container ${together[0]} uses IP ${pod.podIP} in a network namespace held by the pod's pause (sandbox) container${stays}${inits}`;
+  return `containers ${together.join(', ')} run together and share IP ${pod.podIP} and one network namespace, held by the pod's pause (sandbox) container: they reach each other on localhost${stays}${inits}`;
+}
 export function volumes(pod: Pod): VolumeInfo[] {
   const views = containerViews(pod);
   return pod.volumes.map((vol) => {

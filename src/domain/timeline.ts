@@ -1,6 +1,7 @@
 // The pod's life in order: created, scheduled, sandbox ready, each init container, images, starts,
 // ready, restarts, deletion. Built from conditions (transition times), container states and events.
-import { containerViews, exitWords } from './containers.js';
+import { containerViews, exitWords, ranMs, realStart } from './containers.js';
+import { deletionRequest } from './deletion.js';
 import { eventContainer } from './events.js';
 import type { KubeEvent, Pod } from './model.js';
 import type { TimelineEntry } from './report.js';
@@ -18,6 +19,31 @@ function condTrue(pod: Pod, type: string): Date | undefined {
   return c?.lastTransitionTime;
 }
 
+// The kubelet pulls images and starts containers only once the sandbox is up, but it writes the
+// PodReadyToStartContainers condition with its next status update, which can come seconds later.
+// The first kubelet event about a container (or the first container start) bounds the real time.
+// https://github.com/kubernetes/kubernetes/blob/v1.34.0/pkg/kubelet/kuberuntime/kuberuntime_manager.go (SyncPod)
+const AFTER_SANDBOX = new Set(['Pulling', 'Pulled', 'Created', 'Started', 'Failed', 'BackOff']);
+
+function sandboxReady(pod: Pod, events: KubeEvent[]): { at: Date; late?: string } | undefined {
+  const cond = condTrue(pod, 'PodReadyToStartContainers');
+  if (!cond) return undefined;
+  const starts = [...pod.initContainerStatuses, ...pod.containerStatuses].flatMap((s) =>
+    [s.state, s.lastState].flatMap((st) =>
+      st.kind === 'running' ? [st.startedAt] : st.kind === 'terminated' ? [realStart(st)] : [],
+    ),
+  );
+  const kubelet = events.filter((e) => AFTER_SANDBOX.has(e.reason) && eventContainer(e)).map((e) => e.firstSeen);
+  const first = [...starts, ...kubelet]
+    .filter((d): d is Date => d !== undefined && d < cond)
+    .sort((a, b) => +a - +b)[0];
+  if (!first) return { at: cond };
+  return {
+    at: first,
+    late: `at the latest here, when the kubelet began with the containers; the condition was recorded ${Math.round((+cond - +first) / 1000)}s later`,
+  };
+}
+
 export function timeline(pod: Pod, events: KubeEvent[]): TimelineEntry[] {
   const out: Raw[] = [
     { at: pod.creationTimestamp, event: 'created', detail: 'stored by the API server (created does not mean running)' },
@@ -28,12 +54,14 @@ export function timeline(pod: Pod, events: KubeEvent[]): TimelineEntry[] {
   const failedSched = events.find((e) => e.reason === 'FailedScheduling');
   if (failedSched && !scheduled)
     out.push({ at: failedSched.firstSeen, event: 'not schedulable', detail: `scheduler: ${failedSched.message}` });
-  const sandbox = condTrue(pod, 'PodReadyToStartContainers');
+  const sandbox = sandboxReady(pod, events);
   if (sandbox)
     out.push({
-      at: sandbox,
+      at: sandbox.at,
       event: 'sandbox and network ready',
-      detail: pod.podIP ? `pause container holds IP ${pod.podIP}` : undefined,
+      detail:
+        [pod.podIP ? `pause container holds IP ${pod.podIP}` : '', sandbox.late].filter(Boolean).join('; ') ||
+        undefined,
     });
 
   for (const e of events) {
@@ -71,12 +99,13 @@ export function timeline(pod: Pod, events: KubeEvent[]): TimelineEntry[] {
         detail: s.restartCount ? `after ${s.restartCount} restart${s.restartCount === 1 ? '' : 's'}` : undefined,
       });
     } else if (st.kind === 'terminated') {
-      if (st.startedAt) out.push({ at: st.startedAt, event: `${name} started` });
+      const started = realStart(st);
+      if (started) out.push({ at: started, event: `${name} started` });
       if (st.finishedAt) {
-        const ms = st.startedAt ? st.finishedAt.getTime() - st.startedAt.getTime() : undefined;
+        const ms = ranMs(st);
         out.push({
           at: st.finishedAt,
-          event: `${name} ${st.exitCode === 0 ? 'completed' : 'failed'}`,
+          event: `${name} ${st.exitCode === 0 ? 'completed' : started ? 'failed' : 'could not start'}`,
           detail: `${exitWords(st)}${st.reason ? `, ${st.reason}` : ''}${ms !== undefined ? `, ran ${shortDuration(ms)}` : ''}`,
           duration: ms,
         });
@@ -89,14 +118,19 @@ export function timeline(pod: Pod, events: KubeEvent[]): TimelineEntry[] {
   }
   const cready = condTrue(pod, 'ContainersReady');
   const ready = condTrue(pod, 'Ready');
-  if (ready) out.push({ at: ready, event: 'ready', detail: 'counted in Service endpoints' });
+  if (ready) out.push({ at: ready, event: 'ready', detail: 'every container ready' });
   else if (cready) out.push({ at: cready, event: 'containers ready' });
-  if (pod.deletionTimestamp) {
-    const grace = pod.deletionGracePeriodSeconds ?? 0;
+  const req = deletionRequest(pod, events);
+  if (req?.at) {
     out.push({
-      at: new Date(pod.deletionTimestamp.getTime() - grace * 1000),
+      at: req.at,
       event: 'deletion requested',
-      detail: `grace period ${grace}s${pod.finalizers.length ? `; held by finalizers ${pod.finalizers.join(', ')}` : ''}`,
+      detail: [
+        req.approx ? 'at the latest: the kubelet began stopping the containers' : `grace period ${req.grace}s`,
+        pod.finalizers.length ? `held by finalizers ${pod.finalizers.join(', ')}` : '',
+      ]
+        .filter(Boolean)
+        .join('; '),
     });
   }
 

@@ -5,7 +5,8 @@
 // sequence a pod produces does not depend on how the kubelet batched its status writes.
 // Pod lifecycle: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/
 import { conditionRows } from './conditions.js';
-import { containerViews, kindWords, willRestart, type ContainerView } from './containers.js';
+import { containerViews, kindWords, ranMs, willRestart, type ContainerView } from './containers.js';
+import { probeOf } from './probes.js';
 import { findings } from './findings.js';
 import type { ContainerKind, ContainerState, ContainerStatus, Pod } from './model.js';
 import { phaseInfo, verdict } from './phase.js';
@@ -116,8 +117,15 @@ function runningWords(v: ContainerView, pod: Pod, restarts: number): string {
   if (v.spec.kind === 'init') return `${who} is running; the next step waits until it exits with code 0`;
   if (v.spec.kind === 'sidecar') return `${who} started; it keeps running beside the app containers`;
   const again = restarts > 0 ? ` again (restart ${restarts})` : '';
-  const probe = v.spec.probes.find((p) => p.kind === 'readiness');
-  return `${who} is running${again}; ${probe ? `it is ready once its readiness probe (${probe.handler}) passes` : 'it has no readiness probe, so it counts as ready once started'}`;
+  const readiness = probeOf(v.spec, 'readiness');
+  const startup = probeOf(v.spec, 'startup');
+  const gates = [
+    startup && `its startup probe (${startup.handler})`,
+    readiness && `its readiness probe (${readiness.handler})`,
+  ]
+    .filter(Boolean)
+    .join(' and then ');
+  return `${who} is running${again}; ${gates ? `it is ready once ${gates} passes` : 'it has no readiness or startup probe, so it counts as ready once started'}`;
 }
 
 function terminatedWords(
@@ -126,8 +134,8 @@ function terminatedWords(
   t: Extract<ContainerState, { kind: 'terminated' }>,
   now: Date,
 ): string {
-  const ran =
-    t.startedAt && t.finishedAt ? ` after ${shortDuration(t.finishedAt.getTime() - t.startedAt.getTime())}` : '';
+  const ms = ranMs(t);
+  const ran = ms !== undefined ? ` after ${shortDuration(ms)}` : '';
   if (t.exitCode !== 0)
     return `${containerFinding(pod, v.spec.name, now) ?? `${kindWords(v, pod)} failed with exit code ${t.exitCode}`}`;
   const who = kindWords(v, pod);
@@ -198,7 +206,7 @@ function containerDrafts(
       to: String(after.ready),
       explanation: after.ready
         ? `${kindWords(v, pod)} is ready`
-        : `${kindWords(v, pod)} is no longer ready${after.state.kind === 'running' ? ': its readiness probe fails' : ` (${stateName(after.state)})`}`,
+        : `${kindWords(v, pod)} is no longer ready${after.state.kind !== 'running' ? ` (${stateName(after.state)})` : probeOf(v.spec, 'readiness') ? ': its readiness probe fails' : ''}`,
     });
   }
   return out;
@@ -240,7 +248,7 @@ function conditionDrafts(before: Pod | undefined, after: Pod): Draft[] {
 
 function podMeaning(pod: Pod, now: Date): string {
   const found = findings({ pod, events: [], logs: [], now });
-  return phaseInfo(pod, found, verdict(pod, found, kubectlStatus(pod)), now).meaning;
+  return phaseInfo(pod, found, verdict(pod, found, kubectlStatus(pod)), now, { events: [] }).meaning;
 }
 
 /** The one line for a pod that already exists when the watch starts. */

@@ -3,11 +3,11 @@
 // KubeNetworkError so that src/errors.ts can phrase them.
 import { AppsV1Api, BatchV1Api, CoreV1Api, Observable, type KubeConfig } from '@kubernetes/client-node';
 import { KubeApiError, KubeNetworkError, PodlensError, type ApiCall } from '../errors.js';
-import type { KubeEvent, Pod } from '../domain/model.js';
+import type { KubeEvent, Pod, ServiceRef } from '../domain/model.js';
 import { clientConfig } from './client.js';
 import { loadKubeConfig, type LoadedConfig } from './config.js';
 import type { Credentials } from './credentials.js';
-import { normalizeEvent, normalizePod } from './normalize.js';
+import { normalizeEvent, normalizePod, normalizeService } from './normalize.js';
 import { listAllPages, type Paged } from './pager.js';
 import type { Cluster, ConnectOptions, ListOptions, LogOptions, Workload, WorkloadKind } from './types.js';
 
@@ -244,6 +244,13 @@ export class KubeCluster implements Cluster {
         break;
     }
     return toWorkload(kind, raw);
+  }
+
+  async listServices(namespace: string): Promise<ServiceRef[]> {
+    const list = await this.call({ verb: 'list', resource: 'services', namespace }, (o) =>
+      this.core.listNamespacedService({ namespace }, o),
+    );
+    return (list.items ?? []).map(normalizeService);
   }
 
   async listReplicaSets(namespace: string, labelSelector: string): Promise<Workload[]> {

@@ -10,6 +10,7 @@ import type {
   Pod,
   PodCondition,
   Probe,
+  ServiceRef,
   Volume,
 } from '../domain/model.js';
 
@@ -61,12 +62,13 @@ function normalizeStatus(s: Raw): ContainerStatus {
   };
 }
 
-function probeHandler(p: Raw): string {
+function handlerWords(p: Raw): string {
   if (p.httpGet)
     return `http-get ${p.httpGet.scheme === 'HTTPS' ? 'https' : 'http'}://:${p.httpGet.port}${p.httpGet.path ?? '/'}`;
   if (p.tcpSocket) return `tcp-socket :${p.tcpSocket.port}`;
   if (p.grpc) return `grpc :${p.grpc.port}`;
   if (p.exec) return `exec ${(p.exec.command ?? []).join(' ')}`;
+  if (p.sleep) return `sleep ${p.sleep.seconds}s`;
   return 'unknown';
 }
 
@@ -81,8 +83,10 @@ function normalizeProbes(c: Raw): Probe[] {
     if (!p) continue;
     out.push({
       kind,
-      handler: probeHandler(p),
+      handler: handlerWords(p),
+      initialDelaySeconds: p.initialDelaySeconds ?? 0,
       periodSeconds: p.periodSeconds ?? 10,
+      timeoutSeconds: p.timeoutSeconds ?? 1,
       failureThreshold: p.failureThreshold ?? 3,
     });
   }
@@ -120,7 +124,21 @@ function normalizeSpec(c: Raw, kind: ContainerSpec['kind']): ContainerSpec {
             : undefined,
       )
       .filter(Boolean),
+    envKeyRefs: (c.env ?? [])
+      .map((e: Raw) => {
+        const ref = e.valueFrom?.configMapKeyRef ?? e.valueFrom?.secretKeyRef;
+        if (!ref) return undefined;
+        const kind = e.valueFrom.configMapKeyRef ? 'ConfigMap' : 'Secret';
+        return { env: e.name, kind, name: ref.name, key: ref.key, optional: Boolean(ref.optional) };
+      })
+      .filter(Boolean),
+    ...(c.lifecycle?.preStop ? { preStop: handlerWords(c.lifecycle.preStop) } : {}),
+    ...(c.lifecycle?.postStart ? { postStart: handlerWords(c.lifecycle.postStart) } : {}),
   };
+}
+
+export function normalizeService(raw: Raw): ServiceRef {
+  return { name: raw.metadata?.name ?? '', selector: strMap(raw.spec?.selector) };
 }
 
 // The volume source is the one key besides `name`; name what it points at when it points at something.
@@ -179,6 +197,7 @@ export function normalizePod(raw: Raw): Pod {
     hostNetwork: Boolean(spec.hostNetwork),
     serviceAccountName: spec.serviceAccountName || undefined,
     terminationGracePeriodSeconds: spec.terminationGracePeriodSeconds ?? undefined,
+    activeDeadlineSeconds: spec.activeDeadlineSeconds ?? undefined,
     initContainers: (spec.initContainers ?? []).map((c: Raw) => normalizeSpec(c, initKind(c))),
     containers: (spec.containers ?? []).map((c: Raw) => normalizeSpec(c, 'app')),
     ephemeralContainers: (spec.ephemeralContainers ?? []).map((c: Raw) => normalizeSpec(c, 'ephemeral')),

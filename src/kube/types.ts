@@ -1,6 +1,6 @@
 // The cluster as commands see it: plain podlens types in, plain types out. Commands depend on this
 // interface (tests can hand them a fake); src/kube/adapter.ts implements it with the client.
-import type { KubeEvent, OwnerRef, Pod } from '../domain/model.js';
+import type { KubeEvent, OwnerRef, Pod, ServiceRef } from '../domain/model.js';
 
 export interface ConnectOptions {
   kubeconfig?: string;
@@ -44,4 +44,5 @@ export interface Cluster {
   readLog(namespace: string, pod: string, container: string, opts: LogOptions): Promise<string>;
   getWorkload(kind: WorkloadKind, namespace: string, name: string): Promise<Workload>;
   listReplicaSets(namespace: string, labelSelector: string): Promise<Workload[]>;
+  listServices(namespace: string): Promise<ServiceRef[]>;
 }

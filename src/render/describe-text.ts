@@ -172,26 +172,24 @@ export function renderReport(report: DescribeReport, o: TextOptions): string {
 }
 
 /**
- * Fits "SEVERITY CODE: summary" into `room` columns: the severity and the code always stay whole
- * (the line may overflow for them); the summary is cut at a word with "…" when it does not fit.
+ * Fits "SEVERITY cause" into `room` columns: the severity stays whole, the cause is cut at a word
+ * with "…" when it does not fit (the line may overflow when even a few words of it do not fit).
  */
-export function fitVerdict(
-  severity: string,
-  code: string,
-  summary: string,
-  room: number,
-): { severity: string; rest: string } {
-  const head = `${code}: `;
-  const left = room - severity.length - 1 - head.length;
-  if (`${severity} ${head}${summary}`.length <= room) return { severity, rest: head + summary };
-  if (left < 8) return { severity, rest: code };
-  let cut = summary.slice(0, left - 1);
+export function fitCause(severity: string, cause: string, room: number): { severity: string; rest: string } {
+  const left = room - severity.length - 1;
+  if (cause.length <= left) return { severity, rest: cause };
+  const min = Math.min(cause.length, 12);
+  let cut = cause.slice(0, Math.max(left, min) - 1);
   const space = cut.lastIndexOf(' ');
   if (space > cut.length * 0.6) cut = cut.slice(0, space);
-  return { severity, rest: head + cut.replace(/[\s;:,(]+$/, '') + '…' };
+  return { severity, rest: cut.replace(/[\s;:,(]+$/, '') + '…' };
 }
 
-/** One line per pod; verdict summaries are shortened to the width (-o json has them in full). */
+/**
+ * One line per pod. The VERDICT column says the cause in a few words (what differs between pods:
+ * the selector, the request, the missing object, the holder of a port), shortened to the width; the
+ * STATUS column already has the status word, and -o json has the full summaries.
+ */
 export function renderSummaries(summaries: PodSummary[], allNamespaces: boolean, o: TextOptions): string {
   const items = visibleDeep(summaries);
   const head = [
@@ -216,7 +214,7 @@ export function renderSummaries(summaries: PodSummary[], allNamespaces: boolean,
   // The VERDICT column starts after the widest cell of every other column and two spaces each.
   const start = head.slice(0, -1).reduce((n, h, i) => n + Math.max(h.length, ...cells.map((r) => r[i].length)) + 2, 0);
   const rows = items.map((s, i) => {
-    const v = fitVerdict(SEV_WORD[s.verdict.severity], s.verdict.code, s.verdict.summary, o.width - start);
+    const v = fitCause(SEV_WORD[s.verdict.severity], s.verdict.cause, o.width - start);
     return [...cells[i], `${o.paint(SEV_STYLE[s.verdict.severity], v.severity)} ${v.rest}`];
   });
   return table(head, rows, o.paint, '') + '\n';

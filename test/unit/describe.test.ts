@@ -7,8 +7,9 @@ describe('describe report on captured pods', () => {
     expect(r.verdict).toEqual({
       severity: 'error',
       code: 'Unschedulable',
+      cause: 'nodeSelector disktype=ssd-that-no-node-has matches no node',
       summary:
-        'the scheduler cannot place the pod: no node carries the labels of its nodeSelector disktype=ssd-that-no-node-has ' +
+        'no node carries the labels of its nodeSelector disktype=ssd-that-no-node-has, so the scheduler cannot place the pod ' +
         `(scheduler: "0/1 nodes are available: 1 node(s) didn't match Pod's node affinity/selector"); it retries when nodes or pods change`,
     });
     expect(r.phase.state).toBe('Unschedulable');
@@ -23,8 +24,8 @@ describe('describe report on captured pods', () => {
     const r = reportOf('unschedulable-resources');
     expect(r.verdict.code).toBe('Unschedulable');
     expect(r.verdict.summary).toBe(
-      'the scheduler cannot place the pod: no node has enough free cpu for its request of 500; no node has enough free memory for its request of 1Ti ' +
-        '(scheduler: "0/1 nodes are available: 1 Insufficient cpu, 1 Insufficient memory"); it retries when nodes or pods change',
+      'container "web" requests 500 CPUs (cpu: "500"); 500m (0.5 CPU) was probably meant; no node has enough free memory for its request of 1Ti, ' +
+        'so the scheduler cannot place the pod (scheduler: "0/1 nodes are available: 1 Insufficient cpu, 1 Insufficient memory"); it retries when nodes or pods change',
     );
   });
 
@@ -44,8 +45,10 @@ describe('describe report on captured pods', () => {
     expect(r.verdict).toEqual({
       severity: 'error',
       code: 'CrashLoopBackOff',
+      cause: 'app exits with code 3: "fatal: config file /etc/app.conf not found"',
       summary:
         'container "app" keeps stopping: its last run exited with exit code 3 after running under 1s, 4s ago; restarted 1 time; ' +
+        `its command is \`sh -c 'echo "starting app"; echo "fatal: config file /etc/app.conf not found" >&2; exit 3'\`; ` +
         'its last log line was "fatal: config file /etc/app.conf not found"; the kubelet waits 10s before starting it again ' +
         '(CrashLoopBackOff: the delay doubles after each crash, up to 5m)',
     });
@@ -77,8 +80,10 @@ describe('describe report on captured pods', () => {
     expect(r.verdict).toEqual({
       severity: 'error',
       code: 'Error',
+      cause: 'init wait-db (1/2) exited with code 2: "db unreachable"',
       summary:
-        'init container "wait-db" (1 of 2) exited with exit code 2 after running under 1s, 4s ago; its last log line was "db unreachable"; ' +
+        'init container "wait-db" (1 of 2) exited with exit code 2 after running under 1s, 4s ago; ' +
+        `its command is \`sh -c 'echo "waiting for db:5432"; echo "db unreachable" >&2; exit 2'\`; its last log line was "db unreachable"; ` +
         'with restartPolicy Never the pod does not retry it, so the pod has failed and its app containers never started',
     });
     expect(r.pod.status).toBe('Init:Error');
@@ -96,6 +101,7 @@ describe('describe report on captured pods', () => {
     expect(r.verdict).toEqual({
       severity: 'progressing',
       code: 'ContainersNotInitialized',
+      cause: 'init wait-for-service (2/2) running for 3s',
       summary:
         'init container "wait-for-service" (2 of 2) is running (for 3s); the app containers start after it completes',
     });
@@ -120,6 +126,7 @@ describe('describe report on captured pods', () => {
     expect(r.verdict).toEqual({
       severity: 'ok',
       code: 'Completed',
+      cause: 'completed',
       summary: 'all containers ran to completion with exit code 0',
     });
     expect(r.pod.status).toBe('Completed');
@@ -135,7 +142,7 @@ describe('describe report on captured pods', () => {
       ['app', 'web', 'Running', true],
     ]);
     expect(r.network.explanation).toBe(
-      "all 2 containers (log-shipper, web) share IP 10.244.0.43 and one network namespace, held by the pod's pause (sandbox) container: they reach each other on localhost, and the IP stays the same when a container restarts",
+      "containers log-shipper, web run together and share IP 10.244.0.43 and one network namespace, held by the pod's pause (sandbox) container: they reach each other on localhost, and the IP stays the same when a container restarts",
     );
     expect(r.volumes.find((v) => v.name === 'logs')!.note).toBe(
       'shared by log-shipper and web while they run; the data lives as long as the pod',
@@ -160,9 +167,11 @@ describe('describe report on captured pods', () => {
     expect(r.verdict).toEqual({
       severity: 'warning',
       code: 'Unhealthy',
+      cause: 'web: readiness probe fails: HTTP probe failed with statuscode: 404',
       summary:
-        'container "web" is running but not ready: its readiness probe (http-get http://:80/healthz) fails: HTTP probe failed with statuscode: 404 ' +
-        '(3 failures, last 1s ago); the pod gets no Service traffic until it passes',
+        'container "web" is running but not ready: its readiness probe http-get http://:80/healthz (every 2s, timeout 1s, no initial delay; ' +
+        '1 failure in a row marks it not ready) fails: HTTP probe failed with statuscode: 404 ' +
+        '(at least 3 failures recorded, first 4s ago, last recorded 1s ago); Services send the pod no traffic until it passes',
     });
     expect(r.phase.state).toBe('NotReady');
     expect(r.conditions.find((c) => c.type === 'Ready')).toMatchObject({
@@ -189,6 +198,7 @@ describe('describe report on captured pods', () => {
     expect(r.verdict).toEqual({
       severity: 'ok',
       code: 'Running',
+      cause: 'running and ready',
       summary: 'running and ready: 2/2 containers ready, 0 restarts',
     });
     expect(r.containers.map((c) => [c.kind, c.name, c.state, c.ready, c.ports])).toEqual([
@@ -210,6 +220,7 @@ describe('describe report on captured pods', () => {
     expect(r.verdict).toEqual({
       severity: 'ok',
       code: 'Running',
+      cause: 'running and ready',
       summary: 'running and ready: 1/1 containers ready, 0 restarts',
     });
     expect(r.pod).toMatchObject({ status: 'Running', ready: '1/1', restarts: 0 });

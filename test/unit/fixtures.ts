@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describePod, summarizePod } from '../../src/domain/describe.js';
 import type { ContainerLog } from '../../src/domain/model.js';
-import { normalizeEvent, normalizePod } from '../../src/kube/normalize.js';
+import { normalizeEvent, normalizePod, normalizeService } from '../../src/kube/normalize.js';
 
 const DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures');
 
@@ -15,6 +15,10 @@ export interface Fixture {
   pod: any;
   events: any[];
   logs: { container: string; previous: boolean; text: string; error?: string }[];
+  /** The scenario's Services (truth scenarios only; absent: not captured, so unknown). */
+  services?: any[];
+  /** Other pods of the scenario, e.g. the one holding a host port. */
+  neighbours?: { pod: any; events: any[] }[];
 }
 
 export function load(name: string): Fixture {
@@ -27,12 +31,15 @@ export function reportOf(name: string) {
     container: l.container,
     previous: l.previous,
     lines: l.text ? l.text.replace(/\n$/, '').split('\n') : [],
+    ...(l.error ? { error: l.error } : {}),
   }));
   return describePod({
     pod: normalizePod(fx.pod),
     events: fx.events.map(normalizeEvent),
     logs,
     now: new Date(fx.capturedAt),
+    services: fx.services?.map(normalizeService),
+    neighbours: fx.neighbours?.map((n) => normalizePod(n.pod)),
   });
 }
 
@@ -52,10 +59,32 @@ export const FIXTURES = [
   'standalone',
   'unschedulable-resources',
   'unschedulable-selector',
+  // the truth scenarios (scripts/truth-scenarios.mjs)
+  'cpu-typo',
+  'deadline-exceeded',
+  'env-missing-key',
+  'failed-terminating',
+  'hostport-held',
+  'init-endless',
+  'liveness-kill-loop',
+  'missing-claim',
+  'mount-missing-configmap',
+  'port-bound-by-sibling',
+  'prestop-holding',
+  'readiness-failing-long',
+  'ready-behind-service',
+  'ready-unselected',
+  'start-error',
+  'startup-pending',
 ];
 
 /** The one-line summary of a fixture's pod, as `describe` builds it for several pods. */
 export function summaryOf(name: string) {
   const fx = load(name);
-  return summarizePod(normalizePod(fx.pod), fx.events.map(normalizeEvent), new Date(fx.capturedAt));
+  return summarizePod(
+    normalizePod(fx.pod),
+    fx.events.map(normalizeEvent),
+    new Date(fx.capturedAt),
+    fx.neighbours?.map((n) => normalizePod(n.pod)),
+  );
 }

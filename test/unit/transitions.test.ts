@@ -77,7 +77,7 @@ describe('transitions of captured pods', () => {
     const crash = ts.find((t) => short(t) === 'container:app=terminated')!;
     expect(crash).toMatchObject({ exitCode: 3, reason: 'Error' });
     expect(crash.explanation).toMatch(
-      /^container "app" exited with exit code 3 after running 1s, .* ago; the kubelet will start it again$/,
+      /^container "app" exited with exit code 3 after running 1s, .* ago; its command is `sh -c 'sleep 1; echo "fatal: no config" >&2; exit 3'`; the kubelet will start it again$/,
     );
     const backoff = ts.find((t) => short(t) === 'container:app=waiting')!;
     expect(backoff.reason).toBe('CrashLoopBackOff');
