@@ -67,13 +67,19 @@ export const TRUTH_SCENARIOS = {
       st(p, 'app')?.state?.waiting?.reason === 'CrashLoopBackOff',
     logs: [['app', true]],
   },
+  // The only container, crashing: between runs no container runs, whatever the phase says.
+  'crashloop-single': {
+    objects: [pod('crash-only', { containers: [busy('app', 'echo "fatal: no config" >&2; exit 3')] })],
+    ready: (p) => st(p, 'app')?.state?.waiting?.reason === 'CrashLoopBackOff',
+    logs: [['app', true]],
+  },
   // Ready behind a Service, then deleted: a preStop hook holds the container; SIGTERM waits for it.
   'prestop-holding': {
     objects: [
       pod(
         'slow-stop',
         {
-          terminationGracePeriodSeconds: 120,
+          terminationGracePeriodSeconds: 600,
           containers: [
             busy('app', 'exec sleep 3600', { lifecycle: { preStop: { exec: { command: ['sleep', '3600'] } } } }),
           ],

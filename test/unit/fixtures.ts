@@ -61,6 +61,7 @@ export const FIXTURES = [
   'unschedulable-selector',
   // the truth scenarios (scripts/truth-scenarios.mjs)
   'cpu-typo',
+  'crashloop-single',
   'deadline-exceeded',
   'env-missing-key',
   'failed-terminating',
