@@ -146,8 +146,10 @@ test('unschedulable: nodeSelector', async () => {
   const r = await describe1('no-node');
   expect(r.code).toBe(0);
   expect(r.stdout.replace(/\s+/g, ' ')).toContain(
-    'Verdict: ERROR Unschedulable: no node carries the labels of its nodeSelector disktype=none-has-this, so the scheduler cannot place the pod',
+    // other nodes of the cluster (e.g. KWOK's tainted fake nodes for benchmarks) add their causes after it
+    'Verdict: ERROR Unschedulable: no node carries the labels of its nodeSelector disktype=none-has-this',
   );
+  expect(r.stdout.replace(/\s+/g, ' ')).toContain(', so the scheduler cannot place the pod (scheduler: "0/');
   expect(r.stdout).toMatch(/Phase:\s+Pending \(Unschedulable\)/);
 });
 
@@ -157,7 +159,7 @@ test('unschedulable: resources', async () => {
   expect(j.verdict.summary).toContain(
     'container "web" requests 500 CPUs (cpu: "500"); 500m (0.5 CPU) was probably meant',
   );
-  expect(j.verdict.cause).toBe('cpu request 500 is 500 CPUs (500m meant?)');
+  expect(j.verdict.cause).toMatch(/^cpu request 500 is 500 CPUs \(500m meant\?\)/);
 });
 
 test('image that does not exist', async () => {
