@@ -10,6 +10,10 @@ const common = {
 
 export default {
   testTimeout: 240_000, // live tests wait for pods; unit tests finish far sooner
+  // `npm run test:unit -- --coverage`: the pure layers, which the unit tests must cover.
+  collectCoverageFrom: ['src/domain/**/*.ts', 'src/render/**/*.ts'],
+  coverageReporters: ['text-summary', 'text'],
+  coverageThreshold: { './src/domain/': { lines: 85 }, './src/render/': { lines: 85 } },
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
     { ...common, displayName: 'live', testMatch: ['<rootDir>/test/live/**/*.test.ts'] },
