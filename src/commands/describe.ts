@@ -90,6 +90,11 @@ async function write(r: DescribeResult, o: DescribeOptions, flags: DescribeFlags
         : renderSummaries(r.list!.items, o.allNamespaces, { ...text, width: columns ?? 100 }),
     );
   }
+  // Once, on stderr, in every output mode: what is missing for want of a permission.
+  if (data?.notes?.length) {
+    const { visible } = await import('../render/visible.js');
+    io.stderr.write(data.notes.map((n) => `podlens: ${visible(n)}\n`).join(''));
+  }
   if (empty)
     io.stderr.write(
       o.allNamespaces

@@ -10,6 +10,7 @@ import type { DescribeReport, PodSummaryList } from '../domain/report.js';
 import { ExitCode, KubeApiError, PodlensError, messages, selectorError, usage, type ExitCodeValue } from '../errors.js';
 import type { Cluster, WorkloadKind } from '../kube/types.js';
 import { getPodOrNotFound, podNotFound } from './not-found.js';
+import { RightsNotes } from './rights.js';
 
 // kubectl's short names and plural forms for the kinds whose pods we can describe.
 const KINDS: Record<string, WorkloadKind | 'Pod'> = {
@@ -77,14 +78,25 @@ async function workloadPods(cluster: Cluster, namespace: string, kind: WorkloadK
 }
 
 /** The controller's own controller (ReplicaSet -> Deployment, Job -> CronJob), best effort. */
-async function ownerChain(cluster: Cluster, pod: Pod): Promise<OwnerChainLink[]> {
+/** Events about pods: optional, as in kubectl describe; without the right, none, and a note. */
+function podEvents(cluster: Cluster, notes: RightsNotes, namespace: string | undefined, fieldSelector: string) {
+  return notes.unlessForbidden(
+    cluster.listEvents({ namespace, fieldSelector }),
+    [] as KubeEvent[],
+    'the events section is empty and verdicts are judged without events',
+    'get,list',
+  );
+}
+
+async function ownerChain(cluster: Cluster, pod: Pod, notes: RightsNotes): Promise<OwnerChainLink[]> {
   const owner = pod.owners.find((o) => o.controller);
   if (!owner || (owner.kind !== 'ReplicaSet' && owner.kind !== 'Job')) return [];
   try {
     const w = await cluster.getWorkload(owner.kind, pod.namespace, owner.name);
     const up = w.owners.find((o) => o.controller);
     return up ? [{ kind: up.kind, name: up.name }] : [];
-  } catch {
+  } catch (e) {
+    notes.forbidden(e, "the owner chain stops at the pod's own controller", 'get');
     return []; // not allowed or gone: the report says what it knows
   }
 }
@@ -93,10 +105,15 @@ async function ownerChain(cluster: Cluster, pod: Pod): Promise<OwnerChainLink[]>
  * The Services of the namespace (ONE list call), so the report can say which select the pod.
  * Undefined when the list is not allowed or fails: the report then says nothing about Services.
  */
-async function namespaceServices(cluster: Cluster, namespace: string): Promise<ServiceRef[] | undefined> {
+async function namespaceServices(
+  cluster: Cluster,
+  namespace: string,
+  notes: RightsNotes,
+): Promise<ServiceRef[] | undefined> {
   try {
     return await cluster.listServices(namespace);
   } catch (e) {
+    notes.forbidden(e, 'which Services select the pod is not said', 'list');
     if (e instanceof KubeApiError) return undefined;
     throw e;
   }
@@ -117,7 +134,7 @@ async function portNeighbours(cluster: Cluster, pod: Pod): Promise<Pod[] | undef
   }
 }
 
-async function crashLogs(cluster: Cluster, pod: Pod, tail: number): Promise<ContainerLog[]> {
+async function crashLogs(cluster: Cluster, pod: Pod, tail: number, notes: RightsNotes): Promise<ContainerLog[]> {
   if (tail === 0) return [];
   return Promise.all(
     logsWanted(pod).map(async ({ container, previous }) => {
@@ -126,6 +143,8 @@ async function crashLogs(cluster: Cluster, pod: Pod, tail: number): Promise<Cont
         const lines = text.replace(/\n$/, '').split('\n');
         return { container, previous, lines: lines.length === 1 && lines[0] === '' ? [] : lines };
       } catch (e) {
+        if (notes.forbidden(e, 'the logs of failed containers are not shown', 'get'))
+          return { container, previous, lines: [], error: 'not allowed to read logs (see the note)' };
         const why = e instanceof KubeApiError ? (e.serverMessage ?? `HTTP ${e.status}`) : String((e as Error).message);
         return { container, previous, lines: [], error: why };
       }
@@ -142,20 +161,21 @@ interface Fetched {
   neighbours?: Pod[];
 }
 
-async function fetchOne(cluster: Cluster, namespace: string, name: string): Promise<Fetched> {
+async function fetchOne(cluster: Cluster, notes: RightsNotes, namespace: string, name: string): Promise<Fetched> {
   // Pod and events in parallel; kubectl describe asks for events by involvedObject name, namespace
   // and uid after reading the pod. The uid is not known yet here, so it is matched in memory
   // (src/domain/events.ts), which keeps out the events of an earlier pod of the same name.
   const fieldSelector = `involvedObject.name=${name},involvedObject.namespace=${namespace}`;
   const [pod, events] = await Promise.all([
     getPodOrNotFound(cluster, namespace, name),
-    cluster.listEvents({ namespace, fieldSelector }),
+    podEvents(cluster, notes, namespace, fieldSelector),
   ]);
   return { pods: [pod], events, missing: [], single: { events } };
 }
 
 async function fetchMany(
   cluster: Cluster,
+  notes: RightsNotes,
   namespace: string | undefined,
   selector: string | undefined,
   names: string[],
@@ -165,7 +185,7 @@ async function fetchMany(
     cluster.listPods({ namespace, labelSelector: selector }).catch((e: unknown) => {
       throw selectorError(e, selector);
     }),
-    cluster.listEvents({ namespace, fieldSelector: 'involvedObject.kind=Pod' }),
+    podEvents(cluster, notes, namespace, 'involvedObject.kind=Pod'),
   ]);
   if (!names.length) return { pods, events, missing: [] };
   const wanted = new Set(names);
@@ -179,21 +199,22 @@ async function fetchMany(
 
 async function fetchTargets(
   cluster: Cluster,
+  notes: RightsNotes,
   namespace: string,
   targets: Target[],
   selector: string | undefined,
 ): Promise<Fetched> {
   const podNames = targets.filter((t) => t.kind === 'Pod').map((t) => t.name);
   const workloads = targets.filter((t): t is { kind: WorkloadKind; name: string } => t.kind !== 'Pod');
-  if (!workloads.length && podNames.length === 1) return fetchOne(cluster, namespace, podNames[0]);
-  if (!workloads.length) return fetchMany(cluster, namespace, selector, podNames);
+  if (!workloads.length && podNames.length === 1) return fetchOne(cluster, notes, namespace, podNames[0]);
+  if (!workloads.length) return fetchMany(cluster, notes, namespace, selector, podNames);
   const [fromWorkloads, named] = await Promise.all([
     Promise.all(workloads.map((w) => workloadPods(cluster, namespace, w.kind, w.name))),
-    podNames.length ? fetchMany(cluster, namespace, selector, podNames) : Promise.resolve(undefined),
+    podNames.length ? fetchMany(cluster, notes, namespace, selector, podNames) : Promise.resolve(undefined),
   ]);
   const pods = new Map<string, Pod>();
   for (const p of [...fromWorkloads.flat(), ...(named?.pods ?? [])]) pods.set(p.uid, p);
-  const events = named?.events ?? (await cluster.listEvents({ namespace, fieldSelector: 'involvedObject.kind=Pod' }));
+  const events = named?.events ?? (await podEvents(cluster, notes, namespace, 'involvedObject.kind=Pod'));
   return { pods: [...pods.values()], events, missing: named?.missing ?? [] };
 }
 
@@ -223,16 +244,17 @@ function summaryList(pods: Pod[], events: KubeEvent[], now: Date, neighbours: Po
 }
 
 export async function describe(cluster: Cluster, o: DescribeOptions, now: () => Date): Promise<DescribeResult> {
+  const notes = new RightsNotes();
   const fetched = o.targets.length
-    ? await fetchTargets(cluster, o.namespace, o.targets, o.selector)
-    : await fetchMany(cluster, o.allNamespaces ? undefined : o.namespace, o.selector, []);
+    ? await fetchTargets(cluster, notes, o.namespace, o.targets, o.selector)
+    : await fetchMany(cluster, notes, o.allNamespaces ? undefined : o.namespace, o.selector, []);
   const notFound = fetched.missing.length ? await podNotFound(cluster, o.namespace, fetched.missing) : undefined;
   if (fetched.pods.length === 1) {
     const pod = fetched.pods[0];
     const [logs, chain, services, neighbours] = await Promise.all([
-      crashLogs(cluster, pod, o.tail),
-      ownerChain(cluster, pod),
-      namespaceServices(cluster, pod.namespace),
+      crashLogs(cluster, pod, o.tail, notes),
+      ownerChain(cluster, pod, notes),
+      namespaceServices(cluster, pod.namespace, notes),
       portNeighbours(cluster, pod),
     ]);
     const report = describePod({
@@ -245,12 +267,18 @@ export async function describe(cluster: Cluster, o: DescribeOptions, now: () => 
       now: now(),
       commands: { kubectlArgs: o.kubectlArgs },
     });
-    return { report, notFound };
+    return { report: { ...report, notes: notes.list }, notFound };
   }
   // Nothing at all in a namespace that does not exist: say so rather than "no pods".
   if (!fetched.pods.length && !notFound && !o.allNamespaces && (await cluster.namespaceExists(o.namespace)) === false)
     throw new PodlensError('namespace-not-found', messages.namespaceNotFound(o.namespace));
-  return { list: summaryList(fetched.pods, fetched.events, now(), fetched.neighbours ?? fetched.pods), notFound };
+  return {
+    list: {
+      ...summaryList(fetched.pods, fetched.events, now(), fetched.neighbours ?? fetched.pods),
+      notes: notes.list,
+    },
+    notFound,
+  };
 }
 
 /** --exit-code: 3 when a verdict is error; otherwise 0. */

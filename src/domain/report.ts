@@ -147,6 +147,8 @@ export interface DescribeReport {
   volumes: VolumeInfo[];
   events: EventRow[];
   nextSteps: NextStep[];
+  /** Views left out for want of a permission, each with the permission that adds it (src/describe/rights.ts). */
+  notes?: string[];
 }
 
 /** One line per pod when several pods are described. */
@@ -169,4 +171,5 @@ export interface PodSummaryList {
   kind: 'PodSummaryList';
   generatedAt: string;
   items: PodSummary[];
+  notes?: string[];
 }

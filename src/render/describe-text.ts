@@ -117,6 +117,10 @@ export function renderReport(report: DescribeReport, o: TextOptions): string {
     `${'Status:'.padEnd(LABEL)}${r.pod.status}  ready ${r.pod.ready}  restarts ${r.pod.restarts}   (as kubectl get pods shows it)`,
   );
 
+  if (r.notes?.length)
+    out.push(
+      section('Not shown', r.notes.map((n) => '  ' + paint('yellow', wrap(`! ${n}`, o.width, '    '))).join('\n'), o),
+    );
   const others = r.findings.filter(
     (f) => f.code !== NO_CONTROLLER && !(f.code === r.verdict.code && f.message === r.verdict.summary),
   );

@@ -10,6 +10,7 @@ import type { ListWatchSource } from '../kube/listwatch.js';
 import { WatchRefusedError } from '../kube/listwatch.js';
 import { ExitCode, type ExitCodeValue } from '../errors.js';
 import type { VersionedEvent } from '../kube/watch.js';
+import { RightsNotes } from '../describe/rights.js';
 
 export interface Sink {
   transitions(ts: Transition[]): void;
@@ -102,7 +103,14 @@ export class WatchSession {
   /** Lists pods and events (together), then watches both. Rejects if a first list fails. */
   async start(): Promise<void> {
     try {
-      await Promise.all([this.podReflector.start(), this.eventReflector.start()]);
+      // Events are optional (pods-only rights): without them, pod transitions still come, and a note says so.
+      const notes = new RightsNotes();
+      const events = this.eventReflector.start().catch((e: unknown) => {
+        if (!notes.forbidden(e, 'event lines (pulls, probe failures, back-offs) are not shown', 'list,watch')) throw e;
+        this.eventReflector.stop();
+      });
+      await Promise.all([this.podReflector.start(), events]);
+      for (const n of notes.list) this.o.sink.note(`podlens: ${n}`);
     } catch (e) {
       this.stop();
       throw e;

@@ -1,0 +1,146 @@
+// describe and watch as a user whose Role grants get/list/watch on pods and nothing else (no
+// pods/log, no events, no namespaces, no nodes, no owners): a ServiceAccount and a kubeconfig made
+// from `kubectl create token`. They work, as kubectl describe does, and say once what is missing.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { load } from 'js-yaml';
+import { apply, is, kubeconfig, kubectlOk, podlens, useNamespace, waitFor, waitForPod } from './support.js';
+import { startWatch } from './watch-support.js';
+
+const ns = useNamespace('rights');
+let asUser = '';
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+beforeAll(async () => {
+  await apply(
+    [
+      { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'pods-only' } },
+      {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'Role',
+        metadata: { name: 'pods-only' },
+        rules: [{ apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch'] }],
+      },
+      {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'RoleBinding',
+        metadata: { name: 'pods-only' },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'pods-only' },
+        subjects: [{ kind: 'ServiceAccount', name: 'pods-only', namespace: ns.name }],
+      },
+      {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: 'crasher' },
+        spec: {
+          replicas: 1,
+          selector: { matchLabels: { app: 'crasher' } },
+          template: {
+            metadata: { labels: { app: 'crasher' } },
+            spec: {
+              terminationGracePeriodSeconds: 1,
+              containers: [
+                {
+                  name: 'app',
+                  image: 'busybox',
+                  imagePullPolicy: 'IfNotPresent',
+                  command: ['sh', '-c', 'echo bye; exit 1'],
+                },
+              ],
+            },
+          },
+        },
+      },
+    ],
+    ns.name,
+  );
+  const token = (await kubectlOk(['-n', ns.name, 'create', 'token', 'pods-only', '--duration', '1h'])).trim();
+  const admin = load(readFileSync(kubeconfig(), 'utf8')) as any;
+  asUser = join(tmpdir(), `podlens-pods-only-${process.pid}.kubeconfig`);
+  writeFileSync(
+    asUser,
+    JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'Config',
+      clusters: [{ name: 'c', cluster: admin.clusters[0].cluster }],
+      users: [{ name: 'pods-only', user: { token } }],
+      contexts: [{ name: 'pods-only', context: { cluster: 'c', user: 'pods-only', namespace: ns.name } }],
+      'current-context': 'pods-only',
+    }),
+  );
+}, 120_000);
+
+async function crasherPod(): Promise<string> {
+  const out = await waitFor('the crasher pod', async () => {
+    const name = (
+      await kubectlOk(['-n', ns.name, 'get', 'pods', '-l', 'app=crasher', '-o', 'jsonpath={.items[0].metadata.name}'])
+    ).trim();
+    return name || undefined;
+  });
+  await waitForPod(ns.name, out, is.lastTerminated('app'), 'crashed once');
+  return out;
+}
+
+const EVENTS = `no right to list events in ${'NS'}: the events section is empty and verdicts are judged without events; \`get,list events\` adds it`;
+
+describe('pods-only rights (live)', () => {
+  test('describe one pod: the report, and one note per missing view (events, logs, owner, Services)', async () => {
+    const name = await crasherPod();
+    const r = await podlens(['describe', name, '--kubeconfig', asUser]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`Pod:        ${ns.name}/${name}`);
+    const notes = r.stderr.trimEnd().split('\n');
+    expect([...notes].sort()).toEqual(
+      [
+        EVENTS.replace('NS', ns.name).replace(/^/, 'podlens: '),
+        `podlens: no right to get pods/log in ${ns.name}: the logs of failed containers are not shown; \`get pods/log\` adds it`,
+        `podlens: no right to get replicasets.apps in ${ns.name}: the owner chain stops at the pod's own controller; \`get replicasets.apps\` adds it`,
+        `podlens: no right to list services in ${ns.name}: which Services select the pod is not said; \`list services\` adds it`,
+      ].sort(),
+    );
+    expect(r.stdout).toContain('Not shown');
+    expect(r.stdout).not.toMatch(/Forbidden|forbidden|403/);
+
+    const j = await podlens(['describe', name, '--kubeconfig', asUser, '-o', 'json']);
+    expect(j.code).toBe(0);
+    const report = JSON.parse(j.stdout);
+    expect(report.notes).toHaveLength(4);
+    expect(report.notes.map((n: string) => `podlens: ${n}`).sort()).toEqual([...notes].sort());
+    expect(j.stderr.trimEnd().split('\n').sort()).toEqual([...notes].sort()); // said once on stderr too
+  });
+
+  test('describe of the namespace (no name) works, with the events note', async () => {
+    const name = await crasherPod();
+    const r = await podlens(['describe', '--kubeconfig', asUser]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(name);
+    expect(r.stderr).toContain(`podlens: ${EVENTS.replace('NS', ns.name)}\n`);
+  });
+
+  test('watch works without events, and says so once', async () => {
+    const name = await crasherPod();
+    const w = startWatch([name, '--kubeconfig', asUser]);
+    try {
+      await waitFor(
+        'the first line',
+        async () => (w.stdout().includes(`${name}  now`) ? true : undefined),
+        60_000,
+        200,
+      );
+      await waitFor(
+        'the note',
+        async () => (w.stderr().includes('no right to list events') ? true : undefined),
+        10_000,
+        200,
+      );
+      w.kill('SIGINT');
+      expect(await w.exit).toBe(0);
+    } finally {
+      w.kill('SIGKILL');
+    }
+    expect(w.stderr()).toBe(
+      `podlens: no right to list events in ${ns.name}: event lines (pulls, probe failures, back-offs) are not shown; \`list,watch events\` adds it\n`,
+    );
+  });
+});
