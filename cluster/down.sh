@@ -126,9 +126,27 @@ remove_rules() {
     done
   done
 }
+# remove_portmap_chains CMD: the shared CNI-HOSTPORT-* chains of the nat table that did not exist
+# before cluster:up first ran (cluster/up.sh records them): the jumps to them, then the chains.
+remove_portmap_chains() {
+  local cmd=$1 chain rule now
+  now=$("$cmd-save" -t nat 2>/dev/null | grep -E '^(-A|:)' || true)
+  for chain in $(grep -oE '^:CNI-HOSTPORT-[A-Za-z0-9_-]+' <<<"$now" | tr -d :); do
+    grep -qxF "$chain" "$STATE/run/cni-chains.orig" 2>/dev/null && continue
+    while read -r rule; do
+      if [[ -n $rule ]] && eval "$cmd -t nat -D ${rule#-A }" 2>/dev/null; then rules=$((rules + 1)); fi
+    done <<<"$(grep -E "^-A [A-Z]+ .*-j $chain( |$)" <<<"$now" || true)"
+  done
+  for chain in $(grep -oE '^:CNI-HOSTPORT-[A-Za-z0-9_-]+' <<<"$now" | tr -d :); do
+    grep -qxF "$chain" "$STATE/run/cni-chains.orig" 2>/dev/null && continue
+    "$cmd" -t nat -F "$chain" 2>/dev/null || true
+    if "$cmd" -t nat -X "$chain" 2>/dev/null; then chains=$((chains + 1)); fi
+  done
+}
 for cmd in iptables ip6tables; do
   command -v "$cmd" >/dev/null || continue
   for table in nat filter mangle; do remove_rules "$cmd" "$table"; done
+  if [[ -f $STATE/run/cni-chains.orig ]]; then remove_portmap_chains "$cmd"; fi
 done
 ((rules + chains == 0)) || did+=("removed $rules iptables rule(s) and $chains chain(s) (KUBE-*, CNI-* of network $CNI_NETWORK)")
 if [[ -f $STATE/run/ip_forward.orig ]]; then

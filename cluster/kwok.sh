@@ -32,7 +32,7 @@ k() {
 kwok_pid() { cat "$RUN_DIR/kwok.pid" 2>/dev/null || true; }
 kwok_alive() {
   local pid; pid=$(kwok_pid)
-  [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null && tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | grep -qF "$KWOK_CONFIG"
+  [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null && tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "--kubeconfig $KUBECONFIG_FILE"
 }
 
 build_kwok() {

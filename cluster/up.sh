@@ -47,6 +47,12 @@ write_configs
 echo "$(cat /proc/sys/net/ipv4/ip_forward)" > "$STATE/run/ip_forward.before" 2>/dev/null || true
 [[ -f $STATE/run/ip_forward.orig ]] || mv "$STATE/run/ip_forward.before" "$STATE/run/ip_forward.orig"
 rm -f "$STATE/run/ip_forward.before"
+# portmap's shared chains (CNI-HOSTPORT-*) hold untagged rules (its MASQUERADE mark rule), so
+# cluster:down can tell them ours only by their absence before the cluster first started.
+if [[ ! -f $STATE/run/cni-chains.orig ]]; then
+  { iptables-save -t nat 2>/dev/null; ip6tables-save -t nat 2>/dev/null; } | grep -oE '^:CNI-HOSTPORT-[A-Za-z0-9_-]+' |
+    tr -d : | sort -u > "$STATE/run/cni-chains.orig" || true
+fi
 
 declare -A budget=([registry]=20 [registry-gateway]=20 [etcd]=30 [kube-apiserver]=90 [containerd]=30
   [kube-controller-manager]=60 [kube-scheduler]=60 [kubelet]=60 [kube-proxy]=30)

@@ -21,6 +21,18 @@ const ns = useNamespace('watch-faults');
 const sleeper = (name: string, extra: Record<string, unknown> = {}) =>
   pod(name, { containers: [{ name: 'app', image: 'busybox', command: ['sh', '-c', 'sleep 3600'] }] }, extra);
 const INACTIVITY = { PODLENS_WATCH_INACTIVITY_MS: '3000' };
+// The local cluster's etcd takes only clients with a certificate from its own CA (as kubeadm's).
+const PKI = '/var/lib/podlens-cluster/pki';
+const ETCD = 'https://127.0.0.1:2379';
+const ETCD_CLIENT = [
+  '-s',
+  '--cacert',
+  `${PKI}/etcd-ca.crt`,
+  '--cert',
+  `${PKI}/apiserver-etcd-client.crt`,
+  '--key',
+  `${PKI}/apiserver-etcd-client.key`,
+];
 
 let proxy: FaultProxy;
 let w: Watcher | undefined;
@@ -113,13 +125,13 @@ describe('podlens watch under faults (live)', () => {
     while (!(await isExpired(ns.name, rv))) {
       if (Date.now() - started > 20_000 && !restarted) {
         const revision = JSON.parse(
-          (await run('curl', ['-s', '-X', 'POST', 'http://127.0.0.1:2379/v3/kv/range', '-d', '{"key":"AA=="}'])).stdout,
+          (await run('curl', [...ETCD_CLIENT, '-X', 'POST', `${ETCD}/v3/kv/range`, '-d', '{"key":"AA=="}'])).stdout,
         ).header.revision;
         await run('curl', [
-          '-s',
+          ...ETCD_CLIENT,
           '-X',
           'POST',
-          'http://127.0.0.1:2379/v3/kv/compaction',
+          `${ETCD}/v3/kv/compaction`,
           '-d',
           JSON.stringify({ revision, physical: true }),
         ]);
