@@ -127,7 +127,8 @@ remove_rules() {
   done
 }
 # remove_portmap_chains CMD: the shared CNI-HOSTPORT-* chains of the nat table that did not exist
-# before cluster:up first ran (cluster/up.sh records them): the jumps to them, then the chains.
+# before cluster:up first ran (cluster/up.sh records them): the jumps to them, then the chains. A
+# state without that record (a cluster started before cluster:up kept it) counts them as ours.
 remove_portmap_chains() {
   local cmd=$1 chain rule now
   now=$("$cmd-save" -t nat 2>/dev/null | grep -E '^(-A|:)' || true)
@@ -146,7 +147,7 @@ remove_portmap_chains() {
 for cmd in iptables ip6tables; do
   command -v "$cmd" >/dev/null || continue
   for table in nat filter mangle; do remove_rules "$cmd" "$table"; done
-  if [[ -f $STATE/run/cni-chains.orig ]]; then remove_portmap_chains "$cmd"; fi
+  remove_portmap_chains "$cmd"
 done
 ((rules + chains == 0)) || did+=("removed $rules iptables rule(s) and $chains chain(s) (KUBE-*, CNI-* of network $CNI_NETWORK)")
 if [[ -f $STATE/run/ip_forward.orig ]]; then
