@@ -1,12 +1,23 @@
 // Output as users pipe it, over many pods on KWOK fake nodes (npm run cluster:fake-nodes): complete
 // JSON through a slow reader, `| head -1` quiet with exit 0, `> /dev/full` one sentence with exit 1.
 // The pods are LISTed in pages of 500 on the way. PODLENS_SCALE_PODS sets how many (default 1,000,
-// the CI variant; the issue's run is 5,000). Fails, saying how to start them, without fake nodes.
-import { BIN, kubectl, kubectlOk, run, useNamespace, waitFor } from './support.js';
+// the CI variant; the issue's run is 5,000). On the project's own cluster it starts fake nodes when
+// there are none (and removes them after); on another cluster it fails, saying how to start them.
+import { join } from 'node:path';
+import { BIN, ROOT, kubeconfig, kubectl, kubectlOk, run, useNamespace, waitFor } from './support.js';
 
 const ns = useNamespace('creds-out');
 const N = Number(process.env.PODLENS_SCALE_PODS) || 1000;
 let fakeNodes = 0;
+let startedFakeNodes = false;
+const LOCAL_KUBECONFIG = '/var/lib/podlens-cluster/admin.kubeconfig';
+const kwokScript = (...args: string[]) =>
+  run('bash', [join(ROOT, 'cluster', 'kwok.sh'), ...args], { timeoutMs: 900_000 });
+
+async function countFakeNodes(): Promise<number> {
+  const nodes = await kubectl(['get', 'nodes', '-l', 'type=kwok', '-o', 'name']);
+  return nodes.stdout.trim() ? nodes.stdout.trim().split('\n').length : 0;
+}
 
 function fakePod(name: string) {
   return {
@@ -23,8 +34,13 @@ function fakePod(name: string) {
 }
 
 beforeAll(async () => {
-  const nodes = await kubectl(['get', 'nodes', '-l', 'type=kwok', '-o', 'name']);
-  fakeNodes = nodes.stdout.trim() ? nodes.stdout.trim().split('\n').length : 0;
+  fakeNodes = await countFakeNodes();
+  if (!fakeNodes && kubeconfig() === LOCAL_KUBECONFIG) {
+    const up = await kwokScript('up', '4');
+    if (up.code !== 0) throw new Error(`cluster/kwok.sh up 4 failed: ${up.stderr}`);
+    startedFakeNodes = true;
+    fakeNodes = await countFakeNodes();
+  }
   if (!fakeNodes) throw new Error('no KWOK fake nodes: start them with bash cluster/kwok.sh up 10');
   for (let start = 0; start < N; start += 500) {
     const items = Array.from({ length: Math.min(500, N - start) }, (_, i) => fakePod(`p-${start + i}`));
@@ -47,6 +63,7 @@ beforeAll(async () => {
 afterAll(async () => {
   if (fakeNodes)
     await kubectl(['-n', ns.name, 'delete', 'pods', '--all', '--grace-period=0', '--force', '--wait=false']);
+  if (startedFakeNodes) await kwokScript('down');
 }, 300_000);
 
 const sh = (script: string) =>
