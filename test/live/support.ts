@@ -40,6 +40,9 @@ export function run(cmd: string, args: string[], opts: RunOptions = {}): Promise
       clearTimeout(timer);
       resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr });
     });
+    // A program that exits without reading its stdin closes the pipe first (EPIPE): its exit code
+    // and output are the result, not the write.
+    child.stdin.on('error', (e: NodeJS.ErrnoException) => (e.code === 'EPIPE' ? undefined : reject(e)));
     child.stdin.end(opts.input ?? '');
   });
 }
