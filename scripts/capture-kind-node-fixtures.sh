@@ -4,7 +4,7 @@
 # containerd 1.6: real `ctr`, `readlink` and `ip` output for the seed's shared-network pod, run in
 # the node with `docker exec`, and the pods as the API returns them. node-parse.test.ts and
 # sandbox.test.ts run on both sets.
-# Usage (root): eval "$(npm run --silent kind:env)"; bash scripts/capture-kind-node-fixtures.sh
+# Usage (root): eval "$(npm run kind:env --silent)"; bash scripts/capture-kind-node-fixtures.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT=test/fixtures/node/kind

@@ -14,7 +14,7 @@ named=$(grep -oE 'image: *[^ ]+' "$KIND_CONFIG" | awk '{print $2}' | sort -u)
 bash "$kind_dir/dockerd.sh" start
 if "$KIND_BIN" get clusters 2>/dev/null | grep -qxF "$KIND_CLUSTER"; then
   if [[ -s $KUBECONFIG_KIND ]] && kubectl --kubeconfig "$KUBECONFIG_KIND" get --raw /readyz > /dev/null 2>&1; then
-    log "the kind cluster $KIND_CLUSTER is already up: eval \"\$(npm run --silent kind:env)\""
+    log "the kind cluster $KIND_CLUSTER is already up: eval \"\$(npm run kind:env --silent)\""
     exit 0
   fi
   die "a kind cluster named $KIND_CLUSTER exists but does not answer; npm run kind:down removes it" $EXIT_TAKEN
@@ -41,4 +41,4 @@ log "creating the kind cluster $KIND_CLUSTER ($NODE_IMAGE)"
 "$KIND_BIN" create cluster --config "$KIND_CONFIG" --kubeconfig "$KUBECONFIG_KIND" --wait 3m ||
   die "kind create cluster failed (the lines above say where)" 1
 chmod 0600 "$KUBECONFIG_KIND"
-log "kind cluster $KIND_CLUSTER up in $(($(date +%s) - started)) s: eval \"\$(npm run --silent kind:env)\""
+log "kind cluster $KIND_CLUSTER up in $(($(date +%s) - started)) s: eval \"\$(npm run kind:env --silent)\""

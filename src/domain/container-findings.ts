@@ -4,7 +4,6 @@
 // only for a container that has a readiness probe. The cause comes first: the sibling that holds the
 // port, the probe that kills the process, the init container that never exits.
 import {
-  clip,
   commandWords,
   finished,
   kindWords,
@@ -22,20 +21,10 @@ import { failureWords, probeOf, probeWords } from './probes.js';
 import type { Finding } from './report.js';
 import { eventEvidence } from './scheduling.js';
 import { age, shortDuration } from './time.js';
+import { statusFinding as finding } from './finding.js';
 
 const iso = (d?: Date) => (d ? d.toISOString() : '?');
 const times = (n: number) => `${n} time${n === 1 ? '' : 's'}`;
-
-function finding(
-  severity: Finding['severity'],
-  code: string,
-  message: string,
-  evidence: string[],
-  container: string,
-  cause: string,
-): Finding {
-  return { severity, code, message, container, cause: clip(cause, 90), category: 'status', evidence };
-}
 
 /** Messages like "Error: ErrImagePull" only repeat a reason; they are no evidence of their own. */
 export const repeatsReason = (m: string) => /^Error: \w+$/.test(m.trim());

@@ -8,6 +8,7 @@ import { containerViews } from './containers.js';
 import type { KubeEvent, Pod } from './model.js';
 import type { Finding } from './report.js';
 import { age } from './time.js';
+import { statusFinding } from './finding.js';
 
 const iso = (d?: Date) => (d ? d.toISOString() : '?');
 
@@ -56,15 +57,8 @@ export function requestWords(r: DeletionRequest, now: Date): string {
     : `requested ${age(r.at, now)} ago with a grace period of ${r.grace}s`;
 }
 
-function finding(
-  severity: Finding['severity'],
-  code: string,
-  message: string,
-  evidence: string[],
-  cause: string,
-): Finding {
-  return { severity, code, message, cause, category: 'status', evidence };
-}
+const finding = (severity: Finding['severity'], code: string, message: string, evidence: string[], cause: string) =>
+  statusFinding(severity, code, message, evidence, undefined, cause);
 
 export function deletionFindings(pod: Pod, events: KubeEvent[], now: Date): Finding[] {
   const req = deletionRequest(pod, events);

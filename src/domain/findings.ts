@@ -10,13 +10,14 @@ import {
   terminatedFinding,
   waitingFinding,
 } from './container-findings.js';
-import { clip, containerViews, type ContainerView } from './containers.js';
+import { containerViews, type ContainerView } from './containers.js';
 import { deletionFindings } from './deletion.js';
 import { eventContainer } from './events.js';
 import type { ContainerLog, KubeEvent, Pod, ServiceRef } from './model.js';
 import { NO_CONTROLLER, type Finding, type Severity } from './report.js';
 import { eventEvidence, schedulingFindings } from './scheduling.js';
 import { age } from './time.js';
+import { statusFinding as finding } from './finding.js';
 
 export interface Evidence {
   pod: Pod;
@@ -27,25 +28,6 @@ export interface Evidence {
   services?: ServiceRef[];
   /** Other pods of the namespace (or of the list being described), when known. */
   neighbours?: Pod[];
-}
-
-function finding(
-  severity: Severity,
-  code: string,
-  message: string,
-  evidence: string[],
-  container: string | undefined,
-  cause: string,
-): Finding {
-  return {
-    severity,
-    code,
-    message,
-    ...(container ? { container } : {}),
-    cause: clip(cause, 90),
-    category: 'status',
-    evidence,
-  };
 }
 
 function containerFindings(v: ContainerView, ev: Evidence): Finding[] {

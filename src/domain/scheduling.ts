@@ -7,6 +7,7 @@ import type { Evidence } from './findings.js';
 import type { KubeEvent, Pod } from './model.js';
 import type { Finding } from './report.js';
 import { age } from './time.js';
+import { statusFinding } from './finding.js';
 
 const iso = (d?: Date) => (d ? d.toISOString() : '?');
 
@@ -14,15 +15,8 @@ export function eventEvidence(e: KubeEvent | undefined): string[] {
   return e ? [`event ${e.reason} (${e.count}x, last ${iso(e.lastSeen)}): ${e.message}`] : [];
 }
 
-function finding(
-  severity: Finding['severity'],
-  code: string,
-  message: string,
-  evidence: string[],
-  cause: string,
-): Finding {
-  return { severity, code, message, cause, category: 'status', evidence };
-}
+const finding = (severity: Finding['severity'], code: string, message: string, evidence: string[], cause: string) =>
+  statusFinding(severity, code, message, evidence, undefined, cause);
 
 /** A cause in a sentence, and in the few words of the many-pods view. */
 interface Cause {
