@@ -158,9 +158,24 @@ describe('Services and DNS', () => {
     return [...answer.matchAll(/Address:\s*([0-9.]+)/g)].map((m) => m[1]);
   }
 
+  /**
+   * CoreDNS learns of a new Service through its watch of the API server; right after an API server
+   * restart (watch-faults runs one) its reflectors wait out a backoff before they list again, so a
+   * Service made meanwhile resolves only once they have caught up. Poll up to a minute for NAME to
+   * answer something, then return that answer.
+   */
+  async function resolveOnceKnown(name: string): Promise<string[]> {
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const answer = await resolve(name);
+      if (answer.length > 0 || Date.now() > deadline) return answer;
+      await new Promise((r) => setTimeout(r, 2000));
+    }
+  }
+
   test("a pod resolves a Service's full name and its short name to its ClusterIP", async () => {
     expect(clusterIp).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
-    expect(await resolve(`web.${web.name}.svc.cluster.local`)).toEqual([clusterIp]);
+    expect(await resolveOnceKnown(`web.${web.name}.svc.cluster.local`)).toEqual([clusterIp]);
     // The short name goes through the search path the kubelet writes into the pod's resolv.conf.
     expect(await resolve('web')).toEqual([clusterIp]);
     expect((await exec(['timeout', '5', 'wget', '-qO-', 'http://web/'])).stdout).toContain(page);
