@@ -21,5 +21,7 @@ export default {
     { ...common, displayName: 'lifecycle', testMatch: ['<rootDir>/test/lifecycle/**/*.test.ts'] },
     // The kind cluster from `npm run kind:up`: run by `npm run test:kind`, which points at it.
     { ...common, displayName: 'kind', testMatch: ['<rootDir>/test/kind/**/*.test.ts'] },
+    // kind:down and kind:up's refusals: run only by scripts/test.mjs, after the kind tests, when it started kind.
+    { ...common, displayName: 'kind-lifecycle', testMatch: ['<rootDir>/test/kind-lifecycle/**/*.test.ts'] },
   ],
 };

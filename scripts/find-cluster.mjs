@@ -23,7 +23,7 @@ export function truthy(value) {
   return value !== undefined && !/^(|0|false|no|off)$/i.test(value.trim());
 }
 
-function reachable(kubeconfig) {
+export function reachable(kubeconfig) {
   const probe = spawnSync('kubectl', ['--kubeconfig', kubeconfig, '--request-timeout=5s', 'get', '--raw', '/readyz'], {
     encoding: 'utf8',
   });
@@ -36,6 +36,18 @@ function isLocal(kubeconfig) {
   } catch {
     return false;
   }
+}
+
+/**
+ * The kind cluster of `npm run kind:up` (cluster/kind/env.sh names its kubeconfig and private
+ * dockerd): whether it answers, and the environment that points kubectl and docker at it.
+ */
+export function kindCluster() {
+  const lines = spawnSync('bash', [path.join(root, 'cluster', 'kind', 'env.sh')], { encoding: 'utf8' }).stdout;
+  const env = { ...process.env };
+  for (const [, name, value] of lines.matchAll(/^export (\w+)=(.*)$/gm)) env[name] = value;
+  const kubeconfig = env.KUBECONFIG;
+  return { env, running: Boolean(kubeconfig) && existsSync(kubeconfig) && reachable(kubeconfig) };
 }
 
 /** npm's dependencies, when a fresh clone has none (npm ci also builds, through `prepare`). */

@@ -7,10 +7,14 @@
 // - Any truthy CI (true, 1, yes, ... in any case) requires the live tests: no cluster is a failure.
 // - The lifecycle test (cluster:down, then cluster:up) runs only on the project's own cluster, when
 //   this run started it or under CI: a cluster the user started is not torn down.
+// - The kind tests run when a cluster from `npm run kind:up` answers, or under CI, which starts it
+//   (after the live tests: kind's nodes pull from the local cluster's registry). When this run
+//   started kind, its lifecycle test (kind:down leaves nothing, kind:up's refusals) runs and kind is
+//   stopped again at the end.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ensureNodeModules, findCluster, run, truthy } from './find-cluster.mjs';
+import { ensureNodeModules, findCluster, kindCluster, run, truthy } from './find-cluster.mjs';
 
 const say = (line) => console.log(`[test] ${line}`);
 const ci = truthy(process.env.CI);
@@ -35,8 +39,9 @@ function finish(note) {
   rmSync(results, { recursive: true, force: true });
   const part = (name, label) =>
     `${counts[name]?.ran ?? 0} ${label}${counts[name]?.failed ? ` (${counts[name].failed} failed)` : ''}`;
-  const lifecycle = counts.lifecycle ? `, ${part('lifecycle', 'lifecycle')}` : '';
-  const ran = `${part('unit', 'unit')} and ${part('live', 'live')}${lifecycle} tests`;
+  const extra = ['kind', 'lifecycle', 'kind-lifecycle'].filter((name) => counts[name]);
+  const more = extra.map((name) => `, ${part(name, name)}`).join('');
+  const ran = `${part('unit', 'unit')} and ${part('live', 'live')}${more} tests`;
   const verdict = failures.length ? `FAILED: ${failures.join(', ')}` : 'all passed';
   console.log(`\n[test] npm test: ${ran} ran; ${verdict}${note ? `; ${note}` : ''}`);
   process.exit(failures.length ? 1 : 0);
@@ -72,11 +77,32 @@ try {
 } finally {
   cluster.cleanup();
 }
-let note = cluster.own ? '' : "the local cluster's own tests (test/live/local-cluster.test.ts) were left out";
+const notes = cluster.own ? [] : ["the local cluster's own tests (test/live/local-cluster.test.ts) were left out"];
+notes.push(...kindTests());
 if (cluster.own && (cluster.startedHere || ci)) {
   jest('lifecycle', cluster.env);
 } else if (cluster.own) {
-  note =
-    "lifecycle test not run: the cluster was already running and is not this run's to stop (npm run test:lifecycle runs it)";
+  notes.push(
+    "lifecycle test not run: the cluster was already running and is not this run's to stop (npm run test:lifecycle runs it)",
+  );
 }
-finish(note);
+finish(notes.join('; '));
+
+/** The kind tier: returns what to say about it in the closing line. */
+function kindTests() {
+  const kind = kindCluster();
+  if (!kind.running && !ci) return ['kind tests not run: no kind cluster answers (npm run kind:up, then npm test)'];
+  if (!kind.running) {
+    say('starting the kind cluster for the kind tests (CI requires them): npm run kind:up');
+    if (run('npm', ['run', '--silent', 'kind:up']) !== 0) {
+      failures.push('kind:up (CI requires the kind tests)');
+      run('npm', ['run', '--silent', 'kind:down']);
+      return [];
+    }
+  }
+  jest('kind', kind.env);
+  if (kind.running) return ['kind lifecycle test not run: the kind cluster was already running'];
+  jest('kind-lifecycle', kind.env);
+  if (run('npm', ['run', '--silent', 'kind:down']) !== 0) failures.push('kind:down');
+  return [];
+}

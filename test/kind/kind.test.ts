@@ -95,11 +95,13 @@ describe('the kind cluster', () => {
             name: 'c',
             image: 'busybox',
             // busybox's nslookup asks CoreDNS itself; its nc then connects to the address it got
-            // (busybox-static's wget crashes resolving names through glibc's NSS).
+            // (busybox-static's wget crashes resolving names through glibc's NSS). CoreDNS learns of
+            // the new Service through its watch, so the lookup is retried for up to a minute.
             command: [
               'sh',
               '-c',
-              `nslookup ${host} | tee /dev/stderr | awk '/^Address: / {a=$2} END {print a}' > /tmp/ip && ` +
+              `for i in $(seq 30); do nslookup ${host} > /tmp/dns 2>&1 && break; sleep 2; done; ` +
+                `cat /tmp/dns >&2; awk '/^Address: / {a=$2} END {print a}' /tmp/dns > /tmp/ip && ` +
                 `printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 5 "$(cat /tmp/ip)" 80`,
             ],
           },
@@ -107,8 +109,15 @@ describe('the kind cluster', () => {
       }),
       ns.name,
     );
-    await waitForPod(ns.name, 'client', is.phase('Succeeded'), 'Succeeded', 120_000);
+    const done = await waitForPod(
+      ns.name,
+      'client',
+      (p) => is.phase('Succeeded')(p) || is.phase('Failed')(p),
+      'Succeeded or Failed',
+      120_000,
+    );
     const logs = await kubectlOk(['-n', ns.name, 'logs', 'client']);
+    expect({ phase: done.status.phase, logs }).toMatchObject({ phase: 'Succeeded' });
     expect(logs).toContain(`Name:\t${host}`);
     expect(logs).toContain(`Address: ${clusterIP}`);
     expect(logs).toMatch(/^HTTP\/1\.1 200 OK/m);

@@ -181,7 +181,8 @@ describe('podlens watch under faults (live)', () => {
     await apply(
       pod('finisher', {
         restartPolicy: 'Never',
-        containers: [{ name: 'task', image: 'busybox', command: ['sh', '-c', 'sleep 8; echo done'] }],
+        // Long enough that a loaded machine (CI on 2 cores) still sees it running before it completes.
+        containers: [{ name: 'task', image: 'busybox', command: ['sh', '-c', 'sleep 15; echo done'] }],
       }),
       ns.name,
     );
@@ -191,7 +192,7 @@ describe('podlens watch under faults (live)', () => {
       (l) =>
         (l.change === 'container' && l.container === 'task' && l.to === 'running') ||
         (l.change === 'initial' && l.to === 'Running'),
-      60_000,
+      120_000,
     );
     const restartedAt = Date.now();
     const restart = await run('npm', ['run', '-s', 'cluster:restart', '--', 'kube-apiserver'], { timeoutMs: 150_000 });
