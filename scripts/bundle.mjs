@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Bundles the compiled CLI (dist/cli.js, from tsc) with its dependencies into dist/podlens.js plus
 // lazily loaded chunks under dist/bundle/, for start-up speed: loading @kubernetes/client-node as
-// ~1,000 separate ES modules costs most of a `podlens describe` run (see README, Benchmarks).
+// ~1,000 separate ES modules costs most of a `podlens describe` run (see docs/benchmarks.md).
 // Each command stays a dynamic import, so `podlens --version` or `--help` loads neither the
 // commands nor the Kubernetes client. bin/podlens runs the bundle, else falls back to dist/cli.js.
 // Runs after tsc in `npm run build` (and so in `npm ci` through `prepare`).

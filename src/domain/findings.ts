@@ -1,7 +1,7 @@
 // Findings: what is wrong (or fine) with a pod, each built from evidence found in the pod's status,
 // its events and its logs, never from a list of known cases. A container waiting with any reason
 // other than "being created" is a problem named by that reason, explained by the messages the kubelet
-// left in its state and events. Codes are the Kubernetes reason names; podlens' own are in README.
+// left in its state and events. Codes are the Kubernetes reason names; podlens' own are in docs/reference.md.
 // Container findings: src/domain/container-findings.ts; scheduling: scheduling.ts; deletion: deletion.ts.
 import {
   creatingFinding,

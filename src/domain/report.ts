@@ -12,7 +12,7 @@ export const SEVERITY_RANK: Record<Severity, number> = { ok: 0, progressing: 1, 
 
 export interface Finding {
   severity: Severity;
-  code: string; // Kubernetes' reason name where one exists, else a podlens code (README)
+  code: string; // Kubernetes' reason name where one exists, else a podlens code (docs/reference.md)
   message: string;
   container?: string;
   /** The cause in a few words, for the many-pods view: what differs between pods ("nodeSelector disktype=ssd matches no node"). */
