@@ -72,12 +72,18 @@ if (!cluster.env) {
   finish('live tests not run (reason above)');
 }
 try {
-  // Tests of the project's own cluster (its sockets, etcd) mean nothing on a cluster the user named.
-  jest('live', cluster.env, cluster.own ? [] : ['--testPathIgnorePatterns', 'test/live/local-cluster.test.ts']);
+  // Tests of the project's own cluster (its sockets, etcd) mean nothing on a cluster the user named;
+  // nor do the docs' commands, whose output shows that cluster (its node, its kubeconfig).
+  const ownOnly = ['test/live/local-cluster.test.ts', 'test/live/docs.test.ts'];
+  jest('live', cluster.env, cluster.own ? [] : ['--testPathIgnorePatterns', ...ownOnly]);
 } finally {
   cluster.cleanup();
 }
-const notes = cluster.own ? [] : ["the local cluster's own tests (test/live/local-cluster.test.ts) were left out"];
+const notes = cluster.own
+  ? []
+  : [
+      "the local cluster's own tests and the docs' commands (test/live/local-cluster.test.ts, docs.test.ts) were left out",
+    ];
 notes.push(...kindTests());
 if (cluster.own && (cluster.startedHere || ci)) {
   jest('lifecycle', cluster.env);
