@@ -25,9 +25,11 @@ declare -A why=(
   # Only its dockerd, which test/live/pause-docker.test.ts starts privately (never as a service).
   [docker.io]="a private dockerd for the --via docker tests and kind:up"
   [debootstrap]="the Debian root of kind:up's node image (cluster/kind)"
+  [zsh]="the shell completion test loads podlens's zsh script (test/live/completion.test.ts)"
+  [fish]="the shell completion test loads podlens's fish script (test/live/completion.test.ts)"
 )
 packages=(containerd runc containernetworking-plugins docker-registry skopeo busybox-static nginx-light
-  iptables iproute2 conntrack jq curl openssl gcc libc6-dev util-linux procps docker.io debootstrap)
+  iptables iproute2 conntrack jq curl openssl gcc libc6-dev util-linux procps docker.io debootstrap zsh fish)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -11,6 +11,8 @@ import { registerNode } from './commands/node.js';
 import { registerCleanup } from './commands/cleanup.js';
 import { registerWatch } from './commands/watch.js';
 import { registerConfig } from './commands/config.js';
+import { registerCompletion } from './commands/completion.js';
+import { asPlugin, invokedAs, type Invocation } from './invocation.js';
 import { processIo, type Io } from './render/terminal.js';
 import { guardOutput } from './render/output.js';
 import { visible } from './render/visible.js';
@@ -26,13 +28,15 @@ export interface RunState {
   io: Io;
 }
 
-export function buildProgram(state: RunState): Command {
-  const program = new Command('podlens')
+export function buildProgram(state: RunState, how: Invocation = 'podlens'): Command {
+  const plugin = how !== 'podlens';
+  const program = new Command(plugin ? 'kubectl podlens' : 'podlens')
     .description('Connects to a Kubernetes cluster and makes pods understandable.')
     .version(version(), '--version', 'print the podlens version')
     .exitOverride()
     .configureOutput({
-      writeOut: (s) => state.io.stdout.write(s),
+      // Run by kubectl, the help's examples say `kubectl podlens ...` as the user types them.
+      writeOut: (s) => state.io.stdout.write(plugin ? asPlugin(s) : s),
       writeErr: (s) => state.io.stderr.write(s),
       outputError: () => {}, // printed once, by main(), like every other error
     });
@@ -42,6 +46,7 @@ export function buildProgram(state: RunState): Command {
   registerCleanup(program, state);
   registerWatch(program, state);
   registerConfig(program, state);
+  registerCompletion(program, state, how === 'podlens' ? 'podlens' : 'kubectl-podlens');
   return program;
 }
 
@@ -52,9 +57,17 @@ export function buildProgram(state: RunState): Command {
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
   const guard = io === processIo ? guardOutput(process.stdout, process.stderr) : undefined;
   const state: RunState = { exitCode: ExitCode.OK, io };
-  // kubectl runs plugins as kubectl-podlens; the name in messages follows.
+  // kubectl runs plugins as kubectl-podlens, and kubectl_complete-podlens for `kubectl podlens <TAB>`.
+  const how = invokedAs(argv);
   try {
-    await buildProgram(state).parseAsync(argv);
+    if (how === 'kubectl_complete-podlens' || argv[2] === '__complete') {
+      // Before commander: the words are the user's, none of them is an option of this run.
+      const words = argv.slice(how === 'kubectl_complete-podlens' ? 2 : 3);
+      const { completionLines } = await import('./complete/run.js');
+      io.stdout.write(await completionLines(buildProgram(state, how), words, io.env));
+      return guard ? guard.settle(0) : 0;
+    }
+    await buildProgram(state, how).parseAsync(argv);
   } catch (err) {
     if (err instanceof CommanderError && err.exitCode === 0) {
       state.exitCode = 0; // --help, --version

@@ -255,6 +255,13 @@ function inCluster(env: NodeJS.ProcessEnv): LoadedConfig {
   };
 }
 
+/** Every context, cluster and user name the kubeconfig files define (merged as kubectl merges them). */
+export function kubeconfigNames(opts: ConfigOptions = {}): { contexts: string[]; clusters: string[]; users: string[] } {
+  const present = sources(opts).filter((s) => existsSync(s.file));
+  const kc = mergeConfigs(present.map(parseFile));
+  return { contexts: [...kc.contexts.keys()], clusters: [...kc.clusters.keys()], users: [...kc.users.keys()] };
+}
+
 export function loadKubeConfig(opts: ConfigOptions = {}): LoadedConfig {
   const env = opts.env ?? process.env;
   const all = sources(opts);
