@@ -6,11 +6,12 @@
 #   registry.k8s.io/coredns/coredns:$COREDNS_VERSION   CoreDNS (cluster/build-coredns.sh)
 #   registry.k8s.io/pause:$PAUSE_TAG                    the project's pause (cluster/images)
 #   docker.io/podlens/kindnet:$KUBE_VERSION             podlens-kindnet, kind's default CNI here
+#   docker.io/podlens/local-path-provisioner:$KIND_LOCAL_PATH_VERSION   kind's default storage
 # Names and tags are those kubeadm v1.34 asks for (k8s.io/kubernetes/cmd/kubeadm/app/constants).
-# Usage: build-images.sh OUT_DIR COREDNS_BINARY KINDNET_BINARY   (uses the private dockerd)
+# Usage: build-images.sh OUT_DIR COREDNS_BINARY KINDNET_BINARY LOCAL_PATH_BINARY   (uses the private dockerd)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
-out=$1 coredns=$2 kindnet=$3
+out=$1 coredns=$2 kindnet=$3 localpath=$4
 ETCD_TAG=3.6.5-0 # kubeadm's SupportedEtcdVersion for 1.34
 mkdir -p "$out"
 tmp=$(mktemp -d)
@@ -71,6 +72,13 @@ mkdir -p "$tmp/kindnet/etc"
 cp "$kindnet" "$tmp/kindnet/podlens-kindnet"
 layer "$tmp/kindnet" "$tmp/kindnet.tar"
 image "$tmp/kindnet.tar" "docker.io/podlens/kindnet:$KUBE_VERSION" 'ENTRYPOINT ["/podlens-kindnet"]'
+
+# rancher's local-path provisioner (its helper pods run busybox, pulled from the project's registry)
+mkdir -p "$tmp/local-path/usr/local/bin" "$tmp/local-path/etc"
+cp "$localpath" "$tmp/local-path/usr/local/bin/local-path-provisioner"
+layer "$tmp/local-path" "$tmp/local-path.tar"
+image "$tmp/local-path.tar" "docker.io/podlens/local-path-provisioner:$KIND_LOCAL_PATH_VERSION" "$env_path" \
+  'ENTRYPOINT ["/usr/local/bin/local-path-provisioner"]'
 
 docker save -o "$out/images.tar" "${names[@]}"
 docker rmi "${names[@]}" > /dev/null

@@ -8,7 +8,8 @@
 #   - kubeadm, kubelet, kubectl (the project's hyperkube, $KUBE_VERSION)
 #   - the images kubeadm and kind run, imported into the node's containerd under the names kubeadm
 #     v1.34 expects: kube-apiserver, kube-controller-manager, kube-scheduler, kube-proxy, etcd,
-#     CoreDNS, pause, and podlens-kindnet (cni/), kind's default CNI here (/kind/manifests).
+#     CoreDNS, pause, podlens-kindnet (cni/), kind's default CNI here, and rancher's local-path
+#     provisioner, kind's default storage (both in /kind/manifests).
 # The image carries a label with a hash of all of it; it is rebuilt only when that changes.
 # Usage: build-node-image.sh   (needs the private dockerd running: dockerd.sh start)
 set -euo pipefail
@@ -45,6 +46,8 @@ go_bin "$ctrd" github.com/containerd/containerd/v2 "$KIND_CONTAINERD_VERSION" \
   github.com/containerd/containerd/v2/cmd/containerd-shim-runc-v2
 crictl=$KIND_CACHE/bin/crictl-$KIND_CRICTL_VERSION
 go_bin "$crictl" sigs.k8s.io/cri-tools "$KIND_CRICTL_VERSION" sigs.k8s.io/cri-tools/cmd/crictl
+localpath=$KIND_CACHE/bin/local-path-provisioner-$KIND_LOCAL_PATH_VERSION
+go_bin "$localpath" github.com/rancher/local-path-provisioner "$KIND_LOCAL_PATH_VERSION" github.com/rancher/local-path-provisioner
 kindnet=$KIND_CACHE/bin/kindnet-$(cat "$kind_dir"/cni/* | sha256sum | cut -c1-12)
 if [[ ! -x $kindnet/podlens-kindnet ]]; then
   log "building podlens-kindnet (first time only)"
@@ -67,7 +70,7 @@ if [[ ! -f $rootfs.done ]]; then
 fi
 
 key=$( (cat "$kind_dir"/build-*.sh "$kind_dir"/lib.sh "$kind_dir"/manifests/* "$cluster_dir/versions.env" "$coredns" "$kindnet/podlens-kindnet" \
-  "$KUBE_BIN/hyperkube" "$ctrd/containerd" "$crictl/crictl" "$rootfs.done"; echo "$packages $KIND_REGISTRY_ADDR") | sha256sum | cut -c1-16)
+  "$KUBE_BIN/hyperkube" "$ctrd/containerd" "$crictl/crictl" "$localpath/local-path-provisioner" "$rootfs.done"; echo "$packages $KIND_REGISTRY_ADDR") | sha256sum | cut -c1-16)
 current=$(docker image inspect "$NODE_IMAGE" --format '{{index .Config.Labels "dev.podlens.key"}}' 2>/dev/null || true)
 [[ $current == "$key" ]] && exit 0
 log "assembling the node image $NODE_IMAGE (key $key)"
@@ -113,7 +116,8 @@ install -m 0755 "$KUBE_BIN/hyperkube" "$root/usr/bin/hyperkube"
 for c in kubeadm kubelet kubectl; do ln -sf hyperkube "$root/usr/bin/$c"; done
 echo "$KUBE_VERSION" > "$root/kind/version"
 sed "s|docker.io/podlens/kindnet:.*|docker.io/podlens/kindnet:$KUBE_VERSION|" "$kind_dir/manifests/default-cni.yaml" > "$root/kind/manifests/default-cni.yaml"
-install -m 0644 "$kind_dir/manifests/default-storage.yaml" "$root/kind/manifests/"
+sed "s|docker.io/podlens/local-path-provisioner:.*|docker.io/podlens/local-path-provisioner:$KIND_LOCAL_PATH_VERSION|" \
+  "$kind_dir/manifests/default-storage.yaml" > "$root/kind/manifests/default-storage.yaml"
 
 # containerd, for this VM and this project: the pause tag kubelet 1.34 uses; oom_score_adj restricted
 # (the VM lacks CAP_SYS_RESOURCE, so a negative score, which the kubelet gives critical pods, fails);
@@ -128,7 +132,7 @@ for registry in docker.io registry.k8s.io; do
 done
 
 # --- the images kubeadm and kind run ------------------------------------------------------------
-bash "$kind_dir/build-images.sh" "$work/images" "$coredns" "$kindnet/podlens-kindnet"
+bash "$kind_dir/build-images.sh" "$work/images" "$coredns" "$kindnet/podlens-kindnet" "$localpath/local-path-provisioner"
 log "importing the images into the node's containerd"
 mkdir -p "$work/run"
 cat > "$work/containerd.toml" <<TOML
