@@ -11,10 +11,11 @@
 //   (after the live tests: kind's nodes pull from the local cluster's registry). When this run
 //   started kind, its lifecycle test (kind:down leaves nothing, kind:up's refusals) runs and kind is
 //   stopped again at the end.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ensureNodeModules, findCluster, kindCluster, run, truthy } from './find-cluster.mjs';
+import { ensureNodeModules, findCluster, kindCluster, root, run, truthy } from './find-cluster.mjs';
 
 const say = (line) => console.log(`[test] ${line}`);
 const ci = truthy(process.env.CI);
@@ -71,6 +72,11 @@ if (!cluster.env) {
   console.error(`\n${'!'.repeat(Math.min(line.length, 120))}\n${line}\n${'!'.repeat(Math.min(line.length, 120))}\n`);
   finish('live tests not run (reason above)');
 }
+// Under CI with no kind cluster, what goes into kind's node image (on a cold machine: debootstrap, Go
+// builds) is built while the live tests run, so that its downloads overlap their waiting; warm, it
+// finds everything cached in seconds. Not the image itself: that needs kind's private dockerd, whose
+// iptables chains must not appear while the live tests compare the machine before and after.
+const kindPrepared = ci && !kindCluster().running ? prepareKind() : undefined;
 try {
   // Tests of the project's own cluster (its sockets, etcd) mean nothing on a cluster the user named;
   // nor do the docs' commands, whose output shows that cluster (its node, its kubeconfig).
@@ -84,7 +90,7 @@ const notes = cluster.own
   : [
       "the local cluster's own tests and the docs' commands (test/live/local-cluster.test.ts, docs.test.ts) were left out",
     ];
-notes.push(...kindTests());
+notes.push(...(await kindTests()));
 if (cluster.own && (cluster.startedHere || ci)) {
   jest('lifecycle', cluster.env);
 } else if (cluster.own) {
@@ -94,8 +100,30 @@ if (cluster.own && (cluster.startedHere || ci)) {
 }
 finish(notes.join('; '));
 
+/** Builds the node image's inputs in the background; resolves to the exit code and the log's path. */
+function prepareKind() {
+  const log = path.join(results, 'kind-prepare.log');
+  say(`building kind's node image inputs in the background while the live tests run (log: ${log})`);
+  const out = openSync(log, 'w');
+  const child = spawn('bash', ['cluster/kind/build-node-image.sh', '--inputs-only'], {
+    cwd: root,
+    stdio: ['ignore', out, out],
+  });
+  return new Promise((resolve) => {
+    child.on('error', () => resolve({ code: 1, log }));
+    child.on('exit', (code) => resolve({ code: code ?? 1, log }));
+  });
+}
+
 /** The kind tier: returns what to say about it in the closing line. */
-function kindTests() {
+async function kindTests() {
+  if (kindPrepared) {
+    const prepared = await kindPrepared;
+    if (prepared.code !== 0) {
+      say(`building kind's node image inputs failed (exit ${prepared.code}); kind:up tries again. Its log ends:`);
+      console.log(readFileSync(prepared.log, 'utf8').split('\n').slice(-15).join('\n'));
+    }
+  }
   const kind = kindCluster();
   if (!kind.running && !ci) return ['kind tests not run: no kind cluster answers (npm run kind:up, then npm test)'];
   if (!kind.running) {

@@ -11,7 +11,8 @@
 #     CoreDNS, pause, podlens-kindnet (cni/), kind's default CNI here, and rancher's local-path
 #     provisioner, kind's default storage (both in /kind/manifests).
 # The image carries a label with a hash of all of it; it is rebuilt only when that changes.
-# Usage: build-node-image.sh   (needs the private dockerd running: dockerd.sh start)
+# Usage: build-node-image.sh [--inputs-only]   (needs the private dockerd running: dockerd.sh start,
+# unless --inputs-only: then it builds only what goes into the image, into the cache)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 build=$KIND_CACHE/build
@@ -68,6 +69,9 @@ if [[ ! -f $rootfs.done ]]; then
     die "debootstrap failed (log: $build/debootstrap.log)" $EXIT_BUILD
   touch "$rootfs.done"
 fi
+
+# --inputs-only: stop here (no dockerd needed); npm test under CI builds the inputs while the live tests run.
+[[ ${1:-} == --inputs-only ]] && exit 0
 
 key=$( (cat "$kind_dir"/build-*.sh "$kind_dir"/lib.sh "$kind_dir"/manifests/* "$cluster_dir/versions.env" "$coredns" "$kindnet/podlens-kindnet" \
   "$KUBE_BIN/hyperkube" "$ctrd/containerd" "$crictl/crictl" "$localpath/local-path-provisioner" "$rootfs.done"; echo "$packages $KIND_REGISTRY_ADDR") | sha256sum | cut -c1-16)
