@@ -194,6 +194,92 @@ const CASES = {
     readyAfter: (p) =>
       !!(p.status?.ephemeralContainerStatuses ?? []).find((s) => s.name === 'debugger')?.state?.running,
   },
+  // The codes docs/reference.md promises, each in the state that yields it.
+  'err-image-pull': {
+    objects: [pod('pull-fails', { containers: [{ name: 'app', image: 'registry.invalid/podlens/missing:1.0' }] })],
+    ready: (p) => st(p, 'app')?.state?.waiting?.reason === 'ErrImagePull',
+  },
+  'scheduling-gated': {
+    objects: [pod('gated', { schedulingGates: [{ name: 'podlens.dev/hold' }], containers: [nginx()] })],
+    ready: (p) => cond(p, 'PodScheduled')?.reason === 'SchedulingGated',
+  },
+  // no scheduler of that name runs: nothing acts on the pod, first briefly, then for over a minute
+  'no-scheduler': {
+    objects: [pod('unscheduled', { schedulerName: 'podlens-no-such-scheduler', containers: [nginx()] })],
+    ready: (p) => !p.spec.nodeName,
+  },
+  'no-scheduler-long': {
+    objects: [pod('unscheduled-long', { schedulerName: 'podlens-no-such-scheduler', containers: [nginx()] })],
+    ready: (p) => !p.spec.nodeName && Date.now() - Date.parse(p.metadata.creationTimestamp) > 70_000,
+  },
+  // containers ready, but a readiness gate nobody sets keeps the pod NotReady
+  'readiness-gate': {
+    objects: [pod('gated-ready', { readinessGates: [{ conditionType: 'podlens.dev/ready' }], containers: [nginx()] })],
+    ready: (p) => cond(p, 'ContainersReady')?.status === 'True',
+  },
+  // running, its readiness probe not yet due
+  'readiness-pending': {
+    objects: [
+      pod('warming-up', {
+        containers: [nginx({ readinessProbe: { httpGet: { path: '/', port: 80 }, initialDelaySeconds: 600 } })],
+      }),
+    ],
+    ready: (p) => !!st(p, 'web')?.state?.running,
+  },
+  // fails once, then runs: a restart with the last exit given
+  restarted: {
+    objects: [
+      pod('flaky', {
+        containers: [
+          busy(
+            'app',
+            'if [ -e /work/ran ]; then echo "second run: ok"; sleep 3600; fi; touch /work/ran; echo "first run: db not ready" >&2; exit 1',
+            { volumeMounts: [{ name: 'work', mountPath: '/work' }] },
+          ),
+        ],
+        volumes: [{ name: 'work', emptyDir: {} }],
+      }),
+    ],
+    ready: (p) => !!st(p, 'app')?.state?.running && st(p, 'app')?.restartCount >= 1,
+    logs: [['app', true]],
+  },
+  // deletion requested, the process ignores SIGTERM, the grace period (120 s) not over yet
+  terminating: {
+    objects: [
+      pod('stopping', {
+        terminationGracePeriodSeconds: 120,
+        containers: [busy('app', 'trap "" TERM; while true; do sleep 1; done')],
+      }),
+    ],
+    ready: (p) => cond(p, 'Ready')?.status === 'True',
+    before: async (name) => ok(['-n', NS, 'delete', 'pod', name, '--wait=false']),
+    readyAfter: (p) => !!p.metadata?.deletionTimestamp,
+    after: async (name) => ok(['-n', NS, 'delete', 'pod', name, '--grace-period=0', '--force', '--ignore-not-found']),
+  },
+  // the kubelet reports ContainerCreating until a postStart hook returns
+  'container-creating': {
+    objects: [
+      pod('post-start', {
+        containers: [nginx({ lifecycle: { postStart: { exec: { command: ['sleep', '600'] } } } })],
+      }),
+    ],
+    ready: (p) => st(p, 'web')?.state?.waiting?.reason === 'ContainerCreating',
+  },
+  // the kubelet's eviction manager: an emptyDir over its sizeLimit
+  evicted: {
+    objects: [
+      pod('disk-hog', {
+        restartPolicy: 'Never',
+        containers: [
+          busy('app', 'dd if=/dev/zero of=/scratch/fill bs=1M count=8; sleep 3600', {
+            volumeMounts: [{ name: 'scratch', mountPath: '/scratch' }],
+          }),
+        ],
+        volumes: [{ name: 'scratch', emptyDir: { sizeLimit: '1Mi' } }],
+      }),
+    ],
+    ready: (p) => p.status?.reason === 'Evicted',
+  },
 };
 
 // The truth-test scenarios (scripts/truth-scenarios.mjs), with their hooks bound to this namespace.

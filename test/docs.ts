@@ -114,6 +114,7 @@ export function shape(text: string): string[] {
   return text
     .replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, 'TIMESTAMP')
     .replace(/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/g, 'UID')
+    .replace(/-[0-9a-f]{6,10}\b/g, '-HEXSUFFIX') // podlens helper pods, pod-template-hash: digits only at times
     .replace(/\b(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{6,64}\b/g, 'HEX')
     .replace(/-[bcdfghjklmnpqrstvwxz2456789]{5}\b/g, '-SUFFIX') // generateName (k8s.io/apiserver names.go)
     .replace(/\b\d+(\.\d+){3}(\/\d+)?\b/g, 'IP')

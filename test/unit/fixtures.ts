@@ -59,6 +59,17 @@ export const FIXTURES = [
   'standalone',
   'unschedulable-resources',
   'unschedulable-selector',
+  // the codes docs/reference.md promises (test/unit/docs-codes.test.ts)
+  'err-image-pull',
+  'scheduling-gated',
+  'no-scheduler',
+  'no-scheduler-long',
+  'readiness-gate',
+  'readiness-pending',
+  'restarted',
+  'terminating',
+  'container-creating',
+  'evicted',
   // the truth scenarios (scripts/truth-scenarios.mjs)
   'cpu-typo',
   'crashloop-single',
