@@ -17,7 +17,11 @@ import { processIo, type Io } from './render/terminal.js';
 import { guardOutput } from './render/output.js';
 import { visible } from './render/visible.js';
 
+// Set by scripts/sea.mjs in the single executable, which has no package.json beside it.
+declare const PODLENS_VERSION: string | undefined;
+
 function version(): string {
+  if (typeof PODLENS_VERSION === 'string') return PODLENS_VERSION;
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
   return pkg.version;
 }
