@@ -164,7 +164,7 @@ export function completeness(expected, seen) {
  * The transitions of pods from a sequence of watch events (type ADDED/MODIFIED/DELETED and the
  * object), as a watcher that holds the last phase of each pod sees them: creation (with the phase
  * it was stored with), each later change of status.phase, deletion. podlens watch reports the
- * same three kinds (change "created", "phase", "deleted"; schema/watch-event.v1.json).
+ * same three kinds (change "created", "phase", "deleted"; schema/watch-event.v2.json).
  */
 export function podTransitions(events) {
   const phase = new Map();

@@ -268,10 +268,13 @@ function apiMessage(err: KubeApiError): string {
 }
 
 /** A list the API server refused with 400 because of -l: the same usage error in every command. */
-export function selectorError(e: unknown, selector?: string): unknown {
-  if (e instanceof KubeApiError && e.status === 400 && selector !== undefined) {
-    return usage(`invalid label selector "${selector}": ${e.serverMessage ?? 'rejected by the API server'}.`);
-  }
+/** A 400 answer to a list with -l or --field-selector: the selector the server refused, as a usage error. */
+export function selectorError(e: unknown, selector?: string, fieldSelector?: string): unknown {
+  if (!(e instanceof KubeApiError) || e.status !== 400) return e;
+  const why = e.serverMessage ?? 'rejected by the API server';
+  if (fieldSelector !== undefined && (selector === undefined || /field/i.test(why)))
+    return usage(`invalid field selector "${fieldSelector}": ${why}.`);
+  if (selector !== undefined) return usage(`invalid label selector "${selector}": ${why}.`);
   return e;
 }
 

@@ -17,20 +17,24 @@ import {
   type SelectionFlags,
 } from './flags.js';
 
-export type DescribeFlags = ClusterFlags & SelectionFlags & OutputFlags & { exitCode?: boolean; tail: string };
+export type DescribeFlags = ClusterFlags &
+  SelectionFlags &
+  OutputFlags & { exitCode?: boolean; tail: string; full?: boolean };
 
 export function registerDescribe(program: Command, state: RunState): void {
   const cmd = program
     .command('describe')
     .description(
       'Explain pods: what is happening, why, since when, and what to do, with the evidence.\n' +
-        'One pod gives the full report; several give one line each.',
+        'A pod named gives its full report; a selector, deploy/NAME, -A or several names give one line\n' +
+        "per pod (even for one pod), or with --full each pod's full report.",
     )
     .argument('[names...]', 'pod names, or deploy/NAME, rs/NAME, job/NAME, sts/NAME, ds/NAME for their pods');
   addClusterFlags(cmd);
   addSelectionFlags(cmd);
   addOutputFlag(cmd);
   cmd
+    .option('--full', "with a selector, deploy/NAME, -A or several names: each pod's full report")
     .option('--exit-code', 'exit 3 when a verdict is "error" (for scripts)')
     .option('--tail <lines>', "lines of a crashed container's previous log to show", '10')
     .addHelpText(
@@ -54,6 +58,8 @@ async function runDescribe(names: string[], flags: DescribeFlags, io: Io): Promi
     targets: service.parseTargets(names),
     allNamespaces: Boolean(flags.allNamespaces),
     selector: flags.selector,
+    fieldSelector: flags.fieldSelector,
+    full: Boolean(flags.full),
     tail: service.parseTail(flags.tail ?? '10'),
     kubectlArgs: kubectlArgs(flags),
   };
@@ -72,8 +78,8 @@ async function runDescribe(names: string[], flags: DescribeFlags, io: Io): Promi
 }
 
 async function write(r: DescribeResult, o: DescribeOptions, flags: DescribeFlags, io: Io): Promise<void> {
-  const data = r.report ?? r.list;
-  const empty = !r.report && !r.list?.items.length;
+  const data = r.report ?? r.list ?? r.reports;
+  const empty = !r.report && !(r.list ?? r.reports)?.items.length;
   // Named pods that are missing: only the error is said (after whatever was found).
   if (empty && r.notFound) return;
   if (flags.output !== 'text') {
@@ -84,9 +90,10 @@ async function write(r: DescribeResult, o: DescribeOptions, flags: DescribeFlags
     // The terminal's width; off a terminal, 120 columns for the report's prose, 100 for one line per pod.
     const columns = terminalWidth(io.stdout);
     const text = { paint: painter(colourEnabled(io)), width: columns ?? 120 };
+    const reports = r.report ? [r.report] : r.reports?.items;
     io.stdout.write(
-      r.report
-        ? renderReport(r.report, text)
+      reports
+        ? reports.map((report) => renderReport(report, text)).join('\n')
         : renderSummaries(r.list!.items, o.allNamespaces, { ...text, width: columns ?? 100 }),
     );
   }
@@ -97,8 +104,11 @@ async function write(r: DescribeResult, o: DescribeOptions, flags: DescribeFlags
   }
   if (empty)
     io.stderr.write(
-      o.allNamespaces
-        ? 'No pods found.\n'
-        : `No pods found in namespace ${o.namespace}${o.selector ? ` matching ${o.selector}` : ''}.\n`,
+      o.allNamespaces ? 'No pods found.\n' : `No pods found in namespace ${o.namespace}${matching(o)}.\n`,
     );
 }
+
+const matching = (o: DescribeOptions) =>
+  [o.selector, o.fieldSelector].some((x) => x !== undefined)
+    ? ` matching ${[o.selector, o.fieldSelector].filter((x) => x !== undefined).join(',')}`
+    : '';

@@ -17,6 +17,7 @@ export interface ClusterFlags {
 export interface SelectionFlags {
   allNamespaces?: boolean;
   selector?: string;
+  fieldSelector?: string;
 }
 
 export interface OutputFlags {
@@ -38,11 +39,12 @@ export function addClusterFlags(cmd: Command): Command {
     );
 }
 
-/** -A/--all-namespaces, -l/--selector */
+/** -A/--all-namespaces, -l/--selector, --field-selector */
 export function addSelectionFlags(cmd: Command): Command {
   return cmd
     .option('-A, --all-namespaces', 'look in every namespace')
-    .option('-l, --selector <selector>', 'label selector, e.g. app=web,tier!=db');
+    .option('-l, --selector <selector>', 'label selector, e.g. app=web,tier!=db')
+    .option('--field-selector <selector>', 'field selector, as kubectl get pods takes it, e.g. status.phase=Running');
 }
 
 /** -o/--output text|json|yaml */
@@ -98,8 +100,12 @@ export function validateSelection(names: string[], flags: SelectionFlags & Clust
   if (flags.selector !== undefined && names.length) {
     throw usage('pass either pod names or -l/--selector, not both.');
   }
+  if (flags.fieldSelector !== undefined && names.length)
+    throw usage('pass either pod names or --field-selector, not both.');
   if (flags.selector !== undefined && !flags.selector.trim())
     throw usage('-l/--selector needs a selector, e.g. app=web.');
+  if (flags.fieldSelector !== undefined && !flags.fieldSelector.trim())
+    throw usage('--field-selector needs a selector, e.g. status.phase=Running.');
 }
 
 export interface Connected {

@@ -33,7 +33,7 @@ export function registerWatch(program: Command, state: RunState): void {
     .addOption(
       new Option(
         '-o, --output <format>',
-        'text, or ndjson: one JSON object per transition (schema/watch-event.v1.json)',
+        'text, or ndjson: one JSON object per transition (schema/watch-event.v2.json)',
       )
         .choices(['text', 'ndjson'])
         .default('text'),
@@ -64,8 +64,8 @@ export function registerWatch(program: Command, state: RunState): void {
 /** Flags as typed -> the options the watch runs with; every usage error that needs no file is raised here. */
 export function watchOptions(names: string[], flags: WatchFlags, env: NodeJS.ProcessEnv): WatchOptions {
   if (flags.filename && names.length) throw usage('pass either pod names or -f FILE, not both.');
-  if (flags.filename && (flags.selector !== undefined || flags.allNamespaces))
-    throw usage('-f follows the pods it creates: drop -l and -A.');
+  if (flags.filename && (flags.selector !== undefined || flags.fieldSelector !== undefined || flags.allNamespaces))
+    throw usage('-f follows the pods it creates: drop -l, --field-selector and -A.');
   validateSelection(names, flags);
   return {
     names,
@@ -73,6 +73,7 @@ export function watchOptions(names: string[], flags: WatchFlags, env: NodeJS.Pro
     namespace: flags.namespace,
     allNamespaces: Boolean(flags.allNamespaces),
     selector: flags.selector,
+    fieldSelector: flags.fieldSelector,
     until: flags.until as Until | undefined, // commander has checked it against the choices
     timeoutMs: flags.timeout !== undefined ? parseDuration(flags.timeout, '--timeout') : 0,
     timeoutText: flags.timeout,

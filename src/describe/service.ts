@@ -6,7 +6,7 @@ import { eventsByPod, podEventsFrom } from '../domain/events.js';
 import { logsWanted } from '../domain/containers.js';
 import type { ContainerLog, KubeEvent, OwnerChainLink, Pod, ServiceRef } from '../domain/model.js';
 import { REPORT_API_VERSION } from '../domain/api-versions.js';
-import type { DescribeReport, PodSummaryList } from '../domain/report.js';
+import type { DescribeReport, PodReportList, PodSummaryList } from '../domain/report.js';
 import { ExitCode, KubeApiError, PodlensError, messages, selectorError, usage, type ExitCodeValue } from '../errors.js';
 import type { Cluster, WorkloadKind } from '../kube/types.js';
 import { getPodOrNotFound, podNotFound } from './not-found.js';
@@ -179,11 +179,12 @@ async function fetchMany(
   namespace: string | undefined,
   selector: string | undefined,
   names: string[],
+  fieldSelector?: string,
 ): Promise<Fetched> {
   // ONE pod list and ONE event list, joined in memory.
   const [pods, events] = await Promise.all([
-    cluster.listPods({ namespace, labelSelector: selector }).catch((e: unknown) => {
-      throw selectorError(e, selector);
+    cluster.listPods({ namespace, labelSelector: selector, fieldSelector }).catch((e: unknown) => {
+      throw selectorError(e, selector, fieldSelector);
     }),
     podEvents(cluster, notes, namespace, 'involvedObject.kind=Pod'),
   ]);
@@ -202,15 +203,13 @@ async function fetchTargets(
   notes: RightsNotes,
   namespace: string,
   targets: Target[],
-  selector: string | undefined,
 ): Promise<Fetched> {
   const podNames = targets.filter((t) => t.kind === 'Pod').map((t) => t.name);
   const workloads = targets.filter((t): t is { kind: WorkloadKind; name: string } => t.kind !== 'Pod');
-  if (!workloads.length && podNames.length === 1) return fetchOne(cluster, notes, namespace, podNames[0]);
-  if (!workloads.length) return fetchMany(cluster, notes, namespace, selector, podNames);
+  if (!workloads.length) return fetchMany(cluster, notes, namespace, undefined, podNames);
   const [fromWorkloads, named] = await Promise.all([
     Promise.all(workloads.map((w) => workloadPods(cluster, namespace, w.kind, w.name))),
-    podNames.length ? fetchMany(cluster, notes, namespace, selector, podNames) : Promise.resolve(undefined),
+    podNames.length ? fetchMany(cluster, notes, namespace, undefined, podNames) : Promise.resolve(undefined),
   ]);
   const pods = new Map<string, Pod>();
   for (const p of [...fromWorkloads.flat(), ...(named?.pods ?? [])]) pods.set(p.uid, p);
@@ -223,16 +222,36 @@ export interface DescribeOptions {
   namespace: string; // -n, else the context's namespace
   allNamespaces: boolean;
   selector?: string;
+  /** --field-selector, passed to the pod list as kubectl get does. */
+  fieldSelector?: string;
+  /** --full: each pod's full report instead of one line per pod. */
+  full?: boolean;
   tail: number; // lines of a crashed container's previous log
   kubectlArgs: string[]; // for the follow-up commands the report suggests
 }
 
-/** What describe found: one pod's report, or the list (built here once, empty too). */
+/**
+ * What describe found. The shape follows the query, never the number of matches (schema v2): one
+ * pod named gives its report; a selector, an owner, -A or several names give the list (with --full,
+ * the list of reports), even of one pod or none.
+ */
 export interface DescribeResult {
   report?: DescribeReport;
   list?: PodSummaryList;
+  reports?: PodReportList;
   /** Named pods that are not there: the error to raise once what was found is shown. */
   notFound?: PodlensError;
+}
+
+/** True when the query names exactly one pod: only then is the answer a single report. */
+export function namesOnePod(o: Pick<DescribeOptions, 'targets' | 'allNamespaces' | 'selector' | 'fieldSelector'>) {
+  return (
+    o.targets.length === 1 &&
+    o.targets[0].kind === 'Pod' &&
+    !o.allNamespaces &&
+    o.selector === undefined &&
+    o.fieldSelector === undefined
+  );
 }
 
 function summaryList(pods: Pod[], events: KubeEvent[], now: Date, neighbours: Pod[]): PodSummaryList {
@@ -243,46 +262,82 @@ function summaryList(pods: Pod[], events: KubeEvent[], now: Date, neighbours: Po
   return { apiVersion: REPORT_API_VERSION, kind: 'PodSummaryList', generatedAt: now.toISOString(), items };
 }
 
+interface ReportContext {
+  cluster: Cluster;
+  notes: RightsNotes;
+  o: DescribeOptions;
+  now: () => Date;
+  /** One Services list per namespace, shared by the pods of a --full list. */
+  services: Map<string, Promise<ServiceRef[] | undefined>>;
+}
+
+/** One pod's full report: its crash logs, owner chain and Services read beside what was fetched. */
+async function fullReport(c: ReportContext, pod: Pod, events: KubeEvent[], neighbours?: Pod[]) {
+  let services = c.services.get(pod.namespace);
+  if (!services) c.services.set(pod.namespace, (services = namespaceServices(c.cluster, pod.namespace, c.notes)));
+  const [logs, chain, svc, ports] = await Promise.all([
+    crashLogs(c.cluster, pod, c.o.tail, c.notes),
+    ownerChain(c.cluster, pod, c.notes),
+    services,
+    neighbours ? Promise.resolve(pod.nodeName ? undefined : neighbours) : portNeighbours(c.cluster, pod),
+  ]);
+  return describePod({
+    pod,
+    events,
+    logs,
+    services: svc,
+    neighbours: ports,
+    ownerChain: chain,
+    now: c.now(),
+    commands: { kubectlArgs: c.o.kubectlArgs },
+  });
+}
+
+/** --full over many pods: a few pods at a time, so a namespace of hundreds does not open hundreds of requests. */
+async function fullReports(c: ReportContext, pods: Pod[], events: KubeEvent[], neighbours?: Pod[]) {
+  const sorted = [...pods].sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
+  const index = eventsByPod(events);
+  const out: DescribeReport[] = new Array<DescribeReport>(sorted.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < sorted.length) {
+      const i = next++;
+      out[i] = await fullReport(c, sorted[i], podEventsFrom(index, sorted[i]), neighbours);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(8, sorted.length) }, worker));
+  return out;
+}
+
 export async function describe(cluster: Cluster, o: DescribeOptions, now: () => Date): Promise<DescribeResult> {
   const notes = new RightsNotes();
-  const fetched = o.targets.length
-    ? await fetchTargets(cluster, notes, o.namespace, o.targets, o.selector)
-    : await fetchMany(cluster, notes, o.allNamespaces ? undefined : o.namespace, o.selector, []);
-  const notFound = fetched.missing.length ? await podNotFound(cluster, o.namespace, fetched.missing) : undefined;
-  if (fetched.pods.length === 1) {
-    const pod = fetched.pods[0];
-    const [logs, chain, services, neighbours] = await Promise.all([
-      crashLogs(cluster, pod, o.tail, notes),
-      ownerChain(cluster, pod, notes),
-      namespaceServices(cluster, pod.namespace, notes),
-      portNeighbours(cluster, pod),
-    ]);
-    const report = describePod({
-      pod,
-      events: fetched.events,
-      logs,
-      services,
-      neighbours,
-      ownerChain: chain,
-      now: now(),
-      commands: { kubectlArgs: o.kubectlArgs },
-    });
-    return { report: { ...report, notes: notes.list }, notFound };
+  const c: ReportContext = { cluster, notes, o, now, services: new Map() };
+  if (namesOnePod(o)) {
+    const { pods, events } = await fetchOne(cluster, notes, o.namespace, o.targets[0].name);
+    const report = await fullReport(c, pods[0], events);
+    return { report: { ...report, notes: notes.list } };
   }
+  const fetched = o.targets.length
+    ? await fetchTargets(cluster, notes, o.namespace, o.targets)
+    : await fetchMany(cluster, notes, o.allNamespaces ? undefined : o.namespace, o.selector, [], o.fieldSelector);
+  const notFound = fetched.missing.length ? await podNotFound(cluster, o.namespace, fetched.missing) : undefined;
   // Nothing at all in a namespace that does not exist: say so rather than "no pods".
   if (!fetched.pods.length && !notFound && !o.allNamespaces && (await cluster.namespaceExists(o.namespace)) === false)
     throw new PodlensError('namespace-not-found', messages.namespaceNotFound(o.namespace));
-  return {
-    list: {
-      ...summaryList(fetched.pods, fetched.events, now(), fetched.neighbours ?? fetched.pods),
-      notes: notes.list,
-    },
-    notFound,
-  };
+  const neighbours = fetched.neighbours ?? fetched.pods;
+  if (o.full) {
+    const items = await fullReports(c, fetched.pods, fetched.events, fetched.neighbours);
+    const at = now().toISOString();
+    return {
+      reports: { apiVersion: REPORT_API_VERSION, kind: 'PodReportList', generatedAt: at, items, notes: notes.list },
+      notFound,
+    };
+  }
+  return { list: { ...summaryList(fetched.pods, fetched.events, now(), neighbours), notes: notes.list }, notFound };
 }
 
 /** --exit-code: 3 when a verdict is error; otherwise 0. */
 export function describeExitCode(r: DescribeResult, exitCodeFlag: boolean): ExitCodeValue {
-  const verdicts = r.report ? [r.report.verdict] : (r.list?.items.map((i) => i.verdict) ?? []);
+  const verdicts = r.report ? [r.report.verdict] : ((r.list ?? r.reports)?.items.map((i) => i.verdict) ?? []);
   return exitCodeFlag && verdicts.some((v) => v.severity === 'error') ? ExitCode.VERDICT : ExitCode.OK;
 }

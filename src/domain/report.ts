@@ -1,5 +1,6 @@
 // The describe report as data: what -o json/yaml prints and what the text renderer draws.
-// Versioned: schema/describe.v1.json describes exactly this shape. Change both together.
+// Versioned: schema/describe.v2.json describes this shape (v2 objects allow additional properties,
+// so fields may be added within v2). Change both together.
 
 import type { REPORT_API_VERSION } from './api-versions.js';
 import type { ContainerKind } from './model.js';
@@ -171,5 +172,14 @@ export interface PodSummaryList {
   kind: 'PodSummaryList';
   generatedAt: string;
   items: PodSummary[];
+  notes?: string[];
+}
+
+/** describe --full over a list query: each pod's full report. */
+export interface PodReportList {
+  apiVersion: typeof REPORT_API_VERSION;
+  kind: 'PodReportList';
+  generatedAt: string;
+  items: DescribeReport[];
   notes?: string[];
 }

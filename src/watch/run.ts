@@ -17,6 +17,7 @@ export interface WatchOptions {
   namespace?: string; // -n as given
   allNamespaces: boolean;
   selector?: string;
+  fieldSelector?: string; // --field-selector (never with names)
   until?: Until;
   timeoutMs: number; // 0: none
   timeoutText?: string; // --timeout as typed, for the message
@@ -41,7 +42,7 @@ export async function runWatch(o: WatchOptions, open: Open, io: Io): Promise<Exi
   const keep = new Set(wanted);
   const pods = podSource(
     cluster,
-    { namespace: ns, labelSelector: o.selector, fieldSelector: one ? `metadata.name=${one}` : undefined },
+    { namespace: ns, labelSelector: o.selector, fieldSelector: one ? `metadata.name=${one}` : o.fieldSelector },
     wanted.length > 1 ? (p) => keep.has(p.name) : undefined,
   );
   const events = eventSource(cluster, {
@@ -104,7 +105,7 @@ export async function runWatch(o: WatchOptions, open: Open, io: Io): Promise<Exi
       : undefined;
   try {
     await s.start().catch((e: unknown) => {
-      throw selectorError(e, o.selector); // the first list is where the API server judges -l
+      throw selectorError(e, o.selector, o.fieldSelector); // the first list is where the API server judges -l
     });
     if (!manifest && o.names.length && o.until !== 'deleted') {
       const present = s.pods();

@@ -327,7 +327,7 @@ test('-l selects, -A spans namespaces, one line per pod', async () => {
 
 test('-o yaml', async () => {
   const r = await describe1('one-shot', '-o', 'yaml');
-  expect(r.stdout).toMatch(/^apiVersion: podlens.dev\/v1\nkind: PodReport\n/);
+  expect(r.stdout).toMatch(/^apiVersion: podlens.dev\/v2\nkind: PodReport\n/);
 });
 
 test('two containers declaring the same port: a warning names both', async () => {

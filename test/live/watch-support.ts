@@ -14,7 +14,7 @@ import { BIN, kubeconfig, sleep, waitFor } from './support.js';
 /* eslint-disable @typescript-eslint/no-explicit-any */
 export type Line = any;
 
-const schema = JSON.parse(readFileSync(new URL('../../schema/watch-event.v1.json', import.meta.url), 'utf8'));
+const schema = JSON.parse(readFileSync(new URL('../../schema/watch-event.v2.json', import.meta.url), 'utf8'));
 const ajv = new Ajv2020({ allErrors: true, strict: true });
 (addFormats as unknown as (a: Ajv2020) => void)(ajv);
 export const validateLine = ajv.compile(schema);

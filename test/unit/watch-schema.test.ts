@@ -1,16 +1,16 @@
-// Every transition built from the captured watch streams validates against schema/watch-event.v1.json.
+// Every transition built from the captured watch streams validates against schema/watch-event.v2.json.
 import { readFileSync } from 'node:fs';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { finish, initialDraft } from '../../src/domain/transitions.js';
 import { loadWatch, podSnapshots, replay, replayEvents } from './watch-fixtures.js';
 
-const schema = JSON.parse(readFileSync(new URL('../../schema/watch-event.v1.json', import.meta.url), 'utf8'));
+const schema = JSON.parse(readFileSync(new URL('../../schema/watch-event.v2.json', import.meta.url), 'utf8'));
 const ajv = new Ajv2020({ allErrors: true, strict: true });
 (addFormats as unknown as (a: Ajv2020) => void)(ajv);
 export const validateTransition = ajv.compile(schema);
 
-describe('schema/watch-event.v1.json', () => {
+describe('schema/watch-event.v2.json', () => {
   test.each(['init-to-ready-and-delete', 'completes', 'crashloop'])(
     'every transition and event line of %s is valid',
     (name) => {
@@ -33,5 +33,12 @@ describe('schema/watch-event.v1.json', () => {
     const t = JSON.parse(JSON.stringify(replay(loadWatch('completes'))[0]));
     expect(validateTransition({ ...t, explanation: '' })).toBe(false);
     expect(validateTransition({ ...t, change: 'moved' })).toBe(false);
+    expect(validateTransition({ ...t, apiVersion: 'podlens.dev/v1' })).toBe(false);
+  });
+
+  test('a transition with a field the schema does not name is valid (v2 allows additions)', () => {
+    const t = JSON.parse(JSON.stringify(replay(loadWatch('completes'))[0]));
+    expect(t.apiVersion).toBe('podlens.dev/v2');
+    expect(validateTransition({ ...t, later: { any: 'thing' } })).toBe(true);
   });
 });
