@@ -16,7 +16,7 @@ import {
 } from './flags.js';
 
 export type WatchFlags = ClusterFlags &
-  SelectionFlags & { output: 'text' | 'ndjson'; until?: string; timeout?: string; filename?: string };
+  SelectionFlags & { output: 'text' | 'ndjson' | 'json'; until?: string; timeout?: string; filename?: string };
 
 export function registerWatch(program: Command, state: RunState): void {
   const cmd = program
@@ -33,9 +33,9 @@ export function registerWatch(program: Command, state: RunState): void {
     .addOption(
       new Option(
         '-o, --output <format>',
-        'text, or ndjson: one JSON object per transition (schema/watch-event.v2.json)',
+        'text; ndjson: one JSON object per line per transition; json: the same objects indented (schema/watch-event.v2.json)',
       )
-        .choices(['text', 'ndjson'])
+        .choices(['text', 'ndjson', 'json'])
         .default('text'),
     )
     .addOption(new Option('--until <condition>', `exit when every watched pod is ${UNTIL.join('|')}`).choices(UNTIL))

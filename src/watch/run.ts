@@ -21,7 +21,7 @@ export interface WatchOptions {
   until?: Until;
   timeoutMs: number; // 0: none
   timeoutText?: string; // --timeout as typed, for the message
-  output: 'text' | 'ndjson';
+  output: 'text' | 'ndjson' | 'json';
   inactivityMs?: number; // a silent stream is re-opened after this long (tests shorten it)
 }
 
@@ -50,13 +50,9 @@ export async function runWatch(o: WatchOptions, open: Open, io: Io): Promise<Exi
     fieldSelector: `involvedObject.kind=Pod${one ? `,involvedObject.name=${one}` : ''}`,
   });
 
-  const ndjson = o.output === 'ndjson';
+  const data = o.output === 'text' ? undefined : o.output;
   const tty =
-    Boolean(io.stdout.isTTY) &&
-    terminalWidth(io.stdout) !== undefined &&
-    !ndjson &&
-    !io.env.CI &&
-    io.env.TERM !== 'dumb';
+    Boolean(io.stdout.isTTY) && terminalWidth(io.stdout) !== undefined && !data && !io.env.CI && io.env.TERM !== 'dumb';
   // The live area asks the session for its pods; the session is made after the area.
   const holder: { session?: WatchSession } = {};
   let live: LiveArea | undefined;
@@ -74,7 +70,7 @@ export async function runWatch(o: WatchOptions, open: Open, io: Io): Promise<Exi
       () => new Date(),
     );
   }
-  const sink = textSink(io, o.allNamespaces, ndjson, live);
+  const sink = textSink(io, o.allNamespaces, data, live);
   const s = new WatchSession({
     pods,
     events,

@@ -1,5 +1,6 @@
 // Where watch's output goes: one line per transition (stdout, or the live area on a terminal), or
-// one JSON object per transition (ndjson); connection trouble and notes on stderr.
+// one JSON object per transition (ndjson: one per line; json: indented, as kubectl get -w -o json
+// prints objects); connection trouble and notes on stderr.
 import { humanDuration } from '../domain/time.js';
 import type { Transition } from '../domain/transitions.js';
 import type { LinkStatus } from '../kube/reflector.js';
@@ -9,15 +10,15 @@ import { jsonText, visible } from '../render/visible.js';
 import { localClock, transitionLine } from '../render/watch-text.js';
 import type { Sink } from './session.js';
 
-export function textSink(io: Io, showNamespace: boolean, ndjson: boolean, live?: LiveArea): Sink {
-  const paint = painter(!ndjson && colourEnabled(io));
+export function textSink(io: Io, showNamespace: boolean, data: 'ndjson' | 'json' | undefined, live?: LiveArea): Sink {
+  const paint = painter(!data && colourEnabled(io));
   const down = new Map<string, boolean>();
   const said = new Map<string, string>(); // the last state reported per stream
   return {
     transitions(ts: Transition[]) {
       if (!ts.length) return;
-      if (ndjson) {
-        io.stdout.write(ts.map((t) => jsonText(t) + '\n').join(''));
+      if (data) {
+        io.stdout.write(ts.map((t) => jsonText(t, data === 'json' ? 4 : undefined) + '\n').join(''));
         return;
       }
       const lines = ts.map((t) => transitionLine(t, { paint, showNamespace, clock: localClock }));

@@ -118,3 +118,23 @@ test('--full: each pod of a list query gets its full report (JSON: a PodReportLi
   expect(t.stdout.indexOf('alpha')).toBeLessThan(t.stdout.indexOf('beta'));
   expect(t.stdout).not.toMatch(/^NAME\s+READY/m);
 });
+
+test('watch -o json: one indented JSON object per transition (as kubectl get -w -o json), the ndjson objects', async () => {
+  const args = ['watch', '-n', ns.name, '-l', 'app=pair', '--until', 'running', '--timeout', '60s'];
+  const [pretty, nd] = await Promise.all([podlens([...args, '-o', 'json']), podlens([...args, '-o', 'ndjson'])]);
+  expect([pretty.code, nd.code, pretty.stderr]).toEqual([0, 0, '']);
+  // Objects one after another, each opened by "{" and closed by "}" alone on a line, indented by 4.
+  const chunks = pretty.stdout.split(/(?<=^\})\n/m).filter(Boolean);
+  expect(chunks.length).toBe(2);
+  for (const c of chunks) expect(c).toMatch(/^\{\n {4}"apiVersion": "podlens.dev\/v2",\n[^]*\n\}$/);
+  const objects = chunks.map((c) => JSON.parse(c));
+  const lines = nd.stdout.trimEnd().split('\n');
+  expect(lines.map((l) => JSON.parse(l).pod)).toEqual(objects.map((o) => o.pod));
+  // The initial line is stamped when podlens observed the pod: the two runs differ only there.
+  const stable = ({ observedAt: _o, time: _t, ...rest }: Record<string, unknown>) => rest;
+  expect(objects.map(stable)).toEqual(lines.map((l) => stable(JSON.parse(l))));
+  expect(objects.map((o) => [o.kind, o.change, o.pod]).sort()).toEqual([
+    ['PodTransition', 'initial', 'alpha'],
+    ['PodTransition', 'initial', 'beta'],
+  ]);
+});
