@@ -88,3 +88,10 @@ test('shape: generated hex suffixes match whether or not they happen to be all d
     shape('pod readme-demo/podlens-helper-vm-7415c4 and coredns-66bc5c9577-cxwl8'),
   );
 });
+
+test('shape: only the named timing clauses may be there or not', () => {
+  const row = '+1s   20:05:37  sandbox and network ready      pause container holds IP 10.244.0.149';
+  const late = `${row}; at the latest here, when the kubelet began with the containers; the condition was recorded 1s later`;
+  expect(shape(late)).toEqual(shape(row));
+  expect(shape(`${row}; the node was busy`)).not.toEqual(shape(row));
+});
