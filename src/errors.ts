@@ -129,6 +129,8 @@ export const messages = {
   kubeconfigMissing: (file: string, from: string) => `cannot read kubeconfig ${file} (${from}): file does not exist.`,
   kubeconfigUnreadable: (file: string, from: string, why: string) =>
     `cannot read kubeconfig ${file} (${from}): ${why}.`,
+  kubeconfigFileUnreadable: (file: string, field: string, why: string) =>
+    `cannot read ${file}, the ${field} the kubeconfig names: ${why}.`,
   kubeconfigMalformed: (file: string, why: string) => `kubeconfig ${file} is not valid: ${why}.`,
   execPluginFailed: (command: string, why: string, installHint?: string) =>
     `the exec credential plugin ${command} failed: ${why}.` + (installHint ? `\n${installHint.trim()}` : ''),

@@ -1,14 +1,16 @@
-// The only module that talks to @kubernetes/client-node. Every call goes through call(), which
-// applies the request timeout (1.4.x has none of its own) and turns failures into KubeApiError /
-// KubeNetworkError so that src/errors.ts can phrase them.
-import { AppsV1Api, BatchV1Api, CoreV1Api, Observable, type KubeConfig } from '@kubernetes/client-node';
+// The cluster as podlens' commands use it. Every call goes through request(): podlens' own transport
+// (src/kube/transport.ts: the credential layer, TLS and proxy from the kubeconfig), the request
+// timeout, one retry after a 401 with a credential that can change, and failures turned into
+// KubeApiError / KubeNetworkError so that src/errors.ts can phrase them. @kubernetes/client-node is
+// loaded only for what needs it (exec websockets: kubeConfig()), never for GET/LIST/watch.
+import type { KubeConfig } from '@kubernetes/client-node';
 import { KubeApiError, KubeNetworkError, PodlensError, type ApiCall } from '../errors.js';
 import type { KubeEvent, Pod, ServiceRef } from '../domain/model.js';
-import { clientConfig } from './client.js';
 import { loadKubeConfig, type LoadedConfig } from './config.js';
 import type { Credentials } from './credentials.js';
 import { normalizeEvent, normalizePod, normalizeService } from './normalize.js';
 import { listAllPages, type Paged } from './pager.js';
+import { readBody, Transport } from './transport.js';
 import type { Cluster, ConnectOptions, ListOptions, LogOptions, Workload, WorkloadKind } from './types.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -69,76 +71,109 @@ function toWorkload(kind: WorkloadKind, o: Raw): Workload {
   };
 }
 
+export interface RequestOptions {
+  method?: 'GET' | 'POST' | 'DELETE';
+  /** Query parameters; undefined values are left out. */
+  query?: Record<string, string | number | boolean | undefined>;
+  body?: unknown;
+  /** The body as text (logs, node proxy), not JSON. */
+  text?: boolean;
+}
+
+/** An API path with its query string. */
+export function apiPath(path: string, query: RequestOptions['query'] = {}): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== '') q.set(k, String(v));
+  const qs = q.toString();
+  return qs ? `${path}?${qs}` : path;
+}
+
+/** /api/v1/namespaces/NS/pods, or /apis/GROUP/VERSION/... for a group; no namespace: cluster-wide. */
+export function resourcePath(group: string, resource: string, namespace?: string, name?: string): string {
+  const base = group === '' ? '/api/v1' : `/apis/${group}`;
+  const ns = namespace ? `/namespaces/${encodeURIComponent(namespace)}` : '';
+  return `${base}${ns}/${resource}${name ? `/${encodeURIComponent(name)}` : ''}`;
+}
+
 export class KubeCluster implements Cluster {
-  readonly core: CoreV1Api;
-  readonly apps: AppsV1Api;
-  readonly batch: BatchV1Api;
-  readonly kc: KubeConfig;
+  readonly transport: Transport;
   readonly credentials: Credentials;
   readonly proxy?: string;
   readonly context: string;
   readonly namespace: string;
   readonly server: string;
+  private kcPromise?: Promise<KubeConfig>;
 
   constructor(
     readonly config: LoadedConfig,
-    env: NodeJS.ProcessEnv,
+    private readonly env: NodeJS.ProcessEnv,
     readonly timeoutMs: number,
-    stdinIsTTY = false,
+    private readonly stdinIsTTY = false,
   ) {
-    ({ kc: this.kc, credentials: this.credentials, proxy: this.proxy } = clientConfig(config, env, stdinIsTTY));
+    this.transport = new Transport(config, env, stdinIsTTY);
+    this.credentials = this.transport.credentials;
+    this.proxy = this.transport.proxy;
     this.context = config.context;
     this.namespace = config.namespace;
     this.server = config.server;
-    const kc = this.kc;
-    this.core = kc.makeApiClient(CoreV1Api);
-    this.apps = kc.makeApiClient(AppsV1Api);
-    this.batch = kc.makeApiClient(BatchV1Api);
+  }
+
+  /** The client's KubeConfig (same credential layer and proxy), for exec websockets only; loads the client. */
+  kubeConfig(): Promise<KubeConfig> {
+    this.kcPromise ??= import('./client.js').then(
+      ({ clientConfig }) => clientConfig(this.config, this.env, this.stdinIsTTY, this.credentials).kc,
+    );
+    return this.kcPromise;
   }
 
   /**
-   * Runs one API call; a 401 with a credential that can change (exec plugin, token file) fetches a
+   * One API request; a 401 with a credential that can change (exec plugin, token file) fetches a
    * new one and tries once more (client-go refreshes on 401 too: exec.go roundTripper).
    */
-  async call<T>(call: Omit<ApiCall, 'server' | 'timeoutMs'>, fn: (options: any) => Promise<T>): Promise<T> {
+  async request<T = Raw>(
+    call: Omit<ApiCall, 'server' | 'timeoutMs'>,
+    path: string,
+    opts: RequestOptions = {},
+  ): Promise<T> {
     const used = await this.credentials.get();
     try {
-      return await this.callOnce(call, fn);
+      return await this.requestOnce<T>(call, path, opts);
     } catch (e) {
       if (!(e instanceof KubeApiError && e.status === 401 && this.credentials.unauthorized(used))) throw e;
-      return this.callOnce(call, fn);
+      return this.requestOnce<T>(call, path, opts);
     }
   }
 
-  /**
-   * One API call with an abort signal armed for the request timeout. The options object is a
-   * per-call (observable) middleware, appended to the configured ones, that sets the signal.
-   */
-  private async callOnce<T>(call: Omit<ApiCall, 'server' | 'timeoutMs'>, fn: (options: any) => Promise<T>): Promise<T> {
+  private async requestOnce<T>(
+    call: Omit<ApiCall, 'server' | 'timeoutMs'>,
+    path: string,
+    opts: RequestOptions,
+  ): Promise<T> {
     const full: ApiCall = { ...call, server: this.server, timeoutMs: this.timeoutMs };
+    const prepared = await this.transport.prepare(); // a credential failure is thrown as is
     const ac = new AbortController();
     const timer = this.timeoutMs > 0 ? setTimeout(() => ac.abort(), this.timeoutMs) : undefined;
-    const options = {
-      middleware: [
-        {
-          pre: (ctx: { setSignal(s: AbortSignal): void }) => (
-            ctx.setSignal(ac.signal),
-            new Observable(Promise.resolve(ctx))
-          ),
-          post: (rsp: unknown) => new Observable(Promise.resolve(rsp)),
-        },
-      ],
-      middlewareMergeStrategy: 'append',
-    };
+    const url = new URL(this.server.replace(/\/$/, '') + apiPath(path, opts.query));
+    const payload = opts.body === undefined ? undefined : JSON.stringify(opts.body);
+    const headers: Record<string, string> = { Accept: opts.text ? '*/*' : 'application/json' };
+    if (payload !== undefined) headers['Content-Type'] = 'application/json';
     try {
-      return await fn(options);
-    } catch (e) {
-      if (e instanceof PodlensError) throw e; // the credential layer's own failure: the cluster was not asked
-      const err = e as { code?: unknown; body?: unknown; name?: string; type?: string };
-      if (typeof err?.code === 'number' && err.code >= 300) {
-        const { reason, message } = parseStatusBody(err.body);
-        throw new KubeApiError(err.code, full, reason, message);
+      const res = await new Promise<import('node:http').IncomingMessage>((resolve, reject) => {
+        const req = this.transport.open(url, opts.method ?? 'GET', prepared, headers, ac.signal);
+        req.on('response', resolve);
+        req.on('error', reject);
+        req.end(payload);
+      });
+      const text = await readBody(res);
+      const status = res.statusCode ?? 0;
+      if (status >= 300) {
+        const { reason, message } = parseStatusBody(text);
+        throw new KubeApiError(status, full, reason, message);
       }
+      return (opts.text ? text : text ? JSON.parse(text) : undefined) as T;
+    } catch (e) {
+      if (e instanceof PodlensError || e instanceof KubeApiError) throw e;
+      const err = e as { name?: string };
       throw new KubeNetworkError(full, e, ac.signal.aborted || err?.name === 'AbortError');
     } finally {
       if (timer) clearTimeout(timer);
@@ -146,27 +181,31 @@ export class KubeCluster implements Cluster {
   }
 
   async getPod(namespace: string, name: string): Promise<Pod> {
-    const raw = await this.call({ verb: 'get', resource: 'pods', namespace, name }, (o) =>
-      this.core.readNamespacedPod({ name, namespace }, o),
+    const raw = await this.request(
+      { verb: 'get', resource: 'pods', namespace, name },
+      resourcePath('', 'pods', namespace, name),
     );
     return normalizePod(raw);
   }
 
   /**
-   * A LIST of every page (src/kube/pager.ts: 500 per page; an expired continue token restarts it).
-   * `page(limit, _continue, options)` makes one typed list call.
+   * A LIST of every page (src/kube/pager.ts: 500 per page; an expired continue token restarts it) of
+   * `path` (from resourcePath) with `query` (label and field selectors).
    */
   async listPaged<T>(
     call: Omit<ApiCall, 'server' | 'timeoutMs' | 'verb'>,
-    page: (limit: number, _continue: string | undefined, options: any) => Promise<Raw>,
+    path: string,
+    query: RequestOptions['query'],
     map: (raw: Raw) => T | undefined,
   ): Promise<Paged<T>> {
     return listAllPages(
       async (limit, token) => {
-        const list = await this.call({ ...call, verb: 'list' }, (o) => page(limit, token, o));
+        const list = await this.request({ ...call, verb: 'list' }, path, {
+          query: { ...query, limit, continue: token },
+        });
         return {
           items: list.items ?? [],
-          continue: list.metadata?._continue,
+          continue: list.metadata?.continue,
           resourceVersion: list.metadata?.resourceVersion,
         };
       },
@@ -179,10 +218,8 @@ export class KubeCluster implements Cluster {
     const { namespace, labelSelector, fieldSelector } = opts;
     const list = await this.listPaged(
       { resource: 'pods', namespace },
-      (limit, _continue, o) =>
-        namespace
-          ? this.core.listNamespacedPod({ namespace, labelSelector, fieldSelector, limit, _continue }, o)
-          : this.core.listPodForAllNamespaces({ labelSelector, fieldSelector, limit, _continue }, o),
+      resourcePath('', 'pods', namespace),
+      { labelSelector, fieldSelector },
       normalizePod,
     );
     return list.items;
@@ -192,10 +229,8 @@ export class KubeCluster implements Cluster {
     const { namespace, fieldSelector } = opts;
     const list = await this.listPaged(
       { resource: 'events', namespace },
-      (limit, _continue, o) =>
-        namespace
-          ? this.core.listNamespacedEvent({ namespace, fieldSelector, limit, _continue }, o)
-          : this.core.listEventForAllNamespaces({ fieldSelector, limit, _continue }, o),
+      resourcePath('', 'events', namespace),
+      { fieldSelector },
       normalizeEvent,
     );
     return list.items;
@@ -203,7 +238,10 @@ export class KubeCluster implements Cluster {
 
   async namespaceExists(name: string): Promise<boolean | undefined> {
     try {
-      await this.call({ verb: 'get', resource: 'namespaces', name }, (o) => this.core.readNamespace({ name }, o));
+      await this.request(
+        { verb: 'get', resource: 'namespaces', name },
+        resourcePath('', 'namespaces', undefined, name),
+      );
       return true;
     } catch (e) {
       if (e instanceof KubeApiError && e.status === 404) return false;
@@ -213,42 +251,29 @@ export class KubeCluster implements Cluster {
   }
 
   async readLog(namespace: string, pod: string, container: string, opts: LogOptions): Promise<string> {
-    return this.call({ verb: 'get', resource: 'pods/log', namespace, name: pod }, (o) =>
-      this.core.readNamespacedPodLog(
-        { name: pod, namespace, container, previous: opts.previous, tailLines: opts.tailLines },
-        o,
-      ),
+    return this.request(
+      { verb: 'get', resource: 'pods/log', namespace, name: pod },
+      `${resourcePath('', 'pods', namespace, pod)}/log`,
+      {
+        query: { container, previous: opts.previous || undefined, tailLines: opts.tailLines },
+        text: true,
+      },
     );
   }
 
   async getWorkload(kind: WorkloadKind, namespace: string, name: string): Promise<Workload> {
-    const p = { name, namespace };
-    const call = (resource: string, fn: (o: any) => Promise<unknown>) =>
-      this.call({ verb: 'get', resource, namespace, name }, fn);
-    let raw: unknown;
-    switch (kind) {
-      case 'Deployment':
-        raw = await call('deployments.apps', (o) => this.apps.readNamespacedDeployment(p, o));
-        break;
-      case 'ReplicaSet':
-        raw = await call('replicasets.apps', (o) => this.apps.readNamespacedReplicaSet(p, o));
-        break;
-      case 'StatefulSet':
-        raw = await call('statefulsets.apps', (o) => this.apps.readNamespacedStatefulSet(p, o));
-        break;
-      case 'DaemonSet':
-        raw = await call('daemonsets.apps', (o) => this.apps.readNamespacedDaemonSet(p, o));
-        break;
-      case 'Job':
-        raw = await call('jobs.batch', (o) => this.batch.readNamespacedJob(p, o));
-        break;
-    }
+    const [group, resource] = WORKLOADS[kind];
+    const raw = await this.request(
+      { verb: 'get', resource: `${resource}.${group.split('/')[0]}`, namespace, name },
+      resourcePath(group, resource, namespace, name),
+    );
     return toWorkload(kind, raw);
   }
 
   async listServices(namespace: string): Promise<ServiceRef[]> {
-    const list = await this.call({ verb: 'list', resource: 'services', namespace }, (o) =>
-      this.core.listNamespacedService({ namespace }, o),
+    const list = await this.request(
+      { verb: 'list', resource: 'services', namespace },
+      resourcePath('', 'services', namespace),
     );
     return (list.items ?? []).map(normalizeService);
   }
@@ -256,9 +281,19 @@ export class KubeCluster implements Cluster {
   async listReplicaSets(namespace: string, labelSelector: string): Promise<Workload[]> {
     const list = await this.listPaged(
       { resource: 'replicasets.apps', namespace },
-      (limit, _continue, o) => this.apps.listNamespacedReplicaSet({ namespace, labelSelector, limit, _continue }, o),
+      resourcePath('apps/v1', 'replicasets', namespace),
+      { labelSelector },
       (rs: Raw) => toWorkload('ReplicaSet', rs),
     );
     return list.items;
   }
 }
+
+/** Each workload kind's API group/version and resource. */
+const WORKLOADS: Record<WorkloadKind, [string, string]> = {
+  Deployment: ['apps/v1', 'deployments'],
+  ReplicaSet: ['apps/v1', 'replicasets'],
+  StatefulSet: ['apps/v1', 'statefulsets'],
+  DaemonSet: ['apps/v1', 'daemonsets'],
+  Job: ['batch/v1', 'jobs'],
+};

@@ -1,8 +1,8 @@
 // Turns the kubeconfig podlens loaded (src/kube/config.ts) into the client's KubeConfig, with the
 // credential layer (src/kube/credentials.ts) as its only authenticator and the proxy decided once
-// (src/kube/proxy.ts). Everything that talks to the API server uses this KubeConfig: typed calls
-// (applySecurityAuthentication), watch streams and exec websockets (applyToHTTPSOptions) all end in
-// the authenticator below and in the cluster's proxyUrl, so none of them can bypass either.
+// (src/kube/proxy.ts). Requests and watch streams go through src/kube/transport.ts instead; this
+// KubeConfig serves what still needs the client: exec websockets (src/kube/exec.ts) and the legacy
+// oidc auth-provider. Both end in the authenticator below and in the cluster's proxyUrl.
 // client-node 1.4's hooks: KubeConfig.addAuthenticator (used when no built-in provider matches the
 // user, which we ensure by never handing it `exec` or `token`) and cluster.proxyUrl in createAgent.
 import { KubeConfig } from '@kubernetes/client-node';
@@ -17,9 +17,14 @@ export interface ClientConfig {
   proxy?: string;
 }
 
-export function clientConfig(loaded: LoadedConfig, env: NodeJS.ProcessEnv, stdinIsTTY: boolean): ClientConfig {
+export function clientConfig(
+  loaded: LoadedConfig,
+  env: NodeJS.ProcessEnv,
+  stdinIsTTY: boolean,
+  /** The cluster's credential layer, so that exec websockets share its cached credential. */
+  credentials = new Credentials(loaded.user, loaded.cluster, { env, stdinIsTTY }),
+): ClientConfig {
   const { cluster, user } = loaded;
-  const credentials = new Credentials(user, cluster, { env, stdinIsTTY });
   const proxy = proxyFor(cluster.server, cluster.proxyUrl, env);
   const kc = new KubeConfig();
   // An auth-provider (oidc) is the one case the client's own authenticators still handle.

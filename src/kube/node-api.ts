@@ -1,9 +1,8 @@
 // What `podlens pause/node/cleanup` need from the API besides pods: the node, the kubelet's config
 // (for the containerd socket), and the helper pod's lifecycle (create, wait, exec, delete, list).
-// All calls go through KubeCluster.call(), so timeouts and HTTP errors are mapped in one place.
-import type { KubeConfig } from '@kubernetes/client-node';
+// All calls go through KubeCluster.request(), so timeouts and HTTP errors are mapped in one place.
 import { KubeApiError } from '../errors.js';
-import type { KubeCluster } from './adapter.js';
+import { resourcePath, type KubeCluster } from './adapter.js';
 import { execInPod, type ExecResult } from './exec.js';
 
 export const HELPER_LABELS = {
@@ -80,15 +79,12 @@ export function helperManifest(h: HelperSpec): Record<string, unknown> {
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 export class NodeApi {
-  readonly kc: KubeConfig;
-
-  constructor(private readonly cluster: KubeCluster) {
-    this.kc = cluster.kc;
-  }
+  constructor(private readonly cluster: KubeCluster) {}
 
   async getNode(name: string): Promise<NodeInfo> {
-    const n: any = await this.cluster.call({ verb: 'get', resource: 'nodes', name }, (o) =>
-      this.cluster.core.readNode({ name }, o),
+    const n: any = await this.cluster.request(
+      { verb: 'get', resource: 'nodes', name },
+      resourcePath('', 'nodes', undefined, name),
     );
     return {
       name: n.metadata?.name,
@@ -99,22 +95,27 @@ export class NodeApi {
 
   /** The kubelet's containerRuntimeEndpoint, through the API server's node proxy (needs nodes/proxy). */
   async kubeletRuntimeEndpoint(node: string): Promise<string | undefined> {
-    const text: any = await this.cluster.call({ verb: 'get', resource: 'nodes/proxy', name: node }, (o) =>
-      this.cluster.core.connectGetNodeProxyWithPath({ name: node, path: 'configz' }, o),
+    const text: any = await this.cluster.request(
+      { verb: 'get', resource: 'nodes/proxy', name: node },
+      `${resourcePath('', 'nodes', undefined, node)}/proxy/configz`,
+      { text: true },
     );
     const body = typeof text === 'string' ? JSON.parse(text) : text;
     return body?.kubeletconfig?.containerRuntimeEndpoint || undefined;
   }
 
   async createHelper(h: HelperSpec): Promise<void> {
-    await this.cluster.call({ verb: 'create', resource: 'pods', namespace: h.namespace, name: h.name }, (o) =>
-      this.cluster.core.createNamespacedPod({ namespace: h.namespace, body: helperManifest(h) as any }, o),
+    await this.cluster.request(
+      { verb: 'create', resource: 'pods', namespace: h.namespace, name: h.name },
+      resourcePath('', 'pods', h.namespace),
+      { method: 'POST', body: helperManifest(h) },
     );
   }
 
   async helperPhase(namespace: string, name: string): Promise<HelperPhase> {
-    const p: any = await this.cluster.call({ verb: 'get', resource: 'pods', namespace, name }, (o) =>
-      this.cluster.core.readNamespacedPod({ name, namespace }, o),
+    const p: any = await this.cluster.request(
+      { verb: 'get', resource: 'pods', namespace, name },
+      resourcePath('', 'pods', namespace, name),
     );
     const st = p.status?.containerStatuses?.[0]?.state;
     if (p.status?.phase === 'Failed' || p.status?.phase === 'Succeeded' || st?.terminated) {
@@ -131,8 +132,10 @@ export class NodeApi {
   /** Deletes now (grace 0); a pod already gone is fine. */
   async deletePod(namespace: string, name: string): Promise<boolean> {
     try {
-      await this.cluster.call({ verb: 'delete', resource: 'pods', namespace, name }, (o) =>
-        this.cluster.core.deleteNamespacedPod({ name, namespace, gracePeriodSeconds: 0 }, o),
+      await this.cluster.request(
+        { verb: 'delete', resource: 'pods', namespace, name },
+        resourcePath('', 'pods', namespace, name),
+        { method: 'DELETE', query: { gracePeriodSeconds: 0 } },
       );
       return true;
     } catch (e) {
@@ -143,10 +146,10 @@ export class NodeApi {
 
   async listHelpers(namespace?: string): Promise<HelperPod[]> {
     const labelSelector = HELPER_SELECTOR;
-    const list: any = await this.cluster.call({ verb: 'list', resource: 'pods', namespace }, (o) =>
-      namespace
-        ? this.cluster.core.listNamespacedPod({ namespace, labelSelector }, o)
-        : this.cluster.core.listPodForAllNamespaces({ labelSelector }, o),
+    const list: any = await this.cluster.request(
+      { verb: 'list', resource: 'pods', namespace },
+      resourcePath('', 'pods', namespace),
+      { query: { labelSelector } },
     );
     return (list.items ?? []).map((p: any) => ({
       namespace: p.metadata.namespace,
@@ -157,7 +160,8 @@ export class NodeApi {
     }));
   }
 
-  exec(namespace: string, pod: string, argv: string[], timeoutMs: number): Promise<ExecResult> {
-    return execInPod(this.kc, { namespace, pod, container: HELPER_CONTAINER }, argv, timeoutMs);
+  async exec(namespace: string, pod: string, argv: string[], timeoutMs: number): Promise<ExecResult> {
+    const kc = await this.cluster.kubeConfig();
+    return execInPod(kc, { namespace, pod, container: HELPER_CONTAINER }, argv, timeoutMs);
   }
 }

@@ -1,13 +1,12 @@
 // The list/watch sources of `podlens watch` (pods and their events), and pod creation for
-// `watch -f`, on top of @kubernetes/client-node.
+// `watch -f`, on podlens' own transport (src/kube/transport.ts: the credential layer, TLS, proxy).
 // The client's own Watch (1.4.x) cannot be aborted before the server answers and has no timeout,
-// so a black-holed connection would hang it for good; this module opens the stream itself with
-// node:https, using the kubeconfig's agent and headers from the client, and can always abort.
-import { request as httpRequest, type ClientRequest, type IncomingMessage, type RequestOptions } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+// so a black-holed connection would hang it for good; this module opens the stream itself and can
+// always abort.
+import type { ClientRequest, IncomingMessage } from 'node:http';
 import { KubeApiError, networkWords, type ApiCall } from '../errors.js';
 import type { KubeEvent, Pod } from '../domain/model.js';
-import type { KubeCluster } from './adapter.js';
+import { KubeCluster, resourcePath } from './adapter.js';
 import {
   ResourceExpiredError,
   WatchRefusedError,
@@ -32,13 +31,8 @@ export interface WatchScope {
 export type VersionedEvent = KubeEvent & { resourceVersion: string };
 
 function kubeOf(cluster: Cluster): KubeCluster {
-  const k = cluster as KubeCluster;
-  if (!k.kc) throw new Error('watch needs a cluster connected through src/kube/adapter.ts');
-  return k;
-}
-
-function path(resource: 'pods' | 'events', namespace?: string): string {
-  return namespace ? `/api/v1/namespaces/${encodeURIComponent(namespace)}/${resource}` : `/api/v1/${resource}`;
+  if (!(cluster instanceof KubeCluster)) throw new Error('watch needs a cluster connected through src/kube/adapter.ts');
+  return cluster;
 }
 
 /** Opens one watch stream; every outcome arrives through the handlers exactly once. */
@@ -50,16 +44,9 @@ async function openStream(
   isStopped: () => boolean,
   setReq: (r: ClientRequest) => void,
 ): Promise<void> {
-  const opts: Raw = {};
-  await k.kc.applyToHTTPSOptions(opts);
+  const prepared = await k.transport.prepare();
   if (isStopped()) return;
-  const cluster = k.kc.getCurrentCluster();
-  const req = (url.protocol === 'https:' ? httpsRequest : httpRequest)(url, {
-    method: 'GET',
-    agent: opts.agent,
-    headers: { ...opts.headers, Accept: 'application/json' },
-    ...(cluster?.tlsServerName ? { servername: cluster.tlsServerName } : {}),
-  } as RequestOptions);
+  const req = k.transport.open(url, 'GET', prepared, { Accept: 'application/json' });
   setReq(req);
   let done = false;
   const finish = (err: unknown) => {
@@ -158,7 +145,7 @@ function rawSource<T>(
   cluster: Cluster,
   resource: 'pods' | 'events',
   scope: WatchScope,
-  list: (k: KubeCluster, limit: number, cont: string | undefined, o: Raw) => Promise<Raw>,
+  query: Record<string, string | undefined>,
   convert: (raw: Raw) => T | undefined,
 ): ListWatchSource<T> {
   const k = kubeOf(cluster);
@@ -169,13 +156,14 @@ function rawSource<T>(
     async list(): Promise<ListResult<T>> {
       const { items, resourceVersion } = await k.listPaged(
         { resource, namespace: ns },
-        (limit, cont, o) => list(k, limit, cont, o),
+        resourcePath('', resource, ns),
+        query,
         convert,
       );
       return { items, resourceVersion };
     },
     watch(resourceVersion, timeoutSeconds, h): WatchHandle {
-      const url = new URL(k.server.replace(/\/$/, '') + path(resource, ns));
+      const url = new URL(k.server.replace(/\/$/, '') + resourcePath('', resource, ns));
       const q = url.searchParams;
       q.set('watch', 'true');
       q.set('allowWatchBookmarks', 'true');
@@ -238,42 +226,32 @@ export function podSource(
   keep: (p: Pod) => boolean = () => true,
 ): ListWatchSource<Pod> {
   const { labelSelector, fieldSelector } = scope;
-  return rawSource(
-    cluster,
-    'pods',
-    scope,
-    (k, limit, _continue, o) =>
-      scope.namespace
-        ? k.core.listNamespacedPod({ namespace: scope.namespace, labelSelector, fieldSelector, limit, _continue }, o)
-        : k.core.listPodForAllNamespaces({ labelSelector, fieldSelector, limit, _continue }, o),
-    (raw) => {
-      const p = normalizePod(raw); // keeps what podlens reads: managedFields and the rest are dropped here
-      return keep(p) ? p : undefined;
-    },
-  );
+  return rawSource(cluster, 'pods', scope, { labelSelector, fieldSelector }, (raw) => {
+    const p = normalizePod(raw); // keeps what podlens reads: managedFields and the rest are dropped here
+    return keep(p) ? p : undefined;
+  });
 }
 
 /** Events about pods in scope. */
 export function eventSource(cluster: Cluster, scope: WatchScope): ListWatchSource<VersionedEvent> {
   const { fieldSelector } = scope;
-  return rawSource(
-    cluster,
-    'events',
-    scope,
-    (k, limit, _continue, o) =>
-      scope.namespace
-        ? k.core.listNamespacedEvent({ namespace: scope.namespace, fieldSelector, limit, _continue }, o)
-        : k.core.listEventForAllNamespaces({ fieldSelector, limit, _continue }, o),
-    (raw) => ({ ...normalizeEvent(raw), resourceVersion: String(raw.metadata?.resourceVersion ?? '') }),
-  );
+  return rawSource(cluster, 'events', scope, { fieldSelector }, (raw) => ({
+    ...normalizeEvent(raw),
+    resourceVersion: String(raw.metadata?.resourceVersion ?? ''),
+  }));
 }
 
 /** Creates one pod from a manifest object; returns it as the API server stored it. */
 export async function createPod(cluster: Cluster, namespace: string, body: Raw): Promise<Pod> {
   const k = kubeOf(cluster);
   const name = body?.metadata?.name ?? body?.metadata?.generateName;
-  const raw = await k.call({ verb: 'create', resource: 'pods', namespace, name }, (o) =>
-    k.core.createNamespacedPod({ namespace, body }, o),
+  const raw = await k.request(
+    { verb: 'create', resource: 'pods', namespace, name },
+    resourcePath('', 'pods', namespace),
+    {
+      method: 'POST',
+      body,
+    },
   );
   return normalizePod(raw);
 }

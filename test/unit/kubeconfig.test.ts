@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { main } from '../../src/cli.js';
 import { loadKubeConfig, type ExecConfig } from '../../src/kube/config.js';
 import { clientConfig } from '../../src/kube/client.js';
+import { Transport } from '../../src/kube/transport.js';
 import { Credentials } from '../../src/kube/credentials.js';
 import { noProxyMatches, proxyFor } from '../../src/kube/proxy.js';
 import { redact, registerSecret } from '../../src/redact.js';
@@ -139,6 +140,46 @@ current-context: t
     await client.applyToHTTPSOptions(opts);
     expect((opts.agent as object).constructor.name).toBe('HttpsProxyAgent');
     expect(opts.headers?.Authorization).toBe('Bearer abcdefgh12345');
+  });
+
+  test("podlens' own transport (every request and watch) takes the same proxy, credential and user entry", async () => {
+    const kc = file(
+      'transport',
+      `apiVersion: v1
+clusters: [{name: c, cluster: {server: 'https://api.example:6443', tls-server-name: api.internal}}]
+users: [{name: u, user: {token: abcdefgh12345, as: alice}}]
+contexts: [{name: t, context: {cluster: c, user: u}}]
+current-context: t
+`,
+    );
+    const loaded = loadKubeConfig({ kubeconfig: kc });
+    const viaProxy = await new Transport(loaded, { HTTPS_PROXY: 'http://127.0.0.1:3128' }, false).prepare();
+    expect(viaProxy.agent.constructor.name).toBe('HttpsProxyAgent');
+    expect(viaProxy.headers).toEqual({ Authorization: 'Bearer abcdefgh12345', 'Impersonate-User': 'alice' });
+    expect(viaProxy.servername).toBe('api.internal');
+    const direct = await new Transport(
+      loaded,
+      { HTTPS_PROXY: 'http://127.0.0.1:3128', NO_PROXY: 'api.example' },
+      false,
+    ).prepare();
+    expect(direct.agent.constructor.name).toBe('Agent');
+    const socks = await new Transport(loaded, { HTTPS_PROXY: 'socks5://127.0.0.1:1080' }, false).prepare();
+    expect(socks.agent.constructor.name).toBe('SocksProxyAgent');
+  });
+
+  test('a certificate file the kubeconfig names but that is missing is one sentence naming it', () => {
+    const kc = file(
+      'missing-ca',
+      `apiVersion: v1
+clusters: [{name: c, cluster: {server: 'https://api.example:6443', certificate-authority: no-such-ca.crt}}]
+users: [{name: u, user: {token: abcdefgh12345}}]
+contexts: [{name: t, context: {cluster: c, user: u}}]
+current-context: t
+`,
+    );
+    expect(() => new Transport(loadKubeConfig({ kubeconfig: kc }), {}, false)).toThrow(
+      /^cannot read \/.*no-such-ca\.crt, the certificate-authority the kubeconfig names: file does not exist\.$/,
+    );
   });
 });
 
