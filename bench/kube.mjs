@@ -31,8 +31,13 @@ export function loadKubeconfig(path) {
   };
 }
 
+/** Errors of a connection dropped or refused before an answer: worth another try. */
+const DROPPED = new Set(['ECONNRESET', 'EPIPE', 'ECONNREFUSED', 'socket hang up']);
+
 export class Kube {
   constructor(kubeconfigPath) {
+    /** @type {{ method: string, path: string, error: string, at: string }[]} */
+    this.retries = [];
     this.cfg = loadKubeconfig(kubeconfigPath);
     const u = new URL(this.cfg.server);
     this.url = u;
@@ -61,8 +66,32 @@ export class Kube {
     };
   }
 
-  /** One request; resolves with the parsed body; rejects on a status >= 300 (with .status). */
-  request(method, path, body) {
+  /**
+   * One request; resolves with the parsed body; rejects on a status >= 300 (with .status). A
+   * connection dropped before the answer ("socket hang up", ECONNRESET: seen right after KWOK's
+   * nodes came up on a fresh machine) is retried up to 5 times, each retry recorded in
+   * this.retries (the results say so); a retried POST answered 409 AlreadyExists had gone through.
+   */
+  async request(method, path, body) {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.requestOnce(method, path, body);
+      } catch (e) {
+        const err = /** @type {Error & { status?: number, code?: string }} */ (e);
+        if (attempt > 0 && method === 'POST' && err.status === 409) return undefined;
+        if (err.status !== undefined || attempt >= 5 || !DROPPED.has(err.code ?? err.message)) throw e;
+        this.retries.push({
+          method,
+          path: path.split('?')[0],
+          error: err.code ?? err.message,
+          at: new Date().toISOString(),
+        });
+        await new Promise((r) => setTimeout(r, 200 * 2 ** attempt));
+      }
+    }
+  }
+
+  requestOnce(method, path, body) {
     return new Promise((resolvePromise, reject) => {
       const data = body === undefined ? undefined : JSON.stringify(body);
       const req = https.request(

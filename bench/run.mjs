@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// npm run bench [-- --quick] [-- --churn-pods N --churn-rate R --rounds N --only describe,startup,many,watch]
+// npm run bench [-- --quick] [-- --churn-pods N --churn-rate R --text-pods N --rounds N --only describe,startup,install,many,text,watch]
 //
 // podlens against kubectl on the live cluster, side by side in one run: whole-process wall time of
 // describe (one real pod) and of describe over many pods (fake, on KWOK nodes), start-up, and a
@@ -9,7 +9,7 @@
 // A benchmark, not a test: it never fails on a target; it fails only when it cannot measure.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, mkdirSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, statSync, writeFileSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -43,6 +43,7 @@ function parseArgs(argv) {
     only: null,
     rounds: null,
     churnPods: null,
+    textPods: null,
     churnRate: null,
     fakeNodes: 4,
     keepFakeNodes: false,
@@ -59,6 +60,7 @@ function parseArgs(argv) {
     else if (a === '--only') o.only = new Set(val().split(','));
     else if (a === '--rounds') o.rounds = Number(val());
     else if (a === '--churn-pods') o.churnPods = Number(val());
+    else if (a === '--text-pods') o.textPods = Number(val());
     else if (a === '--churn-rate') o.churnRate = Number(val());
     else if (a === '--fake-nodes') o.fakeNodes = Number(val());
     else if (a === '--keep-fake-nodes') o.keepFakeNodes = true;
@@ -78,9 +80,10 @@ function parseArgs(argv) {
   o.describeRounds = o.rounds ?? (q ? 7 : 15);
   o.manyRounds = o.rounds ? Math.max(1, Math.ceil(o.rounds / 3)) : q ? 3 : 5;
   o.manySizes = [100, 1000];
-  o.churnPods = o.churnPods ?? (q ? 300 : 2000);
+  o.textPods = o.textPods ?? (q ? 1000 : 5000);
+  o.churnPods = o.churnPods ?? (q ? 300 : 10_000);
   if (o.churnPods > 10_000) throw new Error('--churn-pods: at most 10000');
-  o.churnRate = o.churnRate ?? (q ? 20 : 40); // pods created per second
+  o.churnRate = o.churnRate ?? (q ? 20 : 50); // pods created per second
   return o;
 }
 
@@ -327,7 +330,8 @@ async function benchDescribe(kube, env, ns, opts) {
     () => timed(process.execPath, [BIN, 'describe', '-n', ns, name], env),
     () => timed('kubectl', ['describe', 'pod', '-n', ns, name], env),
   );
-  // The floor: a Node.js process that does nothing, against the same kubectl describe.
+  // The floors, against the same kubectl describe: a Node.js process that does nothing, and a
+  // minimal node:https program making describe's two requests (bench/floor-https.mjs).
   log(`describe: ${opts.describeRounds} paired rounds of an empty node process vs kubectl describe pod`);
   const floor = await paired(
     opts.describeRounds,
@@ -339,16 +343,105 @@ async function benchDescribe(kube, env, ns, opts) {
     kubectl_ms: floor.kubectl_ms,
     ratio_vs_kubectl: floor.ratio_vs_kubectl,
   };
+  const creds = join(tmpdir(), `podlens-bench-floor-${process.pid}.json`);
+  const c = kube.cfg;
+  writeFileSync(
+    creds,
+    JSON.stringify({
+      server: c.server,
+      ca: c.ca?.toString(),
+      cert: c.cert?.toString(),
+      key: c.key?.toString(),
+      token: c.token,
+      insecure: c.insecure,
+    }),
+    { mode: 0o600 },
+  );
+  try {
+    log(
+      `describe: ${opts.describeRounds} paired rounds of a minimal node:https program (the same two GETs) vs kubectl describe pod`,
+    );
+    const https = await paired(
+      opts.describeRounds,
+      () => timed(process.execPath, [join(ROOT, 'bench', 'floor-https.mjs'), creds, ns, name], env),
+      () => timed('kubectl', ['describe', 'pod', '-n', ns, name], env),
+    );
+    describe.node_https_two_gets = {
+      node_ms: https.podlens_ms,
+      kubectl_ms: https.kubectl_ms,
+      ratio_vs_kubectl: https.ratio_vs_kubectl,
+    };
+  } finally {
+    rmSync(creds, { force: true });
+  }
   return describe;
 }
 
 async function benchStartup(env, opts) {
   log(`start-up: ${opts.describeRounds} paired rounds of podlens --version vs kubectl version --client`);
-  return paired(
+  const vsKubectl = await paired(
     opts.describeRounds,
     () => timed(process.execPath, [BIN, '--version'], env),
     () => timed('kubectl', ['version', '--client'], env),
   );
+  log(`start-up: ${opts.describeRounds} paired rounds of podlens --version vs node -e 0`);
+  const vsNode = await paired(
+    opts.describeRounds,
+    () => timed(process.execPath, [BIN, '--version'], env),
+    () => timed(process.execPath, ['-e', '0'], env),
+  );
+  return {
+    ...vsKubectl,
+    node_ms: vsNode.kubectl_ms,
+    ratio_vs_node: vsNode.ratio_vs_kubectl,
+    vs_node: vsNode,
+  };
+}
+
+/** Installed size: `npm pack`, then `npm install -g` of the tarball into a temporary prefix. */
+function benchInstall() {
+  const dir = join(tmpdir(), `podlens-bench-install-${process.pid}`);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  try {
+    const pack = spawnSync('npm', ['pack', '--ignore-scripts', '--pack-destination', dir, '--json'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
+    if (pack.status !== 0) throw new Error(`npm pack failed: ${pack.stderr.slice(0, 300)}`);
+    const tarball = join(dir, JSON.parse(pack.stdout)[0].filename);
+    const prefix = join(dir, 'prefix');
+    const inst = spawnSync('npm', ['install', '-g', '--prefix', prefix, '--no-audit', '--no-fund', tarball], {
+      encoding: 'utf8',
+    });
+    if (inst.status !== 0) throw new Error(`npm install -g failed: ${inst.stderr.slice(0, 300)}`);
+    const pkgDir = join(prefix, 'lib', 'node_modules', 'podlens');
+    const du = spawnSync('du', ['-sb', join(prefix, 'lib', 'node_modules')], { encoding: 'utf8' });
+    const bytes = Number(du.stdout.split(/\s/)[0]);
+    // Source maps shipped, and the files they name that are not shipped.
+    const maps = spawnSync('find', [pkgDir, '-name', '*.map'], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
+    const dangling = [];
+    for (const m of maps) {
+      const j = JSON.parse(readFileSync(m, 'utf8'));
+      for (const src of j.sources ?? []) {
+        const abs = join(dirname(m), j.sourceRoot ?? '', src);
+        if (!existsSync(abs)) dangling.push(abs.replace(pkgDir, '.'));
+      }
+    }
+    const version = spawnSync(join(prefix, 'bin', 'podlens'), ['--version'], { encoding: 'utf8' });
+    return {
+      mb: round(bytes / 1e6, 2),
+      tarball_kb: round(statSync(tarball).size / 1e3, 1),
+      dependencies_installed: spawnSync('ls', [join(pkgDir, 'node_modules')], { encoding: 'utf8' })
+        .stdout.split('\n')
+        .filter(Boolean).length,
+      source_maps: maps.length,
+      source_maps_pointing_at_unshipped_files: dangling.length,
+      installed_runs: version.status === 0 && version.stdout.trim() !== '',
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -410,6 +503,48 @@ async function benchMany(kube, env, base, opts) {
     await removeNamespace(kube, ns, true);
   }
   return out;
+}
+
+/**
+ * The many-pods view as text and as JSON at opts.textPods pods (5,000; the issue's linear-text
+ * target), paired, against one `kubectl describe pods` of the same namespace (it takes minutes).
+ */
+async function benchText(kube, env, base, opts) {
+  const n = opts.textPods;
+  const ns = `${base}-text`;
+  await createNamespace(kube, ns);
+  log(`text: creating ${n} pods on fake nodes in ${ns}`);
+  const t0 = Date.now();
+  await createPods(
+    kube,
+    ns,
+    Array.from({ length: n }, (_, i) => fakePod(`text-${String(i).padStart(5, '0')}`)),
+  );
+  await waitRunning(kube, ns, n, 600_000);
+  log(`text: ${n} pods Running after ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  await sleep(2000);
+  log(`text: ${opts.manyRounds} paired rounds of podlens describe -n NS as text vs -o json`);
+  const r = await paired(
+    opts.manyRounds,
+    () => timed(process.execPath, [BIN, 'describe', '-n', ns], env),
+    () => timed(process.execPath, [BIN, 'describe', '-n', ns, '-o', 'json'], env),
+    0,
+  );
+  log(`text: one kubectl describe pods -n NS of ${n} pods`);
+  const k = must(await timed('kubectl', ['describe', 'pods', '-n', ns], env), 'kubectl describe pods');
+  await removeNamespace(kube, ns, true);
+  return {
+    pods: n,
+    text_ms: r.podlens_ms,
+    json_ms: r.kubectl_ms,
+    ratio_vs_json: r.ratio_vs_kubectl,
+    kubectl_describe_ms: round(k.ms, 1),
+    text_ratio_vs_kubectl: round(r.podlens_ms / k.ms, 4),
+    json_ratio_vs_kubectl: round(r.kubectl_ms / k.ms, 4),
+    rounds: r.rounds,
+    retried_rounds: r.retried_rounds,
+    samples: { text_ms: r.samples.podlens_ms, json_ms: r.samples.kubectl_ms },
+  };
 }
 
 /** Deletes a namespace's pods at once (one delete-collection call, no grace), then the namespace. */
@@ -703,6 +838,23 @@ function printTable(res) {
       f.ratio_vs_kubectl,
       'node -e 0 vs kubectl describe pod',
     ]);
+  const h = res.describe?.node_https_two_gets;
+  if (h)
+    rows.push([
+      'node:https, the same two GETs (floor)',
+      ms(h.node_ms),
+      ms(h.kubectl_ms),
+      h.ratio_vs_kubectl,
+      'bench/floor-https.mjs vs kubectl describe pod',
+    ]);
+  if (res.startup)
+    rows.push([
+      'start-up (--version) vs node -e 0',
+      ms(res.startup.podlens_ms),
+      ms(res.startup.node_ms),
+      res.startup.ratio_vs_node,
+      'ratio vs node -e 0',
+    ]);
   if (res.startup)
     rows.push([
       'start-up (--version)',
@@ -720,6 +872,22 @@ function printTable(res) {
       `API calls: podlens ${m.api_calls.podlens.total} (${m.api_calls.podlens.pod_lists} pod list, ${m.api_calls.podlens.event_lists} event list), kubectl ${m.api_calls.kubectl.total}`,
     ]);
   }
+  if (res.text)
+    rows.push([
+      `describe ${res.text.pods} pods: text vs JSON`,
+      ms(res.text.text_ms),
+      ms(res.text.json_ms),
+      res.text.ratio_vs_json,
+      `ratio text/JSON; kubectl describe pods: ${res.text.kubectl_describe_ms} ms (text ${res.text.text_ratio_vs_kubectl}, JSON ${res.text.json_ratio_vs_kubectl} of it)`,
+    ]);
+  if (res.install)
+    rows.push([
+      'installed size (npm install -g)',
+      `${res.install.mb} MB`,
+      '',
+      '',
+      `${res.install.dependencies_installed} dependencies, ${res.install.source_maps} source maps`,
+    ]);
   const w = res.watch;
   if (w) {
     rows.push([
@@ -752,6 +920,38 @@ function printTable(res) {
     ]);
   }
   process.stdout.write(`\n${table(rows)}\n\n`);
+  const trows = [['target', 'value', 'limit', 'met']];
+  for (const [k, v] of Object.entries(res.targets ?? {}))
+    trows.push([k, v.value ?? '-', v.limit, v.met == null ? 'not measured' : v.met ? 'yes' : 'NO']);
+  process.stdout.write(`${table(trows)}\n`);
+  if (res.connection_retries?.count)
+    process.stdout.write(
+      `(${res.connection_retries.count} dropped connection(s) of the harness retried: see connection_retries)\n`,
+    );
+}
+
+/** Each target of issue 14: the figure, the limit, and whether this run met it (null: not measured). */
+function targets(res) {
+  const t = {};
+  const put = (key, value, limit, met) =>
+    (t[key] = { value: value ?? null, limit, met: value == null ? null : met(value) });
+  put('describe_vs_kubectl', res.describe?.ratio_vs_kubectl, '<= 1.3', (v) => v <= 1.3);
+  put('startup_vs_node', res.startup?.ratio_vs_node, '<= 1.1', (v) => v <= 1.1);
+  put('text_vs_json_5000', res.text?.ratio_vs_json_5000, '<= 1.3', (v) => v <= 1.3);
+  const both =
+    res.text && res.text.pods === 5000
+      ? Math.max(res.text.text_ratio_vs_kubectl, res.text.json_ratio_vs_kubectl)
+      : null;
+  put('text_and_json_vs_kubectl_5000', both, '<= 0.05', (v) => v <= 0.05);
+  put('install_mb', res.install?.mb, '<= 15', (v) => v <= 15);
+  put('install_source_maps_unshipped', res.install?.source_maps_pointing_at_unshipped_files, '0', (v) => v === 0);
+  const w = res.watch && res.watch.pods === 10_000 ? res.watch : undefined;
+  put('watch_10000_peak_rss_mb', w?.peak_rss_mb, '<= 150', (v) => v <= 150);
+  put('watch_10000_cpu_vs_kubectl', w?.cpu_ratio_vs_kubectl, '<= 0.5', (v) => v <= 0.5);
+  put('watch_10000_lag_p99_ms', w?.lag_ms?.p99, '<= 100', (v) => v <= 100);
+  put('watch_10000_missed', w?.missed, '0', (v) => v === 0);
+  put('watch_10000_duplicated', w?.duplicates, '0', (v) => v === 0);
+  return t;
 }
 
 async function main() {
@@ -782,7 +982,11 @@ async function main() {
       res.startup = await benchStartup(env, opts);
       res.startup_ms = res.startup.podlens_ms;
     }
-    if (want(opts, 'many') || want(opts, 'watch')) {
+    if (want(opts, 'install')) {
+      log('install: npm pack, then npm install -g of the tarball into a temporary prefix');
+      res.install = benchInstall();
+    }
+    if (want(opts, 'many') || want(opts, 'text') || want(opts, 'watch')) {
       if (fakeNodeCount(env) === 0) {
         log(`adding ${opts.fakeNodes} KWOK fake nodes (removed at the end)`);
         kwok(['up', String(opts.fakeNodes)], env);
@@ -795,12 +999,19 @@ async function main() {
       opts.manySizes.forEach((n) => namespaces.push(`${base}-many-${n}`));
       res.many = await benchMany(kube, env, base, opts);
     }
+    if (want(opts, 'text')) {
+      namespaces.push(`${base}-text`);
+      res.text = await benchText(kube, env, base, opts);
+      res.text.ratio_vs_json_5000 = res.text.pods === 5000 ? res.text.ratio_vs_json : null;
+    }
     if (want(opts, 'watch')) {
       namespaces.push(`${base}-churn`);
       res.watch = await benchWatch(kube, env, base, opts, podlensHasWatch);
     }
   } finally {
     res.duration_s = round((Date.now() - started) / 1000, 1);
+    res.connection_retries = { count: kube.retries.length, requests: kube.retries };
+    res.targets = targets(res);
     writeFileSync(opts.out, `${JSON.stringify(res, null, 2)}\n`);
     log(`results in ${opts.out} (${res.duration_s} s)`);
     await waitReady();
