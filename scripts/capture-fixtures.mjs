@@ -8,9 +8,11 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { busy, kubectl, ok, pod, recreateNamespace, sleep } from './capture-support.mjs';
 import { TRUTH_SCENARIOS } from './truth-scenarios.mjs';
+import { TIME_CASES } from './time-scenarios.mjs';
 
 const OUT = join(dirname(fileURLToPath(import.meta.url)), '..', 'test', 'fixtures');
-const NS = 'podlens-fixtures';
+// PODLENS_CAPTURE_NS: another namespace, so that captures on a shared cluster do not collide.
+const NS = process.env.PODLENS_CAPTURE_NS || 'podlens-fixtures';
 
 const nginx = (extra = {}) => ({
   name: 'web',
@@ -281,6 +283,8 @@ const CASES = {
     ready: (p) => p.status?.reason === 'Evicted',
   },
 };
+
+Object.assign(CASES, TIME_CASES);
 
 // The truth-test scenarios (scripts/truth-scenarios.mjs), with their hooks bound to this namespace.
 for (const [id, t] of Object.entries(TRUTH_SCENARIOS)) {

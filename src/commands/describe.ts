@@ -86,7 +86,10 @@ async function write(r: DescribeResult, o: DescribeOptions, flags: DescribeFlags
     const { renderData } = await import('../render/data.js');
     io.stdout.write(await renderData(data, flags.output));
   } else if (!empty) {
-    const { renderReport, renderSummaries } = await import('../render/describe-text.js');
+    const [{ renderReport, renderSummaries }, { renderGroups }] = await Promise.all([
+      import('../render/describe-text.js'),
+      import('../render/time-text.js'),
+    ]);
     // The terminal's width; off a terminal, 120 columns for the report's prose, 100 for one line per pod.
     const columns = terminalWidth(io.stdout);
     const text = { paint: painter(colourEnabled(io)), width: columns ?? 120 };
@@ -94,7 +97,8 @@ async function write(r: DescribeResult, o: DescribeOptions, flags: DescribeFlags
     io.stdout.write(
       reports
         ? reports.map((report) => renderReport(report, text)).join('\n')
-        : renderSummaries(r.list!.items, o.allNamespaces, { ...text, width: columns ?? 100 }),
+        : renderGroups(r.list!.groups, { ...text, width: columns ?? 100 }) +
+            renderSummaries(r.list!.items, o.allNamespaces, { ...text, width: columns ?? 100 }),
     );
   }
   // Once, on stderr, in every output mode: what is missing for want of a permission.

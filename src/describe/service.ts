@@ -4,6 +4,7 @@
 import { describePod, summarizePod } from '../domain/describe.js';
 import { eventsByPod, podEventsFrom } from '../domain/events.js';
 import { logsWanted } from '../domain/containers.js';
+import { groupByCause } from '../domain/grouping.js';
 import type { ContainerLog, KubeEvent, OwnerChainLink, Pod, ServiceRef } from '../domain/model.js';
 import { REPORT_API_VERSION } from '../domain/api-versions.js';
 import type { DescribeReport, PodReportList, PodSummaryList } from '../domain/report.js';
@@ -259,7 +260,14 @@ function summaryList(pods: Pod[], events: KubeEvent[], now: Date, neighbours: Po
   const items = pods
     .map((p) => summarizePod(p, podEventsFrom(index, p), now, neighbours))
     .sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
-  return { apiVersion: REPORT_API_VERSION, kind: 'PodSummaryList', generatedAt: now.toISOString(), items };
+  const groups = groupByCause(items);
+  return {
+    apiVersion: REPORT_API_VERSION,
+    kind: 'PodSummaryList',
+    generatedAt: now.toISOString(),
+    ...(groups.length ? { groups } : {}),
+    items,
+  };
 }
 
 interface ReportContext {

@@ -396,12 +396,16 @@ export function runningFindings(v: ContainerView, ev: Evidence): Finding[] {
   }
   if (v.spec.kind === 'init') {
     const stuck = since && initNotExiting(v, ev, since);
+    // What the running init container says now: the latest line of its log (read by describe).
+    const line = lastLogLine(ev, s.name, false);
+    const says = line ? `; its latest log line is "${line}"` : '';
+    if (stuck) stuck.message += says;
     out.push(
       stuck ||
         finding(
           'progressing',
           'ContainersNotInitialized',
-          `${who} is running${since ? ` (for ${age(since, now)})` : ''}; the app containers start after it completes`,
+          `${who} is running${since ? ` (for ${age(since, now)})` : ''}; the app containers start after it completes${says}`,
           ['state.running', 'condition Initialized=False'],
           s.name,
           `init ${s.name} (${v.initIndex}/${pod.initContainers.length}) running${since ? ` for ${age(since, now)}` : ''}`,

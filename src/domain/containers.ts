@@ -134,9 +134,15 @@ export function willRestart(v: ContainerView, pod: Pod, exitCode: number): boole
   return pod.restartPolicy === 'OnFailure' && exitCode !== 0;
 }
 
-/** Which containers deserve their log in the report: the crashed ones. */
-export function logsWanted(pod: Pod): { container: string; previous: boolean }[] {
-  const out: { container: string; previous: boolean }[] = [];
+/**
+ * Which containers deserve their log in the report: the crashed ones, and the init container the pod
+ * waits on while it runs (what it is saying now). One that has not started has no log to read.
+ */
+export function logsWanted(pod: Pod): { container: string; previous: boolean; running?: true }[] {
+  const out: { container: string; previous: boolean; running?: true }[] = [];
+  const waitingOn = currentInit(pod);
+  if (waitingOn?.spec.kind === 'init' && waitingOn.status?.state.kind === 'running')
+    out.push({ container: waitingOn.spec.name, previous: false, running: true });
   for (const v of containerViews(pod)) {
     const s = v.status;
     if (!s) continue;

@@ -112,7 +112,7 @@ export function deletionFindings(pod: Pod, events: KubeEvent[], now: Date): Find
       finding(
         req.grace && elapsed > req.grace / 2 ? 'warning' : 'progressing',
         'PreStopHookRunning',
-        `the preStop hook holds termination: ${which} still runs ${age(req.at, now)} after deletion was requested; the kubelet sends SIGTERM only when the hook returns, and SIGKILL when the ${req.grace}s grace period ends${left}`,
+        `the preStop hook holds termination: ${which} still runs ${age(req.at, now)} after deletion was requested; the kubelet sends SIGTERM only when the hook returns, and SIGKILL when the ${req.grace}s grace period ends${left}${hooked.some((v) => v.spec.preStop?.startsWith('exec ')) ? "; an exec hook's output is not in the container's log" : ''}`,
         [...evidence, ...hooked.map((v) => `lifecycle.preStop of ${v.spec.name}: ${v.spec.preStop}`)],
         `preStop hook of ${hooked.map((v) => v.spec.name).join(', ')} holds termination`,
       ),

@@ -14,6 +14,8 @@ import { network, volumes } from './sharing.js';
 import { kubectlStatus } from './status.js';
 import { age } from './time.js';
 import { timeline } from './timeline.js';
+import { startup } from './startup.js';
+import { holds } from './termination-hold.js';
 
 export interface DescribeInput {
   pod: Pod;
@@ -146,7 +148,13 @@ export function describePod(input: DescribeInput): DescribeReport {
     volumes: volumes(pod),
     events: events.map((e) => eventRow(e, now)),
     nextSteps: nextSteps(pod, found, input.commands ?? { kubectlArgs: [] }),
+    ...optional({ startup: startup(pod, events), holds: holds(pod, events, logs, now) }),
   };
+}
+
+/** The sections that exist only in some situations: absent from the JSON rather than null. */
+function optional<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 /** One line for the many-pods view: the same verdict as the full report, without logs. */

@@ -16,6 +16,10 @@ export function nextSteps(pod: Pod, found: Finding[], ctx: CommandContext): Next
   const out: NextStep[] = [];
   const logs = (container: string, ...more: string[]) => k('logs', pod.name, '-c', container, ...more);
   for (const w of logsWanted(pod)) {
+    if (w.running) {
+      out.push({ command: logs(w.container, '-f'), why: `what init container ${w.container} says as it runs` });
+      continue;
+    }
     out.push({
       command: logs(w.container, ...(w.previous ? ['--previous'] : [])),
       why: `the log of the ${w.previous ? 'crashed run' : 'failed run'} of ${w.container}`,

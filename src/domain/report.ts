@@ -4,6 +4,9 @@
 
 import type { REPORT_API_VERSION } from './api-versions.js';
 import type { ContainerKind } from './model.js';
+import type { PodGroup } from './grouping.js';
+import type { Holds } from './termination-hold.js';
+import type { StartupInfo } from './startup.js';
 
 /** The finding the describe text shows beside the owner it is about, not in the findings list. */
 export const NO_CONTROLLER = 'NoController';
@@ -148,6 +151,10 @@ export interface DescribeReport {
   volumes: VolumeInfo[];
   events: EventRow[];
   nextSteps: NextStep[];
+  /** Where the time went from creation to Ready (src/domain/startup.ts); only for a pod that is Ready. */
+  startup?: StartupInfo;
+  /** What holds the pod up now: a running init container, a running preStop hook (src/domain/termination-hold.ts). */
+  holds?: Holds;
   /** Views left out for want of a permission, each with the permission that adds it (src/describe/rights.ts). */
   notes?: string[];
 }
@@ -171,6 +178,8 @@ export interface PodSummaryList {
   apiVersion: typeof REPORT_API_VERSION;
   kind: 'PodSummaryList';
   generatedAt: string;
+  /** Pods that fail for the same cause (two or more), largest group first (src/domain/grouping.ts). */
+  groups?: PodGroup[];
   items: PodSummary[];
   notes?: string[];
 }

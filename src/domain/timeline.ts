@@ -14,7 +14,7 @@ interface Raw {
   duration?: number; // ms
 }
 
-function condTrue(pod: Pod, type: string): Date | undefined {
+export function condTrue(pod: Pod, type: string): Date | undefined {
   const c = pod.conditions.find((x) => x.type === type && x.status === 'True');
   return c?.lastTransitionTime;
 }
@@ -25,7 +25,7 @@ function condTrue(pod: Pod, type: string): Date | undefined {
 // https://github.com/kubernetes/kubernetes/blob/v1.34.0/pkg/kubelet/kuberuntime/kuberuntime_manager.go (SyncPod)
 const AFTER_SANDBOX = new Set(['Pulling', 'Pulled', 'Created', 'Started', 'Failed', 'BackOff']);
 
-function sandboxReady(pod: Pod, events: KubeEvent[]): { at: Date; late?: string } | undefined {
+export function sandboxReady(pod: Pod, events: KubeEvent[]): { at: Date; late?: string } | undefined {
   const cond = condTrue(pod, 'PodReadyToStartContainers');
   if (!cond) return undefined;
   const starts = [...pod.initContainerStatuses, ...pod.containerStatuses].flatMap((s) =>

@@ -26,7 +26,8 @@ export type ChangeKind =
   | 'phase'
   | 'deletion-requested'
   | 'deleted'
-  | 'event'; // a Kubernetes event about the pod (see src/domain/watch-events.ts)
+  | 'event' // a Kubernetes event about the pod (see src/domain/watch-events.ts)
+  | 'last-words'; // the last log lines of a container that failed (see src/domain/last-words.ts)
 
 export interface Transition {
   apiVersion: typeof WATCH_API_VERSION;
@@ -48,6 +49,8 @@ export interface Transition {
   exitCode: number | null;
   count: number | null; // restarts so far, or how many times an event was seen
   explanation: string;
+  /** change 'last-words' only: the container's last log lines, oldest first. */
+  lines?: string[];
 }
 
 type Draft = Pick<Transition, 'change' | 'explanation'> &

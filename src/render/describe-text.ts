@@ -3,6 +3,7 @@ import { NO_CONTROLLER, type DescribeReport, type PodSummary, type Severity } fr
 import { table, wrap } from './table.js';
 import type { Paint, Style } from './terminal.js';
 import { visibleDeep } from './visible.js';
+import { timeSections } from './time-text.js';
 
 export interface TextOptions {
   paint: Paint;
@@ -67,7 +68,11 @@ function containers(r: DescribeReport, o: TextOptions): string {
     }
     if (c.message && c.state === 'Waiting') out += `\n  ${c.name}: ${wrap(c.message, o.width, '    ')}`;
     if (c.log) {
-      const which = c.log.previous ? 'previous (crashed) run' : 'last run';
+      const which = c.log.previous
+        ? 'previous (crashed) run'
+        : c.state === 'Running'
+          ? 'running container'
+          : 'last run';
       if (c.log.error) out += `\n  ${c.name}: log of the ${which} unavailable: ${c.log.error}`;
       else if (!c.log.lines.length) out += `\n  ${c.name}: log of the ${which} is empty`;
       else
@@ -137,6 +142,7 @@ export function renderReport(report: DescribeReport, o: TextOptions): string {
   }
   const tl = r.timeline.map((t) => [offset(t.offsetSeconds), t.at.slice(11, 19), t.event, t.detail ?? '']);
   out.push(section('Timeline (UTC)', table(['AT', 'TIME', 'WHAT', 'DETAIL'], tl, paint), o));
+  for (const [title, body] of timeSections(r, o)) out.push(section(title, body, o));
   out.push(section('Containers', containers(r, o), o));
   const conds = r.conditions.map((c) => [
     c.type,

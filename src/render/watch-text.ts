@@ -50,6 +50,8 @@ function headline(t: Transition): string {
       return `deletion requested (${t.to})`;
     case 'deleted':
       return 'deleted';
+    case 'last-words':
+      return `${who}: last words`;
     case 'event':
       return `event ${t.reason}${t.count && t.count > 1 ? ` x${t.count}` : ''}${t.container ? ` (${t.container})` : ''}: ${t.message ?? ''}`;
   }
@@ -57,6 +59,7 @@ function headline(t: Transition): string {
 
 function style(t: Transition): Style | undefined {
   if (t.change === 'event') return t.to === 'Warning' ? 'yellow' : 'dim';
+  if (t.change === 'last-words') return 'red';
   if (t.change === 'container' && ((t.exitCode ?? 0) !== 0 || t.to === WAITING)) return 'red';
   if (t.change === 'phase' && t.to === 'Failed') return 'red';
   if (t.change === 'restart') return 'yellow';

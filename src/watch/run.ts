@@ -79,6 +79,8 @@ export async function runWatch(o: WatchOptions, open: Open, io: Io): Promise<Exi
     names: wanted,
     expectCreation: Boolean(manifest),
     inactivityMs: o.inactivityMs,
+    readLastWords: (pod, t, tailLines) =>
+      cluster.readLog(pod.namespace, pod.name, t.container, { previous: t.previous, tailLines }),
   });
   holder.session = s;
   s.done.catch(() => {}); // awaited below; this only keeps an early failure from counting as unhandled

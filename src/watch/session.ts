@@ -11,6 +11,7 @@ import { WatchRefusedError } from '../kube/listwatch.js';
 import { ExitCode, type ExitCodeValue } from '../errors.js';
 import type { VersionedEvent } from '../kube/watch.js';
 import { RightsNotes } from '../describe/rights.js';
+import { LastWords, type ReadLastWords } from './last-words.js';
 
 export interface Sink {
   transitions(ts: Transition[]): void;
@@ -30,6 +31,8 @@ export interface SessionOptions {
   expectCreation?: boolean;
   inactivityMs?: number;
   now?: () => Date;
+  /** Reads a failed container's last log lines (one read per termination); absent: not shown. */
+  readLastWords?: ReadLastWords;
 }
 
 export interface Finished {
@@ -72,9 +75,15 @@ export class WatchSession {
   readonly done: Promise<Finished>;
   private ended = false;
   private readonly now: () => Date;
+  private readonly lastWords?: LastWords;
 
   constructor(private readonly o: SessionOptions) {
     this.now = o.now ?? (() => new Date());
+    if (o.readLastWords)
+      this.lastWords = new LastWords(o.readLastWords, this.now, {
+        transitions: (ts) => !this.ended && o.sink.transitions(ts),
+        note: (text) => !this.ended && o.sink.note(text),
+      });
     this.done = new Promise((res, rej) => ((this.resolve = res), (this.reject = rej)));
     const common = {
       onStatus: (s: LinkStatus) => this.o.sink.link(s),
@@ -145,6 +154,7 @@ export class WatchSession {
     const now = this.now();
     const sorted = [...pods].sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
     for (const p of sorted) this.sawName(p.name);
+    for (const p of sorted) this.lastWords?.history(p);
     this.o.sink.transitions(sorted.flatMap((p) => finish([initialDraft(p, now)], p, { now, source: 'list' })));
   }
 
@@ -162,6 +172,8 @@ export class WatchSession {
       out.push(...diffPod(c.before, c.after, ctx));
     }
     this.o.sink.transitions(out);
+    // A relist's first sight of a pod is history too; a deleted pod's logs are gone with it.
+    if (c.type !== 'deleted') this.lastWords?.seen(c.after);
     if (c.type === 'added') this.flushPending(c.after);
     this.checkUntil();
   }
