@@ -1,34 +1,8 @@
 // Errors that need a real API server: not found (with suggestions), missing namespace, rejected
 // credentials (401) and RBAC forbidden (a ServiceAccount with no rights, through a token kubeconfig).
-import { writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { apply, is, kubectlOk, podlens, pod, useNamespace, waitForPod } from './support.js';
+import { apply, is, kubectlOk, podlens, pod, tokenKubeconfig, useNamespace, waitForPod } from './support.js';
 
 const ns = useNamespace('errors');
-
-async function tokenKubeconfig(token: string, name: string): Promise<string> {
-  const server = (
-    await kubectlOk(['config', 'view', '--minify', '--raw', '-o', 'jsonpath={.clusters[0].cluster.server}'])
-  ).trim();
-  const ca = (
-    await kubectlOk([
-      'config',
-      'view',
-      '--minify',
-      '--raw',
-      '-o',
-      'jsonpath={.clusters[0].cluster.certificate-authority-data}',
-    ])
-  ).trim();
-  const file = join(tmpdir(), `podlens-${name}-${process.pid}.kubeconfig`);
-  const cluster = ca ? `certificate-authority-data: ${ca}` : 'insecure-skip-tls-verify: true';
-  writeFileSync(
-    file,
-    `apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n    server: ${server}\n    ${cluster}\nusers:\n- name: u\n  user:\n    token: ${token}\ncontexts:\n- name: t\n  context: {cluster: c, user: u, namespace: ${ns.name}}\ncurrent-context: t\n`,
-  );
-  return file;
-}
 
 beforeAll(async () => {
   await apply(pod('web-frontend', { containers: [{ name: 'web', image: 'nginx' }] }), ns.name);
@@ -54,7 +28,7 @@ test('namespace not found', async () => {
 });
 
 test('rejected credentials (401)', async () => {
-  const kc = await tokenKubeconfig('not-a-valid-token', 'bad-token');
+  const kc = await tokenKubeconfig('not-a-valid-token', ns.name, 'bad-token');
   const r = await podlens(['describe', 'x', '--kubeconfig', kc]);
   expect(r.code).toBe(1);
   expect(r.stderr).toMatch(
@@ -65,7 +39,7 @@ test('rejected credentials (401)', async () => {
 test('RBAC forbidden names the verb, the resource and the user', async () => {
   await kubectlOk(['-n', ns.name, 'create', 'serviceaccount', 'nobody']);
   const token = (await kubectlOk(['-n', ns.name, 'create', 'token', 'nobody'])).trim();
-  const kc = await tokenKubeconfig(token, 'nobody');
+  const kc = await tokenKubeconfig(token, ns.name, 'nobody');
   const r = await podlens(['describe', 'web-frontend', '--kubeconfig', kc]);
   expect(r.code).toBe(1);
   expect(r.stderr).toMatch(

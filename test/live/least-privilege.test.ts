@@ -1,17 +1,12 @@
 // describe and watch as a user whose Role grants get/list/watch on pods and nothing else (no
 // pods/log, no events, no namespaces, no nodes, no owners): a ServiceAccount and a kubeconfig made
 // from `kubectl create token`. They work, as kubectl describe does, and say once what is missing.
-import { readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { load } from 'js-yaml';
-import { apply, is, kubeconfig, kubectlOk, podlens, useNamespace, waitFor, waitForPod } from './support.js';
+import { apply, is, kubectlOk, podlens, tokenKubeconfig, useNamespace, waitFor, waitForPod } from './support.js';
 import { startWatch } from './watch-support.js';
 
 const ns = useNamespace('rights');
 let asUser = '';
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 beforeAll(async () => {
   await apply(
     [
@@ -56,19 +51,7 @@ beforeAll(async () => {
     ns.name,
   );
   const token = (await kubectlOk(['-n', ns.name, 'create', 'token', 'pods-only', '--duration', '1h'])).trim();
-  const admin = load(readFileSync(kubeconfig(), 'utf8')) as any;
-  asUser = join(tmpdir(), `podlens-pods-only-${process.pid}.kubeconfig`);
-  writeFileSync(
-    asUser,
-    JSON.stringify({
-      apiVersion: 'v1',
-      kind: 'Config',
-      clusters: [{ name: 'c', cluster: admin.clusters[0].cluster }],
-      users: [{ name: 'pods-only', user: { token } }],
-      contexts: [{ name: 'pods-only', context: { cluster: 'c', user: 'pods-only', namespace: ns.name } }],
-      'current-context': 'pods-only',
-    }),
-  );
+  asUser = await tokenKubeconfig(token, ns.name, 'pods-only');
 }, 120_000);
 
 async function crasherPod(): Promise<string> {

@@ -3,7 +3,7 @@
 // host (the node), and against the API. Every helper-pod run must leave no helper behind: after a
 // normal run, an error, a Pod Security rejection, a timeout, and SIGINT/SIGTERM to the CLI.
 import { spawn } from 'node:child_process';
-import { existsSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, statSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SOCK, expectPauseAgreesWithNode, helpersIn, startSharedNetworkPod } from './shared-network.js';
@@ -16,6 +16,7 @@ import {
   kubectlOk,
   podlens,
   sleep,
+  tokenKubeconfig,
   useNamespace,
   waitFor,
 } from './support.js';
@@ -211,24 +212,7 @@ test('a user who may not create pods: the RBAC sentence, exit 1', async () => {
       `--serviceaccount=${ns.name}:${sa}`,
     ]);
     const token = (await kubectlOk(['-n', ns.name, 'create', 'token', sa])).trim();
-    const server = (
-      await kubectlOk(['config', 'view', '--minify', '--raw', '-o', 'jsonpath={.clusters[0].cluster.server}'])
-    ).trim();
-    const ca = (
-      await kubectlOk([
-        'config',
-        'view',
-        '--minify',
-        '--raw',
-        '-o',
-        'jsonpath={.clusters[0].cluster.certificate-authority-data}',
-      ])
-    ).trim();
-    const file = join(tmpdir(), `podlens-pause-reader-${process.pid}.kubeconfig`);
-    writeFileSync(
-      file,
-      `apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster: {server: "${server}", certificate-authority-data: "${ca}"}\nusers:\n- name: u\n  user: {token: "${token}"}\ncontexts:\n- name: t\n  context: {cluster: c, user: u, namespace: ${ns.name}}\ncurrent-context: t\n`,
-    );
+    const file = await tokenKubeconfig(token, ns.name, 'pause-reader');
     const r = await podlens(['pause', 'shared-network-pod', '--via', 'pod', '--yes'], { env: { KUBECONFIG: file } });
     expect(r.code).toBe(1);
     expect(r.stderr).toBe(

@@ -2,6 +2,8 @@
 // $KUBECONFIG (scripts/test.mjs sets it), through kubectl and the built CLI as child processes.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -218,4 +220,38 @@ export function pod(name: string, spec: Record<string, any>, metadata: Record<st
       ...(spec.initContainers ? { initContainers: withPolicy(spec.initContainers) } : {}),
     },
   };
+}
+
+const tokenKubeconfigs: string[] = [];
+afterAll(() => {
+  for (const f of tokenKubeconfigs.splice(0)) rmSync(f, { force: true });
+});
+
+/**
+ * A kubeconfig for the live cluster (the server and CA of $KUBECONFIG's current context) that
+ * authenticates with `token` and defaults to `namespace`: how a user given a ServiceAccount token
+ * (`kubectl create token`) connects. Removed after the test file.
+ */
+export async function tokenKubeconfig(token: string, namespace: string, name: string): Promise<string> {
+  const field = async (path: string) =>
+    (await kubectlOk(['config', 'view', '--minify', '--raw', '-o', `jsonpath={.clusters[0].cluster.${path}}`])).trim();
+  const server = await field('server');
+  const ca = await field('certificate-authority-data');
+  const file = join(tmpdir(), `podlens-${name}-${process.pid}.kubeconfig`);
+  const config = {
+    apiVersion: 'v1',
+    kind: 'Config',
+    clusters: [
+      {
+        name: 'c',
+        cluster: ca ? { server, 'certificate-authority-data': ca } : { server, 'insecure-skip-tls-verify': true },
+      },
+    ],
+    users: [{ name: 'u', user: { token } }],
+    contexts: [{ name: 't', context: { cluster: 'c', user: 'u', namespace } }],
+    'current-context': 't',
+  };
+  writeFileSync(file, JSON.stringify(config));
+  tokenKubeconfigs.push(file);
+  return file;
 }
