@@ -5,6 +5,7 @@ import type { RunState } from '../cli.js';
 import { UNTIL, type Until } from '../domain/until.js';
 import { usage } from '../errors.js';
 import type { WatchOptions } from '../watch/run.js';
+import { EVENTS, type EventsMode } from '../watch/layout.js';
 import {
   addClusterFlags,
   addSelectionFlags,
@@ -16,7 +17,15 @@ import {
 } from './flags.js';
 
 export type WatchFlags = ClusterFlags &
-  SelectionFlags & { output: 'text' | 'ndjson' | 'json'; until?: string; timeout?: string; filename?: string };
+  SelectionFlags & {
+    output: 'text' | 'ndjson' | 'json';
+    until?: string;
+    timeout?: string;
+    filename?: string;
+    events?: EventsMode;
+    container?: string;
+    since?: string;
+  };
 
 export function registerWatch(program: Command, state: RunState): void {
   const cmd = program
@@ -40,6 +49,14 @@ export function registerWatch(program: Command, state: RunState): void {
     )
     .addOption(new Option('--until <condition>', `exit when every watched pod is ${UNTIL.join('|')}`).choices(UNTIL))
     .option('--timeout <duration>', 'give up after this long (exit 4), e.g. 90s, 5m')
+    .addOption(
+      new Option(
+        '--events <which>',
+        'event lines: all, warnings (only Warning events) or none (default: all; on a terminal the Normal ones of a pod come folded into one line)',
+      ).choices(EVENTS),
+    )
+    .option('-c, --container <name>', "only this container's transitions (and the pod's own: phase, conditions, IP)")
+    .option('--since <duration>', 'also show the events of this last stretch before the watch started, e.g. 10m')
     .option(
       '-f, --filename <file>',
       "create the manifest's pods, then follow them from the moment the API server stores them",
@@ -78,6 +95,9 @@ export function watchOptions(names: string[], flags: WatchFlags, env: NodeJS.Pro
     timeoutMs: flags.timeout !== undefined ? parseDuration(flags.timeout, '--timeout') : 0,
     timeoutText: flags.timeout,
     output: flags.output,
+    events: flags.events,
+    container: flags.container,
+    sinceMs: flags.since !== undefined ? parseDuration(flags.since, '--since') : undefined,
     inactivityMs: Number(env.PODLENS_WATCH_INACTIVITY_MS) || undefined, // tests shorten it
   };
 }

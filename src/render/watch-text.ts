@@ -1,6 +1,7 @@
 // One transition as one line for people: time, pod, what changed, what it means.
 import type { ContainerState } from '../domain/model.js';
 import type { Transition } from '../domain/transitions.js';
+import type { Entry, FoldedEvents } from '../watch/layout.js';
 import type { Paint, Style } from './terminal.js';
 import { visibleDeep } from './visible.js';
 
@@ -17,7 +18,7 @@ export const localClock = (iso: string) => new Date(iso).toTimeString().slice(0,
 const TERMINATED = 'terminated' satisfies ContainerState['kind'];
 const WAITING = 'waiting' satisfies ContainerState['kind'];
 
-function headline(t: Transition): string {
+function headline(t: Transition, withMessage = true): string {
   const arrow = (a: string | null, b: string | null) => (a ? `${a} -> ${b}` : `${b}`);
   const who = t.container
     ? `${t.containerKind === 'app' ? 'container' : `${t.containerKind} container`} ${t.container}`
@@ -53,7 +54,7 @@ function headline(t: Transition): string {
     case 'last-words':
       return `${who}: last words`;
     case 'event':
-      return `event ${t.reason}${t.count && t.count > 1 ? ` x${t.count}` : ''}${t.container ? ` (${t.container})` : ''}: ${t.message ?? ''}`;
+      return `event ${t.reason}${t.count && t.count > 1 ? ` x${t.count}` : ''}${t.container ? ` (${t.container})` : ''}${withMessage ? `: ${t.message ?? ''}` : ''}`;
   }
 }
 
@@ -81,4 +82,78 @@ export function transitionLine(transition: Transition, o: LineOptions): string {
   const late = t.source === 'relist' ? ' [seen after reconnecting]' : '';
   const text = `${o.clock(t.time)}  ${pod}  ${s ? o.paint(s, head) : o.paint('bold', head)}${late}`;
   return t.change === 'event' ? `${text}  ${o.paint('dim', `- ${t.explanation}`)}` : `${text}  - ${t.explanation}`;
+}
+
+const INDENT = 10; // under the pod name: the width of "HH:MM:SS  "
+
+/**
+ * Words into lines of at most `width` columns, breaking only between words (a word longer than a
+ * line is cut); every line after the first starts with `indent` spaces.
+ */
+export function wrapWords(text: string, width: number, indent: number, first = 0): string[] {
+  const lines: string[] = [];
+  let line = '';
+  let limit = Math.max(20, width - first);
+  const push = () => {
+    lines.push(line);
+    line = '';
+    limit = Math.max(20, width - indent);
+  };
+  for (let word of text.split(/\s+/).filter(Boolean)) {
+    if (line && line.length + 1 + word.length > limit) push();
+    while (word.length > limit) {
+      line = word.slice(0, limit);
+      word = word.slice(limit);
+      push();
+    }
+    line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines.map((l, i) => (i ? ' '.repeat(indent) + l : l));
+}
+
+function foldedText(e: FoldedEvents, o: LineOptions): [string, string] {
+  const pod = visibleDeep(o.showNamespace ? `${e.namespace}/${e.pod}` : e.pod, { oneLine: true });
+  return [`${o.clock(e.time)}  ${pod}  `, `events ${visibleDeep(e.reasons, { oneLine: true }).join(', ')}`];
+}
+
+/** The fact: `lead` (time and pod) then `head` wrapped after it, or under it when the pod name is long. */
+function factLines(lead: string, head: string, width: number, paint: (s: string) => string): string[] {
+  if (lead.length + 20 > width)
+    return [
+      lead.trimEnd(),
+      ...wrapWords(head, width, INDENT, INDENT).map((l, i) => (i ? paint(l) : ' '.repeat(INDENT) + paint(l))),
+    ];
+  return wrapWords(head, width, INDENT, lead.length).map((l, i) => (i ? '' : lead) + paint(l));
+}
+
+/**
+ * An entry for a terminal `width` columns wide: the fact on its line (time, pod, what changed), then
+ * the event's message and the explanation, indented under the pod and wrapped at word boundaries.
+ */
+export function entryLines(entry: Entry, o: LineOptions, width: number): string[] {
+  if (entry.kind === 'events') {
+    const [lead, head] = foldedText(entry, o);
+    return factLines(lead, head, width, (l) => o.paint('dim', l));
+  }
+  const t = visibleDeep(entry.t, { oneLine: true });
+  const pod = o.showNamespace ? `${t.namespace}/${t.pod}` : t.pod;
+  const s = style(t);
+  const late = t.source === 'relist' ? ' [seen after reconnecting]' : '';
+  const lines = factLines(`${o.clock(t.time)}  ${pod}  `, `${headline(t, false)}${late}`, width, (l) =>
+    s ? o.paint(s, l) : o.paint('bold', l),
+  );
+  const more = [t.change === 'event' && t.message ? t.message : '', t.explanation].filter(Boolean);
+  for (const text of more) {
+    const wrapped = wrapWords(text, width, INDENT, INDENT).map((l, i) => (i ? l : ' '.repeat(INDENT) + l));
+    lines.push(...(t.change === 'event' ? wrapped.map((l) => o.paint('dim', l)) : wrapped));
+  }
+  return lines;
+}
+
+/** An entry off a terminal: one line, as always (folded events only ever come on a terminal). */
+export function entryLine(entry: Entry, o: LineOptions): string {
+  if (entry.kind === 'transition') return transitionLine(entry.t, o);
+  const [lead, head] = foldedText(entry, o);
+  return lead + o.paint('dim', head);
 }

@@ -10,6 +10,7 @@ import { podNotFound } from '../describe/not-found.js';
 import { createAll, readManifest } from './manifest.js';
 import { WatchSession } from './session.js';
 import { textSink } from './sink.js';
+import type { EventsMode } from './layout.js';
 
 export interface WatchOptions {
   names: string[];
@@ -22,6 +23,9 @@ export interface WatchOptions {
   timeoutMs: number; // 0: none
   timeoutText?: string; // --timeout as typed, for the message
   output: 'text' | 'ndjson' | 'json';
+  events?: EventsMode; // --events; undefined: all, Normal ones folded on a terminal
+  container?: string; // -c
+  sinceMs?: number; // --since: events of this last stretch before the watch started are shown too
   inactivityMs?: number; // a silent stream is re-opened after this long (tests shorten it)
 }
 
@@ -70,7 +74,16 @@ export async function runWatch(o: WatchOptions, open: Open, io: Io): Promise<Exi
       () => new Date(),
     );
   }
-  const sink = textSink(io, o.allNamespaces, data, live);
+  const sink = textSink(
+    io,
+    {
+      showNamespace: o.allNamespaces,
+      data,
+      selection: { events: o.events, container: o.container },
+      width: tty ? terminalWidth(io.stdout)! - 1 : undefined,
+    },
+    live,
+  );
   const s = new WatchSession({
     pods,
     events,
@@ -81,6 +94,7 @@ export async function runWatch(o: WatchOptions, open: Open, io: Io): Promise<Exi
     inactivityMs: o.inactivityMs,
     readLastWords: (pod, t, tailLines) =>
       cluster.readLog(pod.namespace, pod.name, t.container, { previous: t.previous, tailLines }),
+    sinceMs: o.sinceMs,
   });
   holder.session = s;
   s.done.catch(() => {}); // awaited below; this only keeps an early failure from counting as unhandled
@@ -121,11 +135,13 @@ export async function runWatch(o: WatchOptions, open: Open, io: Io): Promise<Exi
       );
     live?.start();
     const result = await s.done;
+    sink.flush();
     if (result.code === ExitCode.TIMEOUT) throw new PodlensError('timeout', result.message!);
     if (result.message) sink.note(`podlens: ${result.message}`);
     return result.code;
   } finally {
     s.stop();
+    sink.flush();
     live?.stop();
     if (timer) clearTimeout(timer);
     process.off('SIGINT', stopOn);

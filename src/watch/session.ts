@@ -30,6 +30,8 @@ export interface SessionOptions {
   /** -f: named pods that do not exist yet are about to be created, not missing. */
   expectCreation?: boolean;
   inactivityMs?: number;
+  /** --since: events seen in this stretch before the watch started are reported, after the pods. */
+  sinceMs?: number;
   now?: () => Date;
   /** Reads a failed container's last log lines (one read per termination); absent: not shown. */
   readLastWords?: ReadLastWords;
@@ -74,6 +76,7 @@ export class WatchSession {
   private reject!: (e: unknown) => void;
   readonly done: Promise<Finished>;
   private ended = false;
+  private history: KubeEvent[] = [];
   private readonly now: () => Date;
   private readonly lastWords?: LastWords;
 
@@ -104,7 +107,12 @@ export class WatchSession {
       keyOf: (e) => e.uid,
       versionOf: (e) => e.resourceVersion,
       retain: slimEvent,
-      onInitial: () => {}, // events from before the watch are history, not transitions
+      // events from before the watch are history, not transitions, unless --since asks for them
+      onInitial: (events) => {
+        if (o.sinceMs === undefined) return;
+        const from = this.now().getTime() - o.sinceMs;
+        this.history = events.filter((e) => e.involvedObject.kind === 'Pod' && e.lastSeen.getTime() >= from);
+      },
       onChange: (c) => this.eventChanged(c),
     });
   }
@@ -120,11 +128,24 @@ export class WatchSession {
       });
       await Promise.all([this.podReflector.start(), events]);
       for (const n of notes.list) this.o.sink.note(`podlens: ${n}`);
+      this.reportHistory();
     } catch (e) {
       this.stop();
       throw e;
     }
     this.checkUntil();
+  }
+
+  /** --since: the listed events of the pods in scope, oldest first, once both lists are in. */
+  private reportHistory(): void {
+    const ctx = { now: this.now(), source: 'list' as const };
+    const old = this.history.sort((a, b) => a.lastSeen.getTime() - b.lastSeen.getTime());
+    this.history = [];
+    const ts = old.flatMap((e) => {
+      const pod = this.podOf(e);
+      return pod ? [eventTransition(e, pod, 0, ctx)] : [];
+    });
+    if (ts.length) this.o.sink.transitions(ts);
   }
 
   stop(): void {

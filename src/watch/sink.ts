@@ -7,24 +7,49 @@ import type { LinkStatus } from '../kube/reflector.js';
 import { colourEnabled, painter, type Io } from '../render/terminal.js';
 import type { LiveArea } from '../render/watch-live.js';
 import { jsonText, visible } from '../render/visible.js';
-import { localClock, transitionLine } from '../render/watch-text.js';
+import { entryLine, entryLines, localClock } from '../render/watch-text.js';
+import { arrange, ORDER_WINDOW_MS, selected, type Selection } from './layout.js';
 import type { Sink } from './session.js';
 
-export function textSink(io: Io, showNamespace: boolean, data: 'ndjson' | 'json' | undefined, live?: LiveArea): Sink {
+export interface SinkOptions {
+  showNamespace: boolean;
+  data: 'ndjson' | 'json' | undefined; // -o ndjson|json: one object per transition, at once
+  selection: Selection;
+  /** On a terminal: its width, for the wrapped layout (src/render/watch-text.ts entryLines). */
+  width?: number;
+}
+
+export function textSink(io: Io, o: SinkOptions, live?: LiveArea): Sink & { flush(): void } {
+  const { showNamespace, data, selection } = o;
   const paint = painter(!data && colourEnabled(io));
   const down = new Map<string, boolean>();
   const said = new Map<string, string>(); // the last state reported per stream
+  const line = { paint, showNamespace, clock: localClock };
+  // Text lines wait ORDER_WINDOW_MS to be put in time order (src/watch/layout.ts); JSON goes at once.
+  let held: Transition[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  const flush = () => {
+    if (timer) clearTimeout(timer);
+    timer = undefined;
+    if (!held.length) return;
+    const entries = arrange(held, o.width !== undefined && selection.events === undefined);
+    held = [];
+    const lines = entries.flatMap((e) => (o.width !== undefined ? entryLines(e, line, o.width) : [entryLine(e, line)]));
+    if (live) live.log(lines);
+    else io.stdout.write(lines.map((l) => l + '\n').join(''));
+  };
   return {
-    transitions(ts: Transition[]) {
+    transitions(all: Transition[]) {
+      const ts = all.filter((t) => selected(t, selection));
       if (!ts.length) return;
       if (data) {
         io.stdout.write(ts.map((t) => jsonText(t, data === 'json' ? 4 : undefined) + '\n').join(''));
         return;
       }
-      const lines = ts.map((t) => transitionLine(t, { paint, showNamespace, clock: localClock }));
-      if (live) live.log(lines);
-      else io.stdout.write(lines.map((l) => l + '\n').join(''));
+      held.push(...ts);
+      timer ??= setTimeout(flush, ORDER_WINDOW_MS);
     },
+    flush,
     link(s: LinkStatus) {
       live?.setLink(s);
       const wasDown = down.get(s.what) ?? false;
@@ -43,6 +68,7 @@ export function textSink(io: Io, showNamespace: boolean, data: 'ndjson' | 'json'
       }
     },
     note(sentence: string) {
+      flush(); // what came before the note is printed before it
       const text = visible(sentence, { oneLine: true }); // may quote cluster text (a pod's message)
       if (live) live.log([paint('dim', text)]);
       else io.stderr.write(text + '\n');

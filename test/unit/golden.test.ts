@@ -10,7 +10,8 @@ import { buildNodeReport } from '../../src/domain/sandbox-node.js';
 import { renderReport, renderSummaries } from '../../src/render/describe-text.js';
 import { renderNode, renderPause, type TextOptions } from '../../src/render/pause-text.js';
 import { painter } from '../../src/render/terminal.js';
-import { transitionLine } from '../../src/render/watch-text.js';
+import { entryLines, transitionLine } from '../../src/render/watch-text.js';
+import { arrange } from '../../src/watch/layout.js';
 import { FIXTURES, reportOf, summaryOf } from './fixtures.js';
 import { apiPod, nodePods, nodeSnapshot, podSnapshot } from './node-fixtures.js';
 import { loadWatch, replay, replayEvents } from './watch-fixtures.js';
@@ -69,6 +70,16 @@ describe('watch', () => {
     );
     expectGolden('watch/crashloop.colour-all-namespaces.txt', lines.join('\n') + '\n');
   });
+
+  test.each(['crashloop', 'init-to-ready-and-delete'])(
+    '%s on an 80-column terminal: facts, then wrapped explanations',
+    (name) => {
+      const fx = loadWatch(name);
+      const entries = arrange([...replay(fx), ...replayEvents(fx)], true);
+      const lines = entries.flatMap((e) => entryLines(e, { paint: plain, showNamespace: false, clock }, 79));
+      expectGolden(`watch/${name}.terminal-80.txt`, lines.join('\n') + '\n');
+    },
+  );
 });
 
 describe('pause and node', () => {
