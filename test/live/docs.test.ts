@@ -78,7 +78,7 @@ ${exec}`;
 const SCENES: Record<string, () => Promise<void>> = {
   // crasher (examples/crasher.yaml) beside the seed's my-pod and shared-network-pod
   'readme-demo': async () => {
-    await docsNamespace('readme-demo');
+    await docsNamespace('readme-demo', true); // fresh: an older one's pods may have restarted since
     for (const f of ['crasher.yaml', 'pod.yaml', 'shared-network.yaml'])
       await apply(readFileSync(join(ROOT, 'examples', f), 'utf8'), 'readme-demo');
     for (const p of ['my-pod', 'shared-network-pod'])
