@@ -4,6 +4,9 @@
 // adds it; the note goes into the text report, onto stderr once, and into JSON as notes[].
 import { KubeApiError } from '../errors.js';
 
+// Kinds that live outside namespaces: "in all namespaces" would not be true of them.
+const CLUSTER_SCOPED = new Set(['nodes', 'storageclasses.storage.k8s.io', 'namespaces', 'persistentvolumes']);
+
 export class RightsNotes {
   readonly list: string[] = [];
 
@@ -11,7 +14,7 @@ export class RightsNotes {
   forbidden(e: unknown, view: string, verbs: string): boolean {
     if (!(e instanceof KubeApiError && e.status === 403)) return false;
     const c = e.call;
-    const where = c.namespace ? ` in ${c.namespace}` : ' in all namespaces';
+    const where = c.namespace ? ` in ${c.namespace}` : CLUSTER_SCOPED.has(c.resource) ? '' : ' in all namespaces';
     const note = `no right to ${c.verb} ${c.resource}${where}: ${view}; \`${verbs} ${c.resource}\` adds it`;
     if (!this.list.includes(note)) this.list.push(note);
     return true;

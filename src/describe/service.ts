@@ -12,6 +12,7 @@ import { ExitCode, KubeApiError, PodlensError, messages, selectorError, usage, t
 import type { Cluster, WorkloadKind } from '../kube/types.js';
 import { getPodOrNotFound, podNotFound } from './not-found.js';
 import { RightsNotes } from './rights.js';
+import { Surroundings } from './surroundings.js';
 
 // kubectl's short names and plural forms for the kinds whose pods we can describe.
 const KINDS: Record<string, WorkloadKind | 'Pod'> = {
@@ -277,17 +278,21 @@ interface ReportContext {
   now: () => Date;
   /** One Services list per namespace, shared by the pods of a --full list. */
   services: Map<string, Promise<ServiceRef[] | undefined>>;
+  /** The node, claims, classes and metrics reads, once per scope (src/describe/surroundings.ts). */
+  surroundings: Surroundings;
 }
 
 /** One pod's full report: its crash logs, owner chain and Services read beside what was fetched. */
 async function fullReport(c: ReportContext, pod: Pod, events: KubeEvent[], neighbours?: Pod[]) {
   let services = c.services.get(pod.namespace);
   if (!services) c.services.set(pod.namespace, (services = namespaceServices(c.cluster, pod.namespace, c.notes)));
-  const [logs, chain, svc, ports] = await Promise.all([
+  const [logs, chain, svc, ports, node, storage] = await Promise.all([
     crashLogs(c.cluster, pod, c.o.tail, c.notes),
     ownerChain(c.cluster, pod, c.notes),
     services,
     neighbours ? Promise.resolve(pod.nodeName ? undefined : neighbours) : portNeighbours(c.cluster, pod),
+    c.surroundings.nodeLookup(pod),
+    c.surroundings.storageFacts(pod),
   ]);
   return describePod({
     pod,
@@ -295,6 +300,8 @@ async function fullReport(c: ReportContext, pod: Pod, events: KubeEvent[], neigh
     logs,
     services: svc,
     neighbours: ports,
+    node,
+    storage,
     ownerChain: chain,
     now: c.now(),
     commands: { kubectlArgs: c.o.kubectlArgs },
@@ -319,7 +326,14 @@ async function fullReports(c: ReportContext, pods: Pod[], events: KubeEvent[], n
 
 export async function describe(cluster: Cluster, o: DescribeOptions, now: () => Date): Promise<DescribeResult> {
   const notes = new RightsNotes();
-  const c: ReportContext = { cluster, notes, o, now, services: new Map() };
+  const c: ReportContext = {
+    cluster,
+    notes,
+    o,
+    now,
+    services: new Map(),
+    surroundings: new Surroundings(cluster, notes),
+  };
   if (namesOnePod(o)) {
     const { pods, events } = await fetchOne(cluster, notes, o.namespace, o.targets[0].name);
     const report = await fullReport(c, pods[0], events);

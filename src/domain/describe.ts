@@ -16,6 +16,9 @@ import { age } from './time.js';
 import { timeline } from './timeline.js';
 import { startup } from './startup.js';
 import { holds } from './termination-hold.js';
+import { nodeReport, type NodeLookup } from './node-health.js';
+import { probeInfos, terminations } from './probe-report.js';
+import { claimInfos, type StorageFacts } from './storage.js';
 
 export interface DescribeInput {
   pod: Pod;
@@ -28,6 +31,10 @@ export interface DescribeInput {
   services?: ServiceRef[];
   /** Other pods of the namespace, when the command read them (to name the holder of a host port). */
   neighbours?: Pod[];
+  /** The pod's node, the pods on it and their metrics, as far as they could be read. */
+  node?: NodeLookup;
+  /** The namespace's claims and the cluster's StorageClasses, as far as they could be read. */
+  storage?: StorageFacts;
 }
 
 const isoOrNull = (d?: Date) => (d ? d.toISOString() : null);
@@ -130,7 +137,9 @@ export function describePod(input: DescribeInput): DescribeReport {
   const logs = input.logs ?? [];
   const events = dedupe(eventsOf(pod, input.events));
   const { services, neighbours } = input;
-  const found = findings({ pod, events, logs, now, services, neighbours });
+  const claims = claimInfos(pod, input.storage ?? {});
+  const node = pod.nodeName ? nodeReport(pod, input.node ?? {}) : undefined;
+  const found = findings({ pod, events, logs, now, services, neighbours, claims, node });
   const ks = kubectlStatus(pod);
   const v = verdict(pod, found, ks);
   return {
@@ -149,6 +158,10 @@ export function describePod(input: DescribeInput): DescribeReport {
     events: events.map((e) => eventRow(e, now)),
     nextSteps: nextSteps(pod, found, input.commands ?? { kubectlArgs: [] }),
     ...optional({ startup: startup(pod, events), holds: holds(pod, events, logs, now) }),
+    node: node ?? null,
+    storage: claims ?? null,
+    probes: probeInfos(pod, events),
+    terminations: terminations(pod, events),
   };
 }
 

@@ -18,6 +18,8 @@ import { NO_CONTROLLER, type Finding, type Severity } from './report.js';
 import { eventEvidence, schedulingFindings } from './scheduling.js';
 import { age } from './time.js';
 import { statusFinding as finding } from './finding.js';
+import { nodeFindings, type NodeReport } from './node-health.js';
+import type { ClaimInfo } from './storage.js';
 
 export interface Evidence {
   pod: Pod;
@@ -28,6 +30,10 @@ export interface Evidence {
   services?: ServiceRef[];
   /** Other pods of the namespace (or of the list being described), when known. */
   neighbours?: Pod[];
+  /** The pod's claims and their state; undefined when they could not be read. */
+  claims?: ClaimInfo[];
+  /** The pod's node, when it was read. */
+  node?: NodeReport;
 }
 
 function containerFindings(v: ContainerView, ev: Evidence): Finding[] {
@@ -173,6 +179,7 @@ export function findings(ev: Evidence): Finding[] {
     ...deletionFindings(ev.pod, ev.events, ev.now),
     ...schedulingFindings(ev),
     ...podReasonFindings(ev),
+    ...nodeFindings(ev.node, ev.now),
   ];
   for (const v of containerViews(ev.pod)) {
     const found = containerFindings(v, ev);

@@ -101,6 +101,14 @@ export interface Volume {
   source?: string; // the referenced object or path, when there is one
 }
 
+export interface Toleration {
+  key?: string;
+  operator: string; // Equal | Exists
+  value?: string;
+  effect?: string;
+  tolerationSeconds?: number;
+}
+
 export interface Pod {
   name: string;
   namespace: string;
@@ -122,7 +130,9 @@ export interface Pod {
   nodeName?: string;
   nodeSelector: Record<string, string>;
   hasAffinity: boolean;
-  tolerations: number;
+  tolerations: Toleration[];
+  /** spec.priority (from the PriorityClass; 0 when none): the kubelet evicts lower priority first. */
+  priority?: number;
   schedulingGates: string[];
   restartPolicy: string;
   hostNetwork: boolean;

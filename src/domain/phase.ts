@@ -108,7 +108,8 @@ export function phaseInfo(pod: Pod, found: Finding[], v: Verdict, now: Date, ctx
       const sandbox = pod.conditions.find((c) => c.type === 'PodReadyToStartContainers');
       let state = 'StartingContainers';
       let why = 'the kubelet is starting its containers';
-      if (has('FailedMount', 'FailedAttachVolume'))
+      if (has('NodeNotReady')) [state, why] = ['NodeNotReady', v.summary];
+      else if (has('FailedMount', 'FailedAttachVolume'))
         [state, why] = ['MountingVolumes', `its volumes are not mounted: ${v.summary}`];
       else if (sandbox && sandbox.status !== 'True')
         [state, why] = ['CreatingSandbox', 'the kubelet is creating its sandbox (pause container) and network'];

@@ -7,6 +7,9 @@ import type { ContainerKind } from './model.js';
 import type { PodGroup } from './grouping.js';
 import type { Holds } from './termination-hold.js';
 import type { StartupInfo } from './startup.js';
+import type { NodeReport } from './node-health.js';
+import type { ProbeInfo, Termination } from './probe-report.js';
+import type { ClaimInfo } from './storage.js';
 
 /** The finding the describe text shows beside the owner it is about, not in the findings list. */
 export const NO_CONTROLLER = 'NoController';
@@ -157,6 +160,14 @@ export interface DescribeReport {
   holds?: Holds;
   /** Views left out for want of a permission, each with the permission that adds it (src/describe/rights.ts). */
   notes?: string[];
+  /** The pod's node (src/domain/node-health.ts); null when the pod is not scheduled or the node could not be read. */
+  node?: NodeReport | null;
+  /** The pod's PersistentVolumeClaims (src/domain/storage.ts); null when they could not be read. */
+  storage?: ClaimInfo[] | null;
+  /** Every probe of every container, with its time budget and latest failures (src/domain/probe-report.ts). */
+  probes?: ProbeInfo[];
+  /** Why each container that stopped with a failure last stopped: probe, memory, signal or its own exit. */
+  terminations?: Termination[];
 }
 
 /** One line per pod when several pods are described. */

@@ -8,6 +8,7 @@ import type { KubeEvent, Pod } from './model.js';
 import type { Finding } from './report.js';
 import { age } from './time.js';
 import { statusFinding } from './finding.js';
+import { storageCauses, type ClaimInfo } from './storage.js';
 
 const iso = (d?: Date) => (d ? d.toISOString() : '?');
 
@@ -77,7 +78,7 @@ function portHolders(pod: Pod, others: Pod[]): Cause[] {
 }
 
 /** Causes named in the scheduler's message, each said from the pod's own spec. */
-function causes(pod: Pod, msg: string, others: Pod[] | undefined): Cause[] {
+function causes(pod: Pod, msg: string, others: Pod[] | undefined, claims: ClaimInfo[] | undefined): Cause[] {
   const out: Cause[] = [];
   const sel = Object.entries(pod.nodeSelector).map(([k, v]) => `${k}=${v}`);
   if (/affinity|selector/i.test(msg))
@@ -99,11 +100,16 @@ function causes(pod: Pod, msg: string, others: Pod[] | undefined): Cause[] {
       },
     );
   }
-  for (const m of msg.matchAll(/persistentvolumeclaim "([^"]+)" not found/gi))
-    out.push({
-      long: `its PersistentVolumeClaim "${m[1]}" does not exist in ${pod.namespace}`,
-      short: `PersistentVolumeClaim ${m[1]} does not exist`,
-    });
+  // The claims themselves say more than the scheduler's message (which class is missing, which
+  // claim waits for its first consumer); its words are the fallback when they could not be read.
+  const fromClaims = /persistentvolumeclaim|persistent ?volume/i.test(msg) ? storageCauses(claims) : [];
+  out.push(...fromClaims);
+  if (!fromClaims.length)
+    for (const m of msg.matchAll(/persistentvolumeclaim "([^"]+)" not found/gi))
+      out.push({
+        long: `its PersistentVolumeClaim "${m[1]}" does not exist in ${pod.namespace}`,
+        short: `PersistentVolumeClaim ${m[1]} does not exist`,
+      });
   if (/free ports/i.test(msg)) {
     const holders = others ? portHolders(pod, others) : [];
     const ports = requesters(pod)
@@ -143,7 +149,7 @@ export function schedulingFindings(ev: Evidence): Finding[] {
   const failed = latest(events, 'FailedScheduling');
   const msg = cond?.status === 'False' && cond.message ? cond.message : failed?.message;
   if ((cond?.status === 'False' && cond.reason === 'Unschedulable') || failed) {
-    const found = causes(pod, msg ?? '', ev.neighbours);
+    const found = causes(pod, msg ?? '', ev.neighbours, ev.claims);
     const words = msg ? schedulerWords(msg) : 'no node fits';
     return [
       finding(

@@ -9,6 +9,9 @@ import type { KubeEvent, Pod, ServiceRef } from '../domain/model.js';
 import { loadKubeConfig, type LoadedConfig } from './config.js';
 import type { Credentials } from './credentials.js';
 import { normalizeEvent, normalizePod, normalizeService } from './normalize.js';
+import { normalizeClaim, normalizeNode, normalizePodMetrics, normalizeStorageClass } from './normalize-infra.js';
+import type { NodeFacts, PodUsage } from '../domain/node-health.js';
+import type { Claim, StorageClass } from '../domain/storage.js';
 import { listAllPages, type Paged } from './pager.js';
 import { readBody, Transport } from './transport.js';
 import type { Cluster, ConnectOptions, ListOptions, LogOptions, Workload, WorkloadKind } from './types.js';
@@ -286,6 +289,49 @@ export class KubeCluster implements Cluster {
       (rs: Raw) => toWorkload('ReplicaSet', rs),
     );
     return list.items;
+  }
+
+  async getNode(name: string): Promise<NodeFacts> {
+    const raw = await this.request(
+      { verb: 'get', resource: 'nodes', name },
+      resourcePath('', 'nodes', undefined, name),
+    );
+    return normalizeNode(raw);
+  }
+
+  async listClaims(namespace: string): Promise<Claim[]> {
+    const list = await this.listPaged(
+      { resource: 'persistentvolumeclaims', namespace },
+      resourcePath('', 'persistentvolumeclaims', namespace),
+      {},
+      normalizeClaim,
+    );
+    return list.items;
+  }
+
+  async listStorageClasses(): Promise<StorageClass[]> {
+    const list = await this.listPaged(
+      { resource: 'storageclasses.storage.k8s.io' },
+      resourcePath('storage.k8s.io/v1', 'storageclasses'),
+      {},
+      normalizeStorageClass,
+    );
+    return list.items;
+  }
+
+  // metrics.k8s.io is an aggregated API served by metrics-server when one is installed: without it
+  // the API server answers 404 (no such group) or 503 (registered, but its server does not answer).
+  async listPodMetrics(): Promise<PodUsage[] | 'unavailable'> {
+    try {
+      const list = await this.request(
+        { verb: 'list', resource: 'pods.metrics.k8s.io' },
+        resourcePath('metrics.k8s.io/v1beta1', 'pods'),
+      );
+      return ((list.items ?? []) as Raw[]).map(normalizePodMetrics);
+    } catch (e) {
+      if (e instanceof KubeApiError && (e.status === 404 || e.status === 503)) return 'unavailable';
+      throw e;
+    }
   }
 }
 

@@ -23,7 +23,7 @@ export function toDate(v: unknown): Date | undefined {
   return Number.isNaN(d.getTime()) ? undefined : d;
 }
 
-function strMap(v: Raw): Record<string, string> {
+export function strMap(v: Raw): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, val] of Object.entries(v ?? {})) out[k] = String(val);
   return out;
@@ -191,7 +191,14 @@ export function normalizePod(raw: Raw): Pod {
     nodeName: spec.nodeName || undefined,
     nodeSelector: strMap(spec.nodeSelector),
     hasAffinity: Boolean(spec.affinity),
-    tolerations: (spec.tolerations ?? []).length,
+    tolerations: (spec.tolerations ?? []).map((t: Raw) => ({
+      key: t.key || undefined,
+      operator: t.operator ?? 'Equal',
+      value: t.value || undefined,
+      effect: t.effect || undefined,
+      tolerationSeconds: t.tolerationSeconds ?? undefined,
+    })),
+    priority: spec.priority ?? undefined,
     schedulingGates: (spec.schedulingGates ?? []).map((g: Raw) => g.name),
     restartPolicy: spec.restartPolicy ?? 'Always',
     hostNetwork: Boolean(spec.hostNetwork),

@@ -1,6 +1,8 @@
 // The cluster as commands see it: plain podlens types in, plain types out. Commands depend on this
 // interface (tests can hand them a fake); src/kube/adapter.ts implements it with the client.
 import type { KubeEvent, OwnerRef, Pod, ServiceRef } from '../domain/model.js';
+import type { NodeFacts, PodUsage } from '../domain/node-health.js';
+import type { Claim, StorageClass } from '../domain/storage.js';
 
 export interface ConnectOptions {
   kubeconfig?: string;
@@ -45,4 +47,9 @@ export interface Cluster {
   getWorkload(kind: WorkloadKind, namespace: string, name: string): Promise<Workload>;
   listReplicaSets(namespace: string, labelSelector: string): Promise<Workload[]>;
   listServices(namespace: string): Promise<ServiceRef[]>;
+  getNode(name: string): Promise<NodeFacts>;
+  listClaims(namespace: string): Promise<Claim[]>;
+  listStorageClasses(): Promise<StorageClass[]>;
+  /** PodMetrics of all namespaces; 'unavailable' when metrics.k8s.io is not served (404, 503). */
+  listPodMetrics(): Promise<PodUsage[] | 'unavailable'>;
 }

@@ -4,6 +4,7 @@ import { table, wrap } from './table.js';
 import type { Paint, Style } from './terminal.js';
 import { visibleDeep } from './visible.js';
 import { timeSections } from './time-text.js';
+import { nodeSection, probeSection, storageSection } from './surroundings-text.js';
 
 export interface TextOptions {
   paint: Paint;
@@ -157,7 +158,13 @@ export function renderReport(report: DescribeReport, o: TextOptions): string {
       o,
     ),
   );
+  const probes = probeSection(r, o);
+  if (probes) out.push(section('Probes', probes, o));
   out.push(section('Shared by the containers', shared(r, o), o));
+  const storage = storageSection(r, o);
+  if (storage) out.push(section('Storage (PersistentVolumeClaims)', storage, o));
+  const node = nodeSection(r, o);
+  if (node) out.push(section('Node', node, o));
   const ev = r.events.map((e) => [
     e.type === 'Warning' ? paint('yellow', e.type) : e.type,
     e.reason,

@@ -67,8 +67,15 @@ async function crasherPod(): Promise<string> {
 
 const EVENTS = `no right to list events in ${'NS'}: the events section is empty and verdicts are judged without events; \`get,list events\` adds it`;
 
+// The node's health, the pods on it and their metrics are read cluster-wide (src/describe/surroundings.ts).
+const NODE_NOTES = [
+  "podlens: no right to get nodes: the node's health is not shown; `get nodes` adds it",
+  "podlens: no right to list pods in all namespaces: how much of the node's allocatable its pods request is not shown; `list pods` adds it",
+  "podlens: no right to list pods.metrics.k8s.io in all namespaces: the pod's usage and place in the eviction order are not shown; `list pods.metrics.k8s.io` adds it",
+];
+
 describe('pods-only rights (live)', () => {
-  test('describe one pod: the report, and one note per missing view (events, logs, owner, Services)', async () => {
+  test('describe one pod: the report, and one note per missing view (events, logs, owner, Services, node)', async () => {
     const name = await crasherPod();
     const r = await podlens(['describe', name, '--kubeconfig', asUser]);
     expect(r.code).toBe(0);
@@ -80,6 +87,7 @@ describe('pods-only rights (live)', () => {
         `podlens: no right to get pods/log in ${ns.name}: the logs of failed containers are not shown; \`get pods/log\` adds it`,
         `podlens: no right to get replicasets.apps in ${ns.name}: the owner chain stops at the pod's own controller; \`get replicasets.apps\` adds it`,
         `podlens: no right to list services in ${ns.name}: which Services select the pod is not said; \`list services\` adds it`,
+        ...NODE_NOTES,
       ].sort(),
     );
     expect(r.stdout).toContain('Not shown');
@@ -88,7 +96,7 @@ describe('pods-only rights (live)', () => {
     const j = await podlens(['describe', name, '--kubeconfig', asUser, '-o', 'json']);
     expect(j.code).toBe(0);
     const report = JSON.parse(j.stdout);
-    expect(report.notes).toHaveLength(4);
+    expect(report.notes).toHaveLength(4 + NODE_NOTES.length);
     expect(report.notes.map((n: string) => `podlens: ${n}`).sort()).toEqual([...notes].sort());
     expect(j.stderr.trimEnd().split('\n').sort()).toEqual([...notes].sort()); // said once on stderr too
   });

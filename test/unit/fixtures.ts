@@ -5,6 +5,12 @@ import { fileURLToPath } from 'node:url';
 import { describePod, summarizePod } from '../../src/domain/describe.js';
 import type { ContainerLog } from '../../src/domain/model.js';
 import { normalizeEvent, normalizePod, normalizeService } from '../../src/kube/normalize.js';
+import {
+  normalizeClaim,
+  normalizeNode,
+  normalizePodMetrics,
+  normalizeStorageClass,
+} from '../../src/kube/normalize-infra.js';
 
 const DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures');
 
@@ -19,6 +25,13 @@ export interface Fixture {
   services?: any[];
   /** Other pods of the scenario, e.g. the one holding a host port. */
   neighbours?: { pod: any; events: any[] }[];
+  /** The pod's node, the pods on it and the PodMetrics (scripts/capture-surroundings-fixtures.mjs). */
+  node?: any;
+  nodePods?: any[];
+  metrics?: any[] | 'unavailable';
+  /** The claims of the pod's namespace and the cluster's StorageClasses. */
+  claims?: any[];
+  storageClasses?: any[];
 }
 
 export function load(name: string): Fixture {
@@ -40,6 +53,15 @@ export function reportOf(name: string) {
     now: new Date(fx.capturedAt),
     services: fx.services?.map(normalizeService),
     neighbours: fx.neighbours?.map((n) => normalizePod(n.pod)),
+    node: fx.node && {
+      node: normalizeNode(fx.node),
+      pods: fx.nodePods?.map(normalizePod),
+      metrics: fx.metrics === 'unavailable' ? 'unavailable' : fx.metrics?.map(normalizePodMetrics),
+    },
+    storage: fx.claims && {
+      claims: fx.claims.map(normalizeClaim),
+      classes: fx.storageClasses?.map(normalizeStorageClass),
+    },
   });
 }
 
@@ -88,6 +110,21 @@ export const FIXTURES = [
   'ready-unselected',
   'start-error',
   'startup-pending',
+];
+
+/**
+ * Pods captured with their node, claims and classes (scripts/capture-surroundings-fixtures.mjs): full
+ * reports only (the many-pods view reads no node, claim or class per pod).
+ */
+export const SURROUNDINGS = [
+  'node-healthy',
+  'node-not-ready',
+  'node-pressure',
+  'node-pressure-best-effort',
+  'signal-killed',
+  'storage-claim-class-missing',
+  'storage-claim-missing',
+  'storage-claim-waits',
 ];
 
 /** The one-line summary of a fixture's pod, as `describe` builds it for several pods. */

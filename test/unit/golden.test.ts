@@ -12,7 +12,7 @@ import { renderNode, renderPause, type TextOptions } from '../../src/render/paus
 import { painter } from '../../src/render/terminal.js';
 import { entryLines, transitionLine } from '../../src/render/watch-text.js';
 import { arrange } from '../../src/watch/layout.js';
-import { FIXTURES, reportOf, summaryOf } from './fixtures.js';
+import { FIXTURES, SURROUNDINGS, reportOf, summaryOf } from './fixtures.js';
 import { apiPod, nodePods, nodeSnapshot, podSnapshot } from './node-fixtures.js';
 import { loadWatch, replay, replayEvents } from './watch-fixtures.js';
 
@@ -37,7 +37,7 @@ const plain = painter(false);
 const colour = painter(true);
 
 describe('describe', () => {
-  test.each(FIXTURES)('%s: the full report at 120 columns', (name) => {
+  test.each([...FIXTURES, ...SURROUNDINGS])('%s: the full report at 120 columns', (name) => {
     expectGolden(`describe/${name}.txt`, renderReport(reportOf(name), { paint: plain, width: 120 }));
   });
 

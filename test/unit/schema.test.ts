@@ -6,7 +6,7 @@ import addFormats from 'ajv-formats';
 import { summarizePod } from '../../src/domain/describe.js';
 import { REPORT_API_VERSION } from '../../src/domain/api-versions.js';
 import { normalizeEvent, normalizePod } from '../../src/kube/normalize.js';
-import { FIXTURES, load, reportOf } from './fixtures.js';
+import { FIXTURES, SURROUNDINGS, load, reportOf } from './fixtures.js';
 
 const schema = JSON.parse(readFileSync(new URL('../../schema/describe.v2.json', import.meta.url), 'utf8'));
 const ajv = new Ajv2020({ allErrors: true, strict: true });
@@ -14,7 +14,7 @@ const ajv = new Ajv2020({ allErrors: true, strict: true });
 const validate = ajv.compile(schema);
 
 describe('schema/describe.v2.json', () => {
-  test.each(FIXTURES)('the %s report is valid (after a JSON round trip)', (name) => {
+  test.each([...FIXTURES, ...SURROUNDINGS])('the %s report is valid (after a JSON round trip)', (name) => {
     const data = JSON.parse(JSON.stringify(reportOf(name)));
     expect(validate(data) ? [] : validate.errors).toEqual([]);
   });

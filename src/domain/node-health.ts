@@ -1,0 +1,350 @@
+// The pod's node: is it Ready, under memory/disk/PID pressure, cordoned, tainted; how much of its
+// allocatable the pods on it request; and where the pod stands in the kubelet's eviction order.
+// Node conditions: https://kubernetes.io/docs/reference/node/node-status/#condition
+// Taints and tolerations (ToleratesTaint): https://github.com/kubernetes/api/blob/v0.34.0/core/v1/toleration.go
+// Eviction order (rankMemoryPressure: exceeds requests, then priority, then usage over requests):
+// https://github.com/kubernetes/kubernetes/blob/v1.34.0/pkg/kubelet/eviction/helpers.go and
+// https://kubernetes.io/docs/concepts/scheduling-eviction/node-pressure-eviction/#pod-selection-for-kubelet-eviction
+import type { Pod, Toleration } from './model.js';
+import { amountWords, parseQuantity } from './quantity.js';
+import { age } from './time.js';
+
+export interface Taint {
+  key: string;
+  value?: string;
+  effect: string; // NoSchedule | PreferNoSchedule | NoExecute
+  timeAdded?: Date;
+}
+
+export interface NodeCondition {
+  type: string;
+  status: string;
+  reason?: string;
+  message?: string;
+  since?: Date;
+}
+
+export interface NodeFacts {
+  name: string;
+  unschedulable: boolean;
+  taints: Taint[];
+  conditions: NodeCondition[];
+  allocatable: Record<string, string>;
+}
+
+/** A pod's current usage, from metrics.k8s.io (PodMetrics: the sum over its containers). */
+export interface PodUsage {
+  namespace: string;
+  name: string;
+  cpu?: number; // cores
+  memory?: number; // bytes
+}
+
+/** What the describe service read about the node; undefined parts were not readable. */
+export interface NodeLookup {
+  node?: NodeFacts;
+  /** Every pod on the node (one list by spec.nodeName), this one included. */
+  pods?: Pod[];
+  /** PodMetrics of the cluster; 'unavailable' when metrics.k8s.io is not served. */
+  metrics?: PodUsage[] | 'unavailable';
+}
+
+export const PRESSURES = ['MemoryPressure', 'DiskPressure', 'PIDPressure'];
+
+export function tolerates(t: Toleration, taint: Taint): boolean {
+  if (t.effect && t.effect !== taint.effect) return false;
+  if (!t.key) return t.operator === 'Exists';
+  if (t.key !== taint.key) return false;
+  return t.operator === 'Exists' || (t.value ?? '') === (taint.value ?? '');
+}
+
+function requestOf(pod: Pod, resource: string): number {
+  const q = (r: Record<string, string>) => parseQuantity(r[resource]) ?? 0;
+  // The scheduler's pod request: app containers and sidecars together, or an init container with
+  // the sidecars started before it, whichever is larger (resourcehelper.PodRequests).
+  let sidecars = 0;
+  let initMax = 0;
+  for (const c of pod.initContainers) {
+    if (c.kind === 'sidecar') sidecars += q(c.requests);
+    else initMax = Math.max(initMax, q(c.requests) + sidecars);
+  }
+  const apps = pod.containers.reduce((n, c) => n + q(c.requests), 0);
+  return Math.max(apps + sidecars, initMax);
+}
+
+export interface RequestShare {
+  resource: string;
+  /** This pod's request, in the resource's usual words ("500m", "64Mi", "1" pod). */
+  pod: string;
+  /** What all pods on the node request together (this one included). */
+  requested: string;
+  allocatable: string;
+  percent: number;
+}
+
+const active = (p: Pod) => p.phase !== 'Succeeded' && p.phase !== 'Failed';
+
+/** How much of the node's allocatable cpu, memory and pod slots its pods request. */
+export function requestShares(pod: Pod, node: NodeFacts, pods: Pod[]): RequestShare[] {
+  const others = pods.filter((p) => active(p) && p.uid !== pod.uid);
+  const all = active(pod) ? [...others, pod] : others;
+  const out: RequestShare[] = [];
+  for (const resource of ['cpu', 'memory', 'pods']) {
+    const alloc = parseQuantity(node.allocatable[resource]);
+    if (alloc === undefined || alloc <= 0) continue;
+    const mine = resource === 'pods' ? 1 : requestOf(pod, resource);
+    const sum = resource === 'pods' ? all.length : all.reduce((n, p) => n + requestOf(p, resource), 0);
+    out.push({
+      resource,
+      pod: amountWords(resource, mine),
+      requested: amountWords(resource, sum),
+      allocatable: amountWords(resource, alloc),
+      percent: Math.round((sum / alloc) * 100),
+    });
+  }
+  return out;
+}
+
+export interface EvictionStanding {
+  qosClass: string | null;
+  priority: number;
+  metrics: 'available' | 'unavailable' | 'not-read';
+  /** The pod's memory use and requests, when metrics are available. */
+  memoryUsage: string | null;
+  memoryRequests: string;
+  exceedsRequests: boolean | null;
+  /** 1-based place in the kubelet's memory eviction order among the node's pods with metrics. */
+  rank: number | null;
+  rankOf: number | null;
+  words: string;
+}
+
+const NO_METRICS = 'metrics.k8s.io is not available on this cluster, so its usage is not known';
+
+function qosWords(qos: string | undefined): string {
+  switch (qos) {
+    case 'BestEffort':
+      return 'QoS class BestEffort: it requests no memory, so any use exceeds its requests, and under memory pressure the kubelet evicts such pods first (lower priority first, then larger use)';
+    case 'Guaranteed':
+      return 'QoS class Guaranteed: its requests equal its limits, so its use cannot exceed them, and the kubelet evicts it only after pods that exceed their requests';
+    case 'Burstable':
+      return 'QoS class Burstable: under memory pressure the kubelet evicts it before pods within their requests once its use exceeds its requests';
+    default:
+      return 'QoS class unknown';
+  }
+}
+
+/** Where the pod stands in the kubelet's eviction order under memory pressure. */
+export function evictionStanding(pod: Pod, lookup: NodeLookup): EvictionStanding {
+  const req = requestOf(pod, 'memory');
+  const base = {
+    qosClass: pod.qosClass ?? null,
+    priority: pod.priority ?? 0,
+    memoryRequests: amountWords('memory', req),
+  };
+  const metrics = lookup.metrics;
+  if (metrics === undefined || metrics === 'unavailable') {
+    const why = metrics === undefined ? 'pod metrics could not be read, so its usage is not known' : NO_METRICS;
+    return {
+      ...base,
+      metrics: metrics === undefined ? 'not-read' : 'unavailable',
+      memoryUsage: null,
+      exceedsRequests: pod.qosClass === 'BestEffort' ? true : pod.qosClass === 'Guaranteed' ? false : null,
+      rank: null,
+      rankOf: null,
+      words: `${qosWords(pod.qosClass)}; ${why}`,
+    };
+  }
+  const usage = (p: Pod) => metrics.find((m) => m.namespace === p.namespace && m.name === p.name)?.memory;
+  const mine = usage(pod);
+  const ranked = (lookup.pods ?? [pod])
+    .filter((p) => active(p) && usage(p) !== undefined)
+    .map((p) => ({ p, over: usage(p)! - requestOf(p, 'memory') }))
+    .sort(
+      (a, b) => Number(b.over > 0) - Number(a.over > 0) || (a.p.priority ?? 0) - (b.p.priority ?? 0) || b.over - a.over,
+    );
+  const at = ranked.findIndex((r) => r.p.uid === pod.uid);
+  if (mine === undefined || at < 0)
+    return {
+      ...base,
+      metrics: 'available',
+      memoryUsage: null,
+      exceedsRequests: null,
+      rank: null,
+      rankOf: null,
+      words: `${qosWords(pod.qosClass)}; metrics.k8s.io has no usage for this pod yet`,
+    };
+  const exceeds = mine > req;
+  return {
+    ...base,
+    metrics: 'available',
+    memoryUsage: amountWords('memory', mine),
+    exceedsRequests: exceeds,
+    rank: at + 1,
+    rankOf: ranked.length,
+    words: `${qosWords(pod.qosClass)}; it uses ${amountWords('memory', mine)} of memory against requests of ${amountWords('memory', req)} (${exceeds ? 'over' : 'within'} its requests), which puts it ${at + 1} of ${ranked.length} in the order the kubelet evicts the node's pods under memory pressure`,
+  };
+}
+
+export interface NodeTaintRow {
+  key: string;
+  value: string | null;
+  effect: string;
+  since: string | null;
+  tolerated: boolean;
+  tolerationSeconds: number | null;
+}
+
+/** The node as the report shows it (JSON `node`). */
+export interface NodeReport {
+  name: string;
+  ready: string; // True | False | Unknown
+  readyReason: string | null;
+  readyMessage: string | null;
+  readySince: string | null;
+  pressure: string[];
+  cordoned: boolean;
+  taints: NodeTaintRow[];
+  requests: RequestShare[] | null;
+  eviction: EvictionStanding;
+  /** Whether anything about the node is worth saying (the text report shows the section then). */
+  healthy: boolean;
+}
+
+/** The node finding sentences, each with its podlens code. */
+export interface NodeFinding {
+  severity: 'error' | 'warning';
+  category: 'status' | 'advice';
+  code: string;
+  message: string;
+  cause: string;
+  evidence: string[];
+}
+
+const FULL = 90; // percent of allocatable from which "nearly full" is said
+
+export function nodeReport(pod: Pod, lookup: NodeLookup): NodeReport | undefined {
+  const node = lookup.node;
+  if (!node) return undefined;
+  const ready = node.conditions.find((c) => c.type === 'Ready');
+  const pressure = node.conditions.filter((c) => PRESSURES.includes(c.type) && c.status === 'True').map((c) => c.type);
+  const taints = node.taints.map((t) => {
+    const tol = pod.tolerations.find((x) => tolerates(x, t));
+    return {
+      key: t.key,
+      value: t.value ?? null,
+      effect: t.effect,
+      since: t.timeAdded?.toISOString() ?? null,
+      tolerated: Boolean(tol),
+      tolerationSeconds: tol?.tolerationSeconds ?? null,
+    };
+  });
+  const requests = lookup.pods ? requestShares(pod, node, lookup.pods) : null;
+  const full = requests?.some((r) => r.percent >= FULL) ?? false;
+  return {
+    name: node.name,
+    ready: ready?.status ?? 'Unknown',
+    readyReason: ready?.reason ?? null,
+    readyMessage: ready?.message ?? null,
+    readySince: ready?.since?.toISOString() ?? null,
+    pressure,
+    cordoned: node.unschedulable,
+    taints,
+    requests,
+    eviction: evictionStanding(pod, lookup),
+    healthy:
+      ready?.status === 'True' && !pressure.length && !node.unschedulable && !full && !untoleratedMatters(taints),
+  };
+}
+
+// Taints the pod tolerates, and NoSchedule taints the controllers add for a condition already
+// reported (not-ready, pressure, unschedulable), say nothing new.
+const CONDITION_TAINT =
+  /^node\.kubernetes\.io\/(not-ready|unreachable|memory-pressure|disk-pressure|pid-pressure|unschedulable|network-unavailable)$/;
+function untoleratedMatters(taints: NodeTaintRow[]): boolean {
+  return taints.some((t) => !t.tolerated && !CONDITION_TAINT.test(t.key) && t.effect !== 'PreferNoSchedule');
+}
+
+function taintWords(t: NodeTaintRow): string {
+  return `${t.key}${t.value ? `=${t.value}` : ''}:${t.effect}`;
+}
+
+/** When a NoExecute taint the pod tolerates for a while evicts it. */
+function evictionAt(t: NodeTaintRow, now: Date): string | undefined {
+  if (t.effect !== 'NoExecute' || !t.tolerated || t.tolerationSeconds === null || !t.since) return undefined;
+  const at = new Date(new Date(t.since).getTime() + t.tolerationSeconds * 1000);
+  const when = at > now ? `in ${age(now, at)}` : `${age(at, now)} ago`;
+  return `it tolerates the taint ${taintWords(t)} for ${t.tolerationSeconds}s, so the taint manager evicts it at ${at.toISOString()} (${when})`;
+}
+
+export function nodeFindings(r: NodeReport | undefined, now: Date): NodeFinding[] {
+  if (!r) return [];
+  const out: NodeFinding[] = [];
+  const on = `node ${r.name}`;
+  if (r.ready !== 'True') {
+    const since = r.readySince ? ` since ${age(new Date(r.readySince), now)} ago` : '';
+    const why = r.readyMessage ?? r.readyReason;
+    const state = `Ready=${r.ready}${since}${why ? `: ${why}` : ''}`;
+    const evict = r.taints.map((t) => evictionAt(t, now)).find(Boolean);
+    const meaning =
+      r.ready === 'Unknown'
+        ? `${on} has stopped reporting (${state}), so what the API says about this pod may be out of date`
+        : `${on} is not Ready (${state}): its kubelet says it cannot run pods as it should`;
+    out.push({
+      severity: 'error',
+      category: 'status',
+      code: 'NodeNotReady',
+      message: `${meaning}${evict ? `; ${evict}` : ''}`,
+      cause: `node ${r.name} not Ready${r.readyReason ? ` (${r.readyReason})` : ''}`,
+      evidence: [
+        `node ${r.name} condition Ready=${r.ready}${r.readyReason ? ` reason=${r.readyReason}` : ''}${r.readyMessage ? `: ${r.readyMessage}` : ''}`,
+      ],
+    });
+  }
+  for (const p of r.pressure) {
+    const what = p === 'MemoryPressure' ? 'memory' : p === 'DiskPressure' ? 'disk space' : 'process IDs';
+    out.push({
+      severity: 'warning',
+      category: 'status',
+      code: 'NodePressure',
+      message: `${on} reports ${p}: the kubelet is short of ${what} and evicts pods to reclaim it, and no new pod is scheduled there; ${r.eviction.words}`,
+      cause: `node ${r.name} under ${p}`,
+      evidence: [`node ${r.name} condition ${p}=True`],
+    });
+  }
+  if (r.cordoned)
+    out.push({
+      severity: 'warning',
+      category: 'advice',
+      code: 'NodeCordoned',
+      message: `${on} is cordoned (spec.unschedulable): the pod keeps running, but no new pod is scheduled there, so a replacement of this pod lands on another node`,
+      cause: `node ${r.name} cordoned`,
+      evidence: [`node ${r.name} spec.unschedulable=true`],
+    });
+  for (const t of r.taints) {
+    if (t.tolerated || CONDITION_TAINT.test(t.key) || t.effect === 'PreferNoSchedule') continue;
+    out.push({
+      severity: 'warning',
+      category: t.effect === 'NoExecute' ? 'status' : 'advice',
+      code: 'NodeTaint',
+      message:
+        t.effect === 'NoExecute'
+          ? `${on} has the taint ${taintWords(t)}, which this pod does not tolerate: the taint manager evicts it`
+          : `${on} has the taint ${taintWords(t)}, which this pod does not tolerate: it runs because it was placed before the taint (or by spec.nodeName), but the scheduler places no such pod there again`,
+      cause: `node ${r.name} taint ${taintWords(t)} not tolerated`,
+      evidence: [`node ${r.name} spec.taints: ${taintWords(t)}`],
+    });
+  }
+  for (const q of r.requests ?? []) {
+    if (q.percent < FULL) continue;
+    out.push({
+      severity: 'warning',
+      category: 'advice',
+      code: 'NodeNearlyFull',
+      message: `the pods on ${on} request ${q.requested} of its allocatable ${q.allocatable} ${q.resource} (${q.percent}%), this pod ${q.pod}: a pod that needs more than what is left does not fit there`,
+      cause: `node ${r.name} ${q.resource} ${q.percent}% requested`,
+      evidence: [`node ${r.name} allocatable ${q.resource}=${q.allocatable}; requested by its pods: ${q.requested}`],
+    });
+  }
+  return out;
+}

@@ -1,0 +1,175 @@
+// The node, storage and probe parts of the report, on pods captured with their node, claims and
+// classes (scripts/capture-surroundings-fixtures.mjs), and what must NOT be said.
+import { renderReport } from '../../src/render/describe-text.js';
+import { painter } from '../../src/render/terminal.js';
+import { parseQuantity } from '../../src/domain/quantity.js';
+import { tolerates } from '../../src/domain/node-health.js';
+import { reportOf } from './fixtures.js';
+
+const text = (name: string) => renderReport(reportOf(name), { paint: painter(false), width: 120 });
+const codes = (name: string) => reportOf(name).findings.map((f) => f.code);
+
+describe('node health', () => {
+  test('a node that is not Ready is the verdict, with the taint that evicts the pod and when', () => {
+    const r = reportOf('node-not-ready');
+    expect(r.verdict.code).toBe('NodeNotReady');
+    expect(r.verdict.summary).toMatch(
+      /^node podlens-fixture-down is not Ready \(Ready=False since \d+s ago: container runtime network not ready\): its kubelet says it cannot run pods as it should; it tolerates the taint node\.kubernetes\.io\/not-ready:NoExecute for 300s, so the taint manager evicts it at \S+ \(in 4m\d+s\)$/,
+    );
+    expect(r.node).toMatchObject({
+      name: 'podlens-fixture-down',
+      ready: 'False',
+      readyReason: 'KubeletNotReady',
+      healthy: false,
+    });
+    expect(r.phase.state).toBe('NodeNotReady');
+    expect(text('node-not-ready')).toMatch(/\nNode\n {2}podlens-fixture-down\n {2}Ready: {6}False since/);
+  });
+
+  test('memory pressure, cordon, an untolerated taint and nearly full requests, each with its code', () => {
+    const r = reportOf('node-pressure');
+    expect(r.verdict.code).toBe('NodePressure');
+    expect(r.verdict.summary).toContain('node podlens-fixture-kwok reports MemoryPressure');
+    expect(codes('node-pressure')).toEqual(
+      expect.arrayContaining(['NodePressure', 'NodeCordoned', 'NodeTaint', 'NodeNearlyFull']),
+    );
+    expect(r.node!.requests).toEqual([
+      { resource: 'cpu', pod: '400m', requested: '1.9', allocatable: '2', percent: 95 },
+      { resource: 'memory', pod: '128Mi', requested: '1.13Gi', allocatable: '2Gi', percent: 56 },
+      { resource: 'pods', pod: '1', requested: '3', allocatable: '10', percent: 30 },
+    ]);
+    const taint = r.findings.find((f) => f.code === 'NodeTaint')!;
+    expect(taint.message).toContain('podlens.dev/maintenance=soon:NoSchedule, which this pod does not tolerate');
+    expect(taint.category).toBe('advice');
+    // Taints the controllers add for a condition already said are not findings of their own.
+    expect(r.findings.filter((f) => f.code === 'NodeTaint')).toHaveLength(1);
+  });
+
+  test('without metrics.k8s.io: the eviction order by QoS class, and no usage claim', () => {
+    const burstable = reportOf('node-pressure').node!.eviction;
+    expect(burstable).toMatchObject({ qosClass: 'Burstable', metrics: 'unavailable', memoryUsage: null, rank: null });
+    expect(burstable.words).toContain('metrics.k8s.io is not available on this cluster, so its usage is not known');
+    const be = reportOf('node-pressure-best-effort').node!.eviction;
+    expect(be).toMatchObject({ qosClass: 'BestEffort', exceedsRequests: true, memoryUsage: null });
+    expect(be.words).toMatch(/^QoS class BestEffort: it requests no memory, so any use exceeds its requests/);
+    for (const n of ['node-pressure', 'node-pressure-best-effort'])
+      expect(text(n)).not.toMatch(/\buses \d|of memory against requests|in the order the kubelet evicts/);
+  });
+
+  test('a healthy node: no Node section and no node finding, the facts in JSON only', () => {
+    const r = reportOf('node-healthy');
+    expect(r.node).toMatchObject({ name: 'vm', ready: 'True', pressure: [], cordoned: false, healthy: true });
+    expect(r.findings.filter((f) => f.code.startsWith('Node'))).toEqual([]);
+    expect(text('node-healthy')).not.toMatch(/^Node$/m);
+  });
+
+  test('an unscheduled pod has no node', () => {
+    expect(reportOf('storage-claim-missing').node).toBeNull();
+  });
+
+  test('toleration matching follows the API: empty key with Exists matches all, effect must match when given', () => {
+    const taint = { key: 'k', value: 'v', effect: 'NoSchedule' };
+    expect(tolerates({ operator: 'Exists' }, taint)).toBe(true);
+    expect(tolerates({ key: 'k', operator: 'Equal', value: 'v' }, taint)).toBe(true);
+    expect(tolerates({ key: 'k', operator: 'Equal', value: 'w' }, taint)).toBe(false);
+    expect(tolerates({ key: 'k', operator: 'Exists', effect: 'NoExecute' }, taint)).toBe(false);
+    expect(tolerates({ operator: 'Equal' }, taint)).toBe(false);
+  });
+
+  test('quantities', () => {
+    expect([parseQuantity('500m'), parseQuantity('1.5'), parseQuantity('128Mi'), parseQuantity('1e3')]).toEqual([
+      0.5, 1.5, 134217728, 1000,
+    ]);
+    expect(parseQuantity('2G')).toBe(2e9);
+    expect(parseQuantity('lots')).toBeUndefined();
+  });
+});
+
+describe('storage', () => {
+  test('a claim naming a StorageClass that does not exist: the class is named as the missing object', () => {
+    const r = reportOf('storage-claim-class-missing');
+    expect(r.storage).toEqual([
+      expect.objectContaining({
+        claim: 'data-fast',
+        state: 'ClassMissing',
+        storageClass: 'fast-ssd-that-does-not-exist',
+        classExists: false,
+        missing: 'StorageClass fast-ssd-that-does-not-exist',
+      }),
+    ]);
+    expect(r.verdict.code).toBe('Unschedulable');
+    expect(r.verdict.summary).toMatch(
+      /^PersistentVolumeClaim "data-fast" names StorageClass "fast-ssd-that-does-not-exist", which does not exist, so nothing provisions a volume for it and it stays Pending, so the scheduler cannot place the pod/,
+    );
+    expect(r.verdict.cause).toBe('claim data-fast: StorageClass fast-ssd-that-does-not-exist does not exist');
+  });
+
+  test('a claim that does not exist is named', () => {
+    const r = reportOf('storage-claim-missing');
+    expect(r.storage).toEqual([
+      expect.objectContaining({
+        claim: 'data-nowhere',
+        state: 'Missing',
+        missing: 'PersistentVolumeClaim data-nowhere',
+      }),
+    ]);
+    expect(r.verdict.cause).toBe('PersistentVolumeClaim data-nowhere does not exist');
+  });
+
+  test('a claim that waits for its first consumer names its class and binding mode, and nothing is missing', () => {
+    const r = reportOf('storage-claim-waits');
+    expect(r.storage![0]).toMatchObject({
+      state: 'WaitForFirstConsumer',
+      storageClass: 'podlens-fixture-wait',
+      classExists: true,
+      volumeBindingMode: 'WaitForFirstConsumer',
+      provisioner: 'kubernetes.io/no-provisioner',
+      missing: null,
+    });
+    expect(r.verdict.summary).toContain('PersistentVolumeClaim "data-wait" waits for its first consumer');
+    expect(text('storage-claim-waits')).not.toMatch(/does not exist/);
+  });
+
+  test('a pod without claims has no storage section', () => {
+    expect(reportOf('node-healthy').storage).toEqual([]);
+    expect(text('node-healthy')).not.toContain('Storage (PersistentVolumeClaims)');
+  });
+});
+
+describe('probes', () => {
+  test('a liveness probe kill is told apart from OOMKilled and from a signal', () => {
+    expect(reportOf('liveness-kill-loop').terminations).toEqual([
+      expect.objectContaining({ container: 'app', previous: true, cause: 'LivenessProbe', exitCode: 137 }),
+    ]);
+    expect(reportOf('oomkilled').terminations).toEqual([
+      expect.objectContaining({ container: 'hog', cause: 'OOMKilled' }),
+    ]);
+    const sig = reportOf('signal-killed').terminations![0];
+    expect(sig).toMatchObject({ cause: 'Signal', signal: 'SIGKILL', exitCode: 137 });
+    expect(sig.message).toBe(
+      'killed by SIGKILL (exit code 137) when the kubelet stopped it ("Stopping container app": SIGTERM, then SIGKILL after the grace period), not by its probes and not for memory',
+    );
+  });
+
+  test('each probe: what it checks, its budget, its latest failures', () => {
+    const [p] = reportOf('liveness-kill-loop').probes!;
+    expect(p).toMatchObject({
+      container: 'app',
+      kind: 'liveness',
+      handler: 'exec false',
+      periodSeconds: 1,
+      failureThreshold: 2,
+      budgetSeconds: 2,
+    });
+    expect(p.failures).toEqual([expect.objectContaining({ count: 6, message: '(the probe gave no output)' })]);
+    const [r] = reportOf('readiness-failing').probes!;
+    expect(r.kind).toBe('readiness');
+    expect(r.failures.at(-1)!.message).toMatch(/HTTP probe failed with statuscode: 404/);
+  });
+
+  test('no probes: no probe section and no budget', () => {
+    expect(reportOf('oomkilled').probes).toEqual([]);
+    expect(text('oomkilled')).not.toMatch(/^Probes$/m);
+    expect(text('oomkilled')).not.toContain('at the earliest');
+  });
+});
