@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from '../docs.js';
-import { FIXTURES, reportOf } from './fixtures.js';
+import { FIXTURES, SURROUNDINGS, reportOf } from './fixtures.js';
 
 /** The codes in the "Codes" paragraph and its table, up to the exit codes. */
 function documentedCodes(): string[] {
@@ -16,7 +16,7 @@ function documentedCodes(): string[] {
 }
 
 const yielded = new Map<string, string[]>(); // code -> fixtures whose report has it
-for (const name of FIXTURES) {
+for (const name of [...FIXTURES, ...SURROUNDINGS]) {
   const r = reportOf(name);
   for (const code of new Set([r.verdict.code, ...r.findings.map((f) => f.code)]))
     yielded.set(code, [...(yielded.get(code) ?? []), name]);
