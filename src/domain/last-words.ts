@@ -40,8 +40,14 @@ function terminationOf(pod: Pod, s: ContainerStatus, kind: ContainerKind): Termi
   };
 }
 
-/** The failed terminations the pod shows now: each container's latest one. */
+/**
+ * The failed terminations the pod shows now: each container's latest one. None while the pod is being
+ * deleted: its containers stop because they were told to (SIGTERM, then SIGKILL at the grace period's
+ * end, so exit codes 143 and 137), which is no crash, and the log read would finish after the pod's
+ * "deleted" line.
+ */
 export function terminations(pod: Pod): Termination[] {
+  if (pod.deletionTimestamp) return [];
   const out: Termination[] = [];
   for (const v of containerViews(pod)) {
     const t = v.status && terminationOf(pod, v.status, v.spec.kind);

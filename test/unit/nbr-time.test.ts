@@ -263,4 +263,12 @@ describe('watch: the last words of a container that fails', () => {
     // a pod whose containers all exited 0 has no last words
     expect(terminations(normalizePod(load('completed').pod))).toEqual([]);
   });
+
+  test('a pod being deleted has no last words: its containers stop because they were told to', () => {
+    const pod = normalizePod(load('failed-terminating').pod);
+    expect(pod.deletionTimestamp).toBeDefined();
+    expect(terminations(pod)).toEqual([]);
+    // the same statuses without the deletion are a failed termination
+    expect(terminations({ ...pod, deletionTimestamp: undefined })).not.toEqual([]);
+  });
 });
