@@ -5,7 +5,7 @@ import { describePod, summarizePod } from '../domain/describe.js';
 import { eventsByPod, podEventsFrom } from '../domain/events.js';
 import { logsWanted } from '../domain/containers.js';
 import { groupByCause } from '../domain/grouping.js';
-import type { ContainerLog, KubeEvent, OwnerChainLink, Pod, ServiceRef } from '../domain/model.js';
+import type { ContainerLog, KubeEvent, OwnerChainLink, Pod } from '../domain/model.js';
 import { REPORT_API_VERSION } from '../domain/api-versions.js';
 import type { DescribeReport, PodReportList, PodSummaryList } from '../domain/report.js';
 import { ExitCode, KubeApiError, PodlensError, messages, selectorError, usage, type ExitCodeValue } from '../errors.js';
@@ -104,21 +104,39 @@ async function ownerChain(cluster: Cluster, pod: Pod, notes: RightsNotes): Promi
 }
 
 /**
- * The Services of the namespace (ONE list call), so the report can say which select the pod.
- * Undefined when the list is not allowed or fails: the report then says nothing about Services.
+ * An optional list: forbidden becomes one note and undefined (the section it feeds says nothing);
+ * any other API failure is undefined too, so a neighbour cannot fail the pod's report.
  */
-async function namespaceServices(
-  cluster: Cluster,
-  namespace: string,
-  notes: RightsNotes,
-): Promise<ServiceRef[] | undefined> {
+async function optionalList<T>(notes: RightsNotes, read: Promise<T>, view: string): Promise<T | undefined> {
   try {
-    return await cluster.listServices(namespace);
+    return await read;
   } catch (e) {
-    notes.forbidden(e, 'which Services select the pod is not said', 'list');
+    notes.forbidden(e, view, 'list');
     if (e instanceof KubeApiError) return undefined;
     throw e;
   }
+}
+
+/**
+ * The pod's neighbourhood (issues 10, 13): the namespace's Services, EndpointSlices, NetworkPolicies
+ * and PodDisruptionBudgets, ONE list call per kind and namespace, all in parallel.
+ */
+async function neighbourhood(cluster: Cluster, namespace: string, notes: RightsNotes) {
+  const [services, endpointSlices, networkPolicies, disruptionBudgets] = await Promise.all([
+    optionalList(notes, cluster.listServices(namespace), 'which Services select the pod is not said'),
+    optionalList(
+      notes,
+      cluster.listEndpointSlices(namespace),
+      'whether Services list the pod as an endpoint is not said',
+    ),
+    optionalList(notes, cluster.listNetworkPolicies(namespace), 'which NetworkPolicies select the pod is not said'),
+    optionalList(
+      notes,
+      cluster.listDisruptionBudgets(namespace),
+      'which PodDisruptionBudgets cover the pod is not said',
+    ),
+  ]);
+  return { services, endpointSlices, networkPolicies, disruptionBudgets };
 }
 
 /**
@@ -276,20 +294,20 @@ interface ReportContext {
   notes: RightsNotes;
   o: DescribeOptions;
   now: () => Date;
-  /** One Services list per namespace, shared by the pods of a --full list. */
-  services: Map<string, Promise<ServiceRef[] | undefined>>;
+  /** One list of each neighbouring kind per namespace, shared by the pods of a --full list. */
+  around: Map<string, ReturnType<typeof neighbourhood>>;
   /** The node, claims, classes and metrics reads, once per scope (src/describe/surroundings.ts). */
   surroundings: Surroundings;
 }
 
-/** One pod's full report: its crash logs, owner chain and Services read beside what was fetched. */
+/** One pod's full report: its crash logs, owner chain and neighbourhood read beside what was fetched. */
 async function fullReport(c: ReportContext, pod: Pod, events: KubeEvent[], neighbours?: Pod[]) {
-  let services = c.services.get(pod.namespace);
-  if (!services) c.services.set(pod.namespace, (services = namespaceServices(c.cluster, pod.namespace, c.notes)));
-  const [logs, chain, svc, ports, node, storage] = await Promise.all([
+  let around = c.around.get(pod.namespace);
+  if (!around) c.around.set(pod.namespace, (around = neighbourhood(c.cluster, pod.namespace, c.notes)));
+  const [logs, chain, near, ports, node, storage] = await Promise.all([
     crashLogs(c.cluster, pod, c.o.tail, c.notes),
     ownerChain(c.cluster, pod, c.notes),
-    services,
+    around,
     neighbours ? Promise.resolve(pod.nodeName ? undefined : neighbours) : portNeighbours(c.cluster, pod),
     c.surroundings.nodeLookup(pod),
     c.surroundings.storageFacts(pod),
@@ -298,7 +316,7 @@ async function fullReport(c: ReportContext, pod: Pod, events: KubeEvent[], neigh
     pod,
     events,
     logs,
-    services: svc,
+    ...near,
     neighbours: ports,
     node,
     storage,
@@ -331,7 +349,7 @@ export async function describe(cluster: Cluster, o: DescribeOptions, now: () => 
     notes,
     o,
     now,
-    services: new Map(),
+    around: new Map(),
     surroundings: new Surroundings(cluster, notes),
   };
   if (namesOnePod(o)) {

@@ -5,7 +5,20 @@ import { dedupe, eventsOf } from './events.js';
 import { readLog } from './container-findings.js';
 import { findings } from './findings.js';
 import { deletionRequest } from './deletion.js';
-import type { ContainerLog, ContainerState, KubeEvent, OwnerChainLink, Pod, ServiceRef } from './model.js';
+import type {
+  ContainerLog,
+  ContainerState,
+  DisruptionBudgetRef,
+  EndpointSliceRef,
+  KubeEvent,
+  NetworkPolicyRef,
+  OwnerChainLink,
+  Pod,
+  ServiceRef,
+} from './model.js';
+import { disruption, disruptionFindings } from './disruption.js';
+import { policies } from './policy.js';
+import { traffic, trafficFindings } from './traffic.js';
 import { nextSteps, type CommandContext } from './nextsteps.js';
 import { phaseInfo, verdict } from './phase.js';
 import { REPORT_API_VERSION } from './api-versions.js';
@@ -35,6 +48,10 @@ export interface DescribeInput {
   node?: NodeLookup;
   /** The namespace's claims and the cluster's StorageClasses, as far as they could be read. */
   storage?: StorageFacts;
+  /** The namespace's EndpointSlices, NetworkPolicies and PodDisruptionBudgets; undefined: not readable. */
+  endpointSlices?: EndpointSliceRef[];
+  networkPolicies?: NetworkPolicyRef[];
+  disruptionBudgets?: DisruptionBudgetRef[];
 }
 
 const isoOrNull = (d?: Date) => (d ? d.toISOString() : null);
@@ -139,7 +156,13 @@ export function describePod(input: DescribeInput): DescribeReport {
   const { services, neighbours } = input;
   const claims = claimInfos(pod, input.storage ?? {});
   const node = pod.nodeName ? nodeReport(pod, input.node ?? {}) : undefined;
-  const found = findings({ pod, events, logs, now, services, neighbours, claims, node });
+  const trafficInfo = traffic(pod, services, input.endpointSlices);
+  const budgets = disruption(pod, input.disruptionBudgets);
+  const found = [
+    ...findings({ pod, events, logs, now, services, neighbours, claims, node }),
+    ...trafficFindings(pod, trafficInfo),
+    ...disruptionFindings(budgets),
+  ];
   const ks = kubectlStatus(pod);
   const v = verdict(pod, found, ks);
   return {
@@ -162,6 +185,9 @@ export function describePod(input: DescribeInput): DescribeReport {
     storage: claims ?? null,
     probes: probeInfos(pod, events),
     terminations: terminations(pod, events),
+    traffic: trafficInfo,
+    networkPolicies: policies(pod, input.networkPolicies),
+    disruption: budgets,
   };
 }
 

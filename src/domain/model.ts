@@ -184,6 +184,60 @@ export interface ContainerLog {
 export interface ServiceRef {
   name: string;
   selector: Record<string, string>; // empty: the Service selects no pods (its endpoints are managed by hand)
+  /** Its ports (absent in objects captured before issue 13: treated as none). */
+  ports?: ServicePort[];
+}
+
+export interface ServicePort {
+  name?: string;
+  port: number;
+  protocol: string;
+  /** A number, or the name of a container port of each selected pod. */
+  targetPort: number | string;
+}
+
+/** A metav1.LabelSelector; a null selector (no object) is `undefined` where the API allows it. */
+export interface LabelSelector {
+  matchLabels: Record<string, string>;
+  matchExpressions: { key: string; operator: string; values: string[] }[];
+}
+
+/** An EndpointSlice of a Service, reduced to what says whether a pod is in it, and how. */
+export interface EndpointSliceRef {
+  name: string;
+  service: string; // the kubernetes.io/service-name label
+  endpoints: EndpointRef[];
+}
+
+export interface EndpointRef {
+  podUid?: string; // targetRef.uid when targetRef is a Pod
+  podName?: string;
+  /** The conditions as the API reports them; absent means unknown, which consumers read as true. */
+  ready?: boolean;
+  serving?: boolean;
+  terminating?: boolean;
+}
+
+export interface NetworkPolicyRef {
+  name: string;
+  podSelector: LabelSelector; // {} selects every pod of the namespace
+  policyTypes: ('Ingress' | 'Egress')[];
+  ingressRules: number;
+  egressRules: number;
+}
+
+export interface DisruptionBudgetRef {
+  name: string;
+  selector?: LabelSelector; // undefined (null): selects no pod; {} selects every pod of the namespace
+  minAvailable?: string;
+  maxUnavailable?: string;
+  unhealthyPodEvictionPolicy?: string;
+  generation?: number;
+  observedGeneration?: number;
+  disruptionsAllowed: number;
+  currentHealthy: number;
+  desiredHealthy: number;
+  expectedPods: number;
 }
 
 /** Owner chain resolved by the adapter: e.g. ReplicaSet web-5d4f → Deployment web. */

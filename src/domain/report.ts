@@ -134,6 +134,59 @@ export interface EventRow {
   object: string | null; // fieldPath, e.g. spec.containers{app}
 }
 
+/** How a Service's EndpointSlices list the pod (null in JSON when the slices could not be read). */
+export type EndpointState = 'ready' | 'serving-terminating' | 'terminating' | 'not-ready' | 'absent';
+
+export interface ServiceTraffic {
+  service: string;
+  endpoint: EndpointState | null;
+  endpointSlices: string[]; // the slices that list the pod
+  ports: {
+    port: number;
+    protocol: string;
+    name: string | null;
+    targetPort: string; // as the Service says it: a number or a port name
+    podPort: number | null; // the container port it resolves to on this pod, when it does
+    /** no-port-named: a named targetPort no container of the pod declares (an error); port-not-declared: a hint. */
+    problem: 'no-port-named' | 'port-not-declared' | null;
+  }[];
+  sentence: string;
+}
+
+/** Issue 13: which Services select the pod and how their EndpointSlices list it. */
+export interface TrafficInfo {
+  services: ServiceTraffic[];
+  summary: string;
+}
+
+/** Issue 13: the NetworkPolicies that select the pod, and what they isolate. */
+export interface PolicyInfo {
+  policies: { name: string; selector: string; policyTypes: string[]; ingressRules: number; egressRules: number }[];
+  ingressIsolated: boolean;
+  egressIsolated: boolean;
+  summary: string;
+  /** Said whenever a policy selects the pod: enforcement is the network plugin's. */
+  enforcement: string | null;
+}
+
+/** Issue 13: the PodDisruptionBudgets that cover the pod and what an eviction would get now. */
+export interface DisruptionInfo {
+  budgets: {
+    name: string;
+    minAvailable: string | null;
+    maxUnavailable: string | null;
+    disruptionsAllowed: number;
+    currentHealthy: number;
+    desiredHealthy: number;
+    expectedPods: number;
+  }[];
+  /** Whether the eviction API would evict the pod now. */
+  evictable: boolean;
+  /** The HTTP status the eviction API would answer (201 evicted, 429 refused, 500 several budgets, 403). */
+  evictionStatus: number;
+  summary: string;
+}
+
 export interface NextStep {
   command: string;
   why: string;
@@ -158,6 +211,10 @@ export interface DescribeReport {
   startup?: StartupInfo;
   /** What holds the pod up now: a running init container, a running preStop hook (src/domain/termination-hold.ts). */
   holds?: Holds;
+  /** null: the kind could not be read (see notes) or, for traffic, Services could not be listed. */
+  traffic: TrafficInfo | null;
+  networkPolicies: PolicyInfo | null;
+  disruption: DisruptionInfo | null;
   /** Views left out for want of a permission, each with the permission that adds it (src/describe/rights.ts). */
   notes?: string[];
   /** The pod's node (src/domain/node-health.ts); null when the pod is not scheduled or the node could not be read. */

@@ -5,7 +5,14 @@
 // loaded only for what needs it (exec websockets: kubeConfig()), never for GET/LIST/watch.
 import type { KubeConfig } from '@kubernetes/client-node';
 import { KubeApiError, KubeNetworkError, PodlensError, type ApiCall } from '../errors.js';
-import type { KubeEvent, Pod, ServiceRef } from '../domain/model.js';
+import type {
+  DisruptionBudgetRef,
+  EndpointSliceRef,
+  KubeEvent,
+  NetworkPolicyRef,
+  Pod,
+  ServiceRef,
+} from '../domain/model.js';
 import { loadKubeConfig, type LoadedConfig } from './config.js';
 import type { Credentials } from './credentials.js';
 import { normalizeEvent, normalizePod, normalizeService } from './normalize.js';
@@ -14,6 +21,7 @@ import type { NodeFacts, PodUsage } from '../domain/node-health.js';
 import type { Claim, StorageClass } from '../domain/storage.js';
 import { listAllPages, type Paged } from './pager.js';
 import { readBody, Transport } from './transport.js';
+import { normalizeDisruptionBudget, normalizeEndpointSlice, normalizeNetworkPolicy } from './normalize-neighbours.js';
 import type { Cluster, ConnectOptions, ListOptions, LogOptions, Workload, WorkloadKind } from './types.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -106,6 +114,8 @@ export class KubeCluster implements Cluster {
   readonly namespace: string;
   readonly server: string;
   private kcPromise?: Promise<KubeConfig>;
+  /** PODLENS_TRACE_API=1: one stderr line per API call (how the tests count describe's calls). */
+  private readonly trace: boolean;
 
   constructor(
     readonly config: LoadedConfig,
@@ -119,6 +129,7 @@ export class KubeCluster implements Cluster {
     this.context = config.context;
     this.namespace = config.namespace;
     this.server = config.server;
+    this.trace = env.PODLENS_TRACE_API === '1';
   }
 
   /** The client's KubeConfig (same credential layer and proxy), for exec websockets only; loads the client. */
@@ -153,6 +164,10 @@ export class KubeCluster implements Cluster {
     opts: RequestOptions,
   ): Promise<T> {
     const full: ApiCall = { ...call, server: this.server, timeoutMs: this.timeoutMs };
+    if (this.trace)
+      process.stderr.write(
+        `podlens: API ${call.verb} ${call.resource}${call.namespace ? ` -n ${call.namespace}` : ''}${call.name ? ` ${call.name}` : ''}\n`,
+      );
     const prepared = await this.transport.prepare(); // a credential failure is thrown as is
     const ac = new AbortController();
     const timer = this.timeoutMs > 0 ? setTimeout(() => ac.abort(), this.timeoutMs) : undefined;
@@ -279,6 +294,36 @@ export class KubeCluster implements Cluster {
       resourcePath('', 'services', namespace),
     );
     return (list.items ?? []).map(normalizeService);
+  }
+
+  async listEndpointSlices(namespace: string): Promise<EndpointSliceRef[]> {
+    const list = await this.listPaged(
+      { resource: 'endpointslices.discovery.k8s.io', namespace },
+      resourcePath('discovery.k8s.io/v1', 'endpointslices', namespace),
+      {},
+      normalizeEndpointSlice,
+    );
+    return list.items;
+  }
+
+  async listNetworkPolicies(namespace: string): Promise<NetworkPolicyRef[]> {
+    const list = await this.listPaged(
+      { resource: 'networkpolicies.networking.k8s.io', namespace },
+      resourcePath('networking.k8s.io/v1', 'networkpolicies', namespace),
+      {},
+      normalizeNetworkPolicy,
+    );
+    return list.items;
+  }
+
+  async listDisruptionBudgets(namespace: string): Promise<DisruptionBudgetRef[]> {
+    const list = await this.listPaged(
+      { resource: 'poddisruptionbudgets.policy', namespace },
+      resourcePath('policy/v1', 'poddisruptionbudgets', namespace),
+      {},
+      normalizeDisruptionBudget,
+    );
+    return list.items;
   }
 
   async listReplicaSets(namespace: string, labelSelector: string): Promise<Workload[]> {

@@ -138,7 +138,22 @@ function normalizeSpec(c: Raw, kind: ContainerSpec['kind']): ContainerSpec {
 }
 
 export function normalizeService(raw: Raw): ServiceRef {
-  return { name: raw.metadata?.name ?? '', selector: strMap(raw.spec?.selector) };
+  return {
+    name: raw.metadata?.name ?? '',
+    selector: strMap(raw.spec?.selector),
+    // targetPort defaults to port (the API server fills it in); a number-like string stays a name only
+    // when it is not all digits (IntOrString)
+    ports: (raw.spec?.ports ?? []).map((p: Raw) => ({
+      ...(p.name ? { name: String(p.name) } : {}),
+      port: Number(p.port),
+      protocol: p.protocol ?? 'TCP',
+      targetPort: p.targetPort === undefined || p.targetPort === null ? Number(p.port) : intOrString(p.targetPort),
+    })),
+  };
+}
+
+export function intOrString(v: unknown): number | string {
+  return typeof v === 'number' ? v : /^\d+$/.test(String(v)) ? Number(v) : String(v);
 }
 
 // The volume source is the one key besides `name`; name what it points at when it points at something.

@@ -1,6 +1,14 @@
 // The cluster as commands see it: plain podlens types in, plain types out. Commands depend on this
 // interface (tests can hand them a fake); src/kube/adapter.ts implements it with the client.
-import type { KubeEvent, OwnerRef, Pod, ServiceRef } from '../domain/model.js';
+import type {
+  DisruptionBudgetRef,
+  EndpointSliceRef,
+  KubeEvent,
+  NetworkPolicyRef,
+  OwnerRef,
+  Pod,
+  ServiceRef,
+} from '../domain/model.js';
 import type { NodeFacts, PodUsage } from '../domain/node-health.js';
 import type { Claim, StorageClass } from '../domain/storage.js';
 
@@ -52,4 +60,7 @@ export interface Cluster {
   listStorageClasses(): Promise<StorageClass[]>;
   /** PodMetrics of all namespaces; 'unavailable' when metrics.k8s.io is not served (404, 503). */
   listPodMetrics(): Promise<PodUsage[] | 'unavailable'>;
+  listEndpointSlices(namespace: string): Promise<EndpointSliceRef[]>;
+  listNetworkPolicies(namespace: string): Promise<NetworkPolicyRef[]>;
+  listDisruptionBudgets(namespace: string): Promise<DisruptionBudgetRef[]>;
 }

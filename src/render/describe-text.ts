@@ -107,6 +107,23 @@ function shared(r: DescribeReport, o: TextOptions): string {
   return lines.join('\n');
 }
 
+/** Issue 13's sections, each only when its kind could be read (a note says when not). */
+function neighbourhood(r: DescribeReport, o: TextOptions): string[] {
+  const line = (t: string) => `  ${wrap(t, o.width, '    ')}`;
+  const out: string[] = [];
+  if (r.traffic)
+    out.push(
+      section('Traffic', [r.traffic.summary, ...r.traffic.services.map((s) => s.sentence)].map(line).join('\n'), o),
+    );
+  const np = r.networkPolicies;
+  if (np)
+    out.push(
+      section('Network policies', [np.summary, ...(np.enforcement ? [np.enforcement] : [])].map(line).join('\n'), o),
+    );
+  if (r.disruption) out.push(section('Disruption budgets', line(r.disruption.summary), o));
+  return out;
+}
+
 export function renderReport(report: DescribeReport, o: TextOptions): string {
   const r = visibleDeep(report); // cluster text, made safe before our own colours are added
   const { paint } = o;
@@ -165,6 +182,7 @@ export function renderReport(report: DescribeReport, o: TextOptions): string {
   if (storage) out.push(section('Storage (PersistentVolumeClaims)', storage, o));
   const node = nodeSection(r, o);
   if (node) out.push(section('Node', node, o));
+  out.push(...neighbourhood(r, o));
   const ev = r.events.map((e) => [
     e.type === 'Warning' ? paint('yellow', e.type) : e.type,
     e.reason,
