@@ -11,12 +11,12 @@ import { selectorMatches, selectorWords } from './selector.js';
 export const ENFORCEMENT =
   "NetworkPolicies take effect only where the cluster's network plugin enforces them (Calico, Cilium and others do; the plain bridge plugin does not), and the API does not say which plugin runs";
 
-function sideWords(side: 'ingress' | 'egress', isolated: boolean, rules: number): string {
+function sideWords(side: 'ingress' | 'egress', isolated: boolean, rules: number, many: boolean): string {
   if (!isolated) return `its ${side} is not isolated`;
   const what = side === 'ingress' ? 'reaches it' : 'leaves it';
   return rules
-    ? `its ${side} is isolated: only what their ${rules} ${side} rule${rules > 1 ? 's' : ''} allow${rules > 1 ? '' : 's'} ${what}`
-    : `its ${side} is isolated and they have no ${side} rule: nothing ${what}`;
+    ? `its ${side} is isolated: only what ${many ? 'their' : 'its'} ${rules} ${side} rule${rules > 1 ? 's' : ''} allow${rules > 1 ? '' : 's'} ${what}`
+    : `its ${side} is isolated and ${many ? 'they have' : 'it has'} no ${side} rule: nothing ${what}`;
 }
 
 export function policies(pod: Pod, all: NetworkPolicyRef[] | undefined): PolicyInfo | null {
@@ -47,7 +47,7 @@ export function policies(pod: Pod, all: NetworkPolicyRef[] | undefined): PolicyI
     policies: rows,
     ingressIsolated: ingress.length > 0,
     egressIsolated: egress.length > 0,
-    summary: `NetworkPolic${mine.length > 1 ? 'ies' : 'y'} ${names} select${mine.length > 1 ? '' : 's'} it: ${sideWords('ingress', ingress.length > 0, sum(ingress, 'ingressRules'))}; ${sideWords('egress', egress.length > 0, sum(egress, 'egressRules'))}`,
+    summary: `NetworkPolic${mine.length > 1 ? 'ies' : 'y'} ${names} select${mine.length > 1 ? '' : 's'} it: ${sideWords('ingress', ingress.length > 0, sum(ingress, 'ingressRules'), ingress.length > 1)}; ${sideWords('egress', egress.length > 0, sum(egress, 'egressRules'), egress.length > 1)}`,
     enforcement: ENFORCEMENT,
   };
 }

@@ -48,11 +48,20 @@ function endpointState(pod: Pod, service: string, slices: EndpointSliceRef[]): {
   return { state: order.find((s) => states.includes(s)) ?? 'absent', in: inSlices };
 }
 
-function endpointWords(pod: Pod, state: EndpointState | null, slices: string[]): string {
+/** What a ready endpoint receives: the controller leaves out the ports that do not resolve on the pod. */
+function receives(rows: ServiceTraffic['ports']): string {
+  const usable = rows.filter((r) => r.problem !== 'no-port-named');
+  if (usable.length === rows.length) return "it receives the Service's traffic";
+  if (!usable.length)
+    return "but with no port, since none of the Service's ports resolves on this pod: no connection to the Service reaches it";
+  return `it receives the Service's traffic on port${usable.length > 1 ? 's' : ''} ${usable.map((r) => r.port).join(', ')} only`;
+}
+
+function endpointWords(pod: Pod, state: EndpointState | null, slices: string[], rows: ServiceTraffic['ports']): string {
   const where = slices.length ? ` (EndpointSlice ${slices.join(', ')})` : '';
   switch (state) {
     case 'ready':
-      return `lists it as a ready endpoint${where}: it receives the Service's traffic`;
+      return `lists it as a ready endpoint${where}${receives(rows).startsWith('but') ? ' ' : ': '}${receives(rows)}`;
     case 'serving-terminating':
       return `lists it as terminating but still serving${where}: kube-proxy sends it new connections only while the Service has no ready endpoint`;
     case 'terminating':
@@ -87,7 +96,7 @@ function portWords(rows: ServiceTraffic['ports']): string {
 function serviceTraffic(pod: Pod, s: ServiceRef, slices: EndpointSliceRef[] | undefined): ServiceTraffic {
   const ep = slices ? endpointState(pod, s.name, slices) : undefined;
   const ports = (s.ports ?? []).map((p) => portRow(pod, p));
-  const words = endpointWords(pod, ep?.state ?? null, ep?.in ?? []);
+  const words = endpointWords(pod, ep?.state ?? null, ep?.in ?? [], ports);
   return {
     service: s.name,
     endpoint: ep?.state ?? null,
@@ -121,7 +130,7 @@ export function traffic(
     n === 1
       ? ready
         ? ' and lists it as a ready endpoint'
-        : '; it does not list it as a ready endpoint'
+        : '; it is not one of its ready endpoints'
       : `; ${ready === n ? 'all list' : `${ready} of ${n} list`} it as a ready endpoint`;
   const summary = slices ? head + listed : head;
   return { services: rows, summary };

@@ -11,6 +11,11 @@ import {
   normalizePodMetrics,
   normalizeStorageClass,
 } from '../../src/kube/normalize-infra.js';
+import {
+  normalizeDisruptionBudget,
+  normalizeEndpointSlice,
+  normalizeNetworkPolicy,
+} from '../../src/kube/normalize-neighbours.js';
 
 const DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures');
 
@@ -32,6 +37,10 @@ export interface Fixture {
   /** The claims of the pod's namespace and the cluster's StorageClasses. */
   claims?: any[];
   storageClasses?: any[];
+  /** The namespace's objects around the pod (scripts/capture-neighbour-fixtures.mjs). */
+  endpointSlices?: any[];
+  networkPolicies?: any[];
+  disruptionBudgets?: any[];
 }
 
 export function load(name: string): Fixture {
@@ -62,6 +71,9 @@ export function reportOf(name: string) {
       claims: fx.claims.map(normalizeClaim),
       classes: fx.storageClasses?.map(normalizeStorageClass),
     },
+    endpointSlices: fx.endpointSlices?.map(normalizeEndpointSlice),
+    networkPolicies: fx.networkPolicies?.map(normalizeNetworkPolicy),
+    disruptionBudgets: fx.disruptionBudgets?.map(normalizeDisruptionBudget),
   });
 }
 
@@ -110,6 +122,12 @@ export const FIXTURES = [
   'ready-unselected',
   'start-error',
   'startup-pending',
+  // the pods' neighbourhood (scripts/capture-neighbour-fixtures.mjs)
+  'neighbourhood/web',
+  'neighbourhood/unready',
+  'neighbourhood/twice',
+  'neighbourhood/alone',
+  'neighbourhood/leaving',
 ];
 
 /**
