@@ -75,7 +75,7 @@ const NODE_NOTES = [
 ];
 
 describe('pods-only rights (live)', () => {
-  test('describe one pod: the report, and one note per missing view (events, logs, owner, Services, node)', async () => {
+  test('describe one pod: the report, and one note per missing view (events, logs, owner, Services, EndpointSlices, NetworkPolicies, PDBs, node)', async () => {
     const name = await crasherPod();
     const r = await podlens(['describe', name, '--kubeconfig', asUser]);
     expect(r.code).toBe(0);
@@ -88,15 +88,21 @@ describe('pods-only rights (live)', () => {
         `podlens: no right to get replicasets.apps in ${ns.name}: the owner chain stops at the pod's own controller; \`get replicasets.apps\` adds it`,
         `podlens: no right to list services in ${ns.name}: which Services select the pod is not said; \`list services\` adds it`,
         ...NODE_NOTES,
+        `podlens: no right to list endpointslices.discovery.k8s.io in ${ns.name}: whether Services list the pod as an endpoint is not said; \`list endpointslices.discovery.k8s.io\` adds it`,
+        `podlens: no right to list networkpolicies.networking.k8s.io in ${ns.name}: which NetworkPolicies select the pod is not said; \`list networkpolicies.networking.k8s.io\` adds it`,
+        `podlens: no right to list poddisruptionbudgets.policy in ${ns.name}: which PodDisruptionBudgets cover the pod is not said; \`list poddisruptionbudgets.policy\` adds it`,
       ].sort(),
     );
     expect(r.stdout).toContain('Not shown');
+    expect(r.stdout).not.toMatch(/^(Traffic|Network policies|Disruption budgets)$/m);
     expect(r.stdout).not.toMatch(/Forbidden|forbidden|403/);
 
     const j = await podlens(['describe', name, '--kubeconfig', asUser, '-o', 'json']);
     expect(j.code).toBe(0);
     const report = JSON.parse(j.stdout);
-    expect(report.notes).toHaveLength(4 + NODE_NOTES.length);
+    expect(report.notes).toHaveLength(7 + NODE_NOTES.length);
+    // the sections of kinds it may not read are null, never an empty claim
+    expect([report.traffic, report.networkPolicies, report.disruption]).toEqual([null, null, null]);
     expect(report.notes.map((n: string) => `podlens: ${n}`).sort()).toEqual([...notes].sort());
     expect(j.stderr.trimEnd().split('\n').sort()).toEqual([...notes].sort()); // said once on stderr too
   });
