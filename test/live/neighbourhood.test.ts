@@ -183,7 +183,7 @@ describe('the pod in its neighbourhood (live)', () => {
       return r.stderr
         .split('\n')
         .filter((l) => l.startsWith('podlens: API '))
-        .map((l) => l.replace(` ${name}`, ' NAME'))
+        .map((l) => l.replace(` ${name}`, ' NAME').replace(/^(podlens: API get nodes) \S+$/, '$1 NODE'))
         .sort();
     };
     const web = await calls('web');
@@ -195,6 +195,10 @@ describe('the pod in its neighbourhood (live)', () => {
         'list endpointslices.discovery.k8s.io -n NS',
         'list networkpolicies.networking.k8s.io -n NS',
         'list poddisruptionbudgets.policy -n NS',
+        // the pod's node, the pods on it (by spec.nodeName) and their metrics (src/describe/surroundings.ts)
+        'get nodes NODE',
+        'list pods',
+        'list pods.metrics.k8s.io',
       ]
         .map((c) => `podlens: API ${c.replace('NS', ns.name)}`)
         .sort(),
