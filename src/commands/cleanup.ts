@@ -1,5 +1,6 @@
-// `podlens cleanup`: removes helper pods that `pause`/`node --via pod` left behind (killed with -9,
-// lost connection). They carry app.kubernetes.io/managed-by=podlens; nothing else is touched.
+// `podlens cleanup`: removes the helpers `pause`/`node --via pod` left behind (killed with -9, lost
+// connection) whose deadline passed or whose creating process on this host is gone; every helper with
+// --all. Helpers carry app.kubernetes.io/managed-by=podlens; nothing else is touched.
 // flags -> src/node/cleanup.ts -> a table.
 import type { Command } from 'commander';
 import type { RunState } from '../cli.js';
@@ -8,27 +9,38 @@ import type { Io } from '../render/terminal.js';
 import { addClusterFlags, openCluster } from './flags.js';
 import type { ClusterFlags } from './flags.js';
 
-export type CleanupFlags = ClusterFlags & { dryRun?: boolean };
+export type CleanupFlags = ClusterFlags & { dryRun?: boolean; all?: boolean };
 
 export function registerCleanup(program: Command, state: RunState): void {
   const cmd = program
     .command('cleanup')
     .description(
-      'Delete the helper pods podlens pause/node left behind (label app.kubernetes.io/managed-by=podlens).\nLooks in every namespace unless -n is given.',
+      'Delete the helper Jobs podlens pause/node left behind (label app.kubernetes.io/managed-by=podlens)\n' +
+        'whose deadline passed or whose creating podlens process on this host is gone; --all deletes every one.\n' +
+        'Looks in every namespace unless -n is given.',
     );
   addClusterFlags(cmd);
-  cmd.option('--dry-run', 'list them, delete nothing').action(async (flags: CleanupFlags) => {
-    state.exitCode = await runCleanup(flags, state.io);
-  });
+  cmd
+    .option('--all', 'delete every helper, also those another podlens run may be using')
+    .option('--dry-run', 'list them and what would be done, delete nothing')
+    .action(async (flags: CleanupFlags) => {
+      state.exitCode = await runCleanup(flags, state.io);
+    });
 }
 
 async function runCleanup(flags: CleanupFlags, io: Io): Promise<ExitCodeValue> {
   const { cluster } = await openCluster(flags, io.env);
   const { cleanupHelpers, HELPER_SELECTOR } = await import('../node/cleanup.js');
-  const done = await cleanupHelpers(cluster, flags.namespace, Boolean(flags.dryRun));
+  const now = new Date();
+  const done = await cleanupHelpers(cluster, {
+    namespace: flags.namespace,
+    dryRun: Boolean(flags.dryRun),
+    all: Boolean(flags.all),
+    now,
+  });
   if (!done.length) {
     const where = flags.namespace ? ` in namespace ${flags.namespace}` : '';
-    io.stderr.write(`No podlens helper pods found${where} (${HELPER_SELECTOR}).\n`);
+    io.stderr.write(`No podlens helpers found${where} (${HELPER_SELECTOR}).\n`);
     return ExitCode.OK;
   }
   const [{ age }, { table }, { colourEnabled, painter }, { visibleDeep }] = await Promise.all([
@@ -37,18 +49,22 @@ async function runCleanup(flags: CleanupFlags, io: Io): Promise<ExitCodeValue> {
     import('../render/terminal.js'),
     import('../render/visible.js'),
   ]);
-  const now = new Date();
-  const rows = done.map(({ helper: h, result }) => [
+  const rows = done.map(({ helper: h, result, why }) => [
     h.namespace,
-    h.name,
+    `${h.kind.toLowerCase()}/${h.name}`,
     h.node,
     h.phase,
     age(h.createdAt ? new Date(h.createdAt) : undefined, now),
     result,
+    why,
   ]);
   io.stdout.write(
-    table(['NAMESPACE', 'NAME', 'NODE', 'PHASE', 'AGE', 'RESULT'], visibleDeep(rows), painter(colourEnabled(io)), '') +
-      '\n',
+    table(
+      ['NAMESPACE', 'NAME', 'NODE', 'PHASE', 'AGE', 'RESULT', 'WHY'],
+      visibleDeep(rows),
+      painter(colourEnabled(io)),
+      '',
+    ) + '\n',
   );
   return ExitCode.OK;
 }

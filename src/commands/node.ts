@@ -24,6 +24,7 @@ export interface NodeAccessFlags {
   image: string;
   yes?: boolean;
   timeout: string;
+  helperDeadline: string;
   showCommands?: boolean;
   trunc: boolean; // --no-trunc: full container ids
 }
@@ -52,6 +53,11 @@ export function addNodeAccessFlags(cmd: Command): Command {
       'how long to wait for the helper pod to start, and for each node-side command',
       '60s',
     )
+    .option(
+      '--helper-deadline <duration>',
+      'the longest the helper may live: Kubernetes stops it then and deletes it 30s later, even if podlens was killed',
+      '10m',
+    )
     .option('--show-commands', 'print the exact node-side commands run, to do it by hand')
     .option('--no-trunc', 'print full 64-character container ids');
 }
@@ -61,9 +67,10 @@ export const ACCESS_HELP =
   '  docker  kind nodes: docker exec NODE ctr ...\n' +
   '  local   the node is this machine and ctr reaches its containerd\n' +
   '  pod     a short-lived privileged hostPID helper pod pinned to the node runs nsenter ... ctr;\n' +
-  '          it is labelled app.kubernetes.io/managed-by=podlens, deleted when done, on error, on\n' +
-  '          Ctrl-C and SIGTERM; podlens cleanup removes any left behind. podlens asks before\n' +
-  '          creating it; off a terminal it needs --yes.\n' +
+  '          it runs as a Job labelled app.kubernetes.io/managed-by=podlens, deleted when done, on\n' +
+  '          error, on Ctrl-C, SIGTERM and SIGHUP; if podlens is killed, Kubernetes stops it at\n' +
+  '          --helper-deadline and deletes it 30s later. podlens asks before creating it; off a\n' +
+  '          terminal it needs --yes.\n' +
   '  auto    docker, then local, then pod; it says which it used.\n' +
   '\nExit codes: 0 ok, 1 cluster, node or runtime error, 2 usage error (and --yes missing off a terminal).';
 
@@ -96,6 +103,7 @@ export function accessOptions(flags: NodeCommandFlags): NodeAccessOptions {
     containerdAddress: flags.containerdAddress,
     helperNamespace: flags.helperNamespace,
     image: flags.image ?? 'busybox',
+    deadlineSeconds: Math.max(1, Math.ceil(parseDuration(flags.helperDeadline ?? '10m', '--helper-deadline') / 1000)),
     yes: Boolean(flags.yes),
     kubectlArgs: kubectlArgs(flags),
     machineOutput: flags.output !== 'text',

@@ -4,10 +4,12 @@
 import { randomBytes } from 'node:crypto';
 import { PodlensError, messages, usage } from '../errors.js';
 import type { Via } from '../domain/sandbox-model.js';
+import { humanDuration } from '../domain/time.js';
 import type { NodeApi, NodeInfo } from '../kube/node-api.js';
 import type { NodeAccess } from './access.js';
 import { DockerAccess, dockerUnavailable } from './docker.js';
 import { LocalAccess, localUnavailable } from './local.js';
+import { thisCreator } from './creator.js';
 import { PodAccess } from './pod.js';
 
 export const DEFAULT_CONTAINERD_ADDRESS = '/run/containerd/containerd.sock';
@@ -61,6 +63,7 @@ export interface ChooseOptions {
   api: NodeApi;
   helperNamespace: string;
   image: string;
+  deadlineSeconds: number;
   kubectlArgs: string[];
   notice: (line: string) => void;
   /** Asked before the helper pod is created; throws when the user does not agree. */
@@ -83,9 +86,16 @@ export async function chooseAccess(o: ChooseOptions): Promise<{ access: NodeAcce
     if (o.via === 'local') throw new PodlensError('node', messages.viaUnavailable('local', o.node.name, why));
     skipped.push(`local: ${why}`);
   }
-  const helper = { namespace: o.helperNamespace, name: helperName(o.node.name), node: o.node.name, image: o.image };
+  const helper = {
+    namespace: o.helperNamespace,
+    name: helperName(o.node.name),
+    node: o.node.name,
+    image: o.image,
+    deadlineSeconds: o.deadlineSeconds,
+    creator: thisCreator(),
+  };
   await o.consent(
-    `a privileged helper pod ${helper.namespace}/${helper.name} (image ${helper.image}, hostPID, on node ${helper.node}), deleted when done`,
+    `a privileged helper pod (Job ${helper.namespace}/${helper.name}, image ${helper.image}, hostPID, on node ${helper.node}), deleted when done, and by Kubernetes after its ${humanDuration(o.deadlineSeconds * 1000)} deadline even if podlens is killed`,
   );
   const access = new PodAccess({
     api: o.api,

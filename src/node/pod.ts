@@ -2,8 +2,9 @@
 // ctr runs in the host's namespaces through nsenter: PID 1's first (as on most nodes); where PID 1
 // refuses (a VM whose PID 1 is an agent: "can't open '/proc/1/ns/ipc': Permission denied"), those of
 // containerd's own process, found with pidof. /proc/PID/ns/net is read directly (hostPID).
-// The helper is deleted when done, on error, on Ctrl-C and on SIGTERM; activeDeadlineSeconds stops
-// it if podlens is killed outright, and `podlens cleanup` removes what is left.
+// The helper is a Job (src/kube/node-api.ts helperManifest), deleted when done, on error, on Ctrl-C,
+// SIGTERM and SIGHUP (a dropped ssh session); if podlens is killed outright (-9), its
+// activeDeadlineSeconds stops it and ttlSecondsAfterFinished has Kubernetes delete it.
 import { PodlensError, KubeApiError, messages } from '../errors.js';
 import type { ExecResult } from '../kube/exec.js';
 import { ExecError } from '../kube/exec.js';
@@ -15,7 +16,7 @@ import { parsePidof } from './parse.js';
 export interface HelperApi {
   createHelper(h: HelperSpec): Promise<void>;
   helperPhase(namespace: string, name: string): Promise<HelperPhase>;
-  deletePod(namespace: string, name: string): Promise<boolean>;
+  deleteHelper(namespace: string, name: string): Promise<boolean>;
   exec(namespace: string, pod: string, argv: string[], timeoutMs: number): Promise<ExecResult>;
 }
 
@@ -26,6 +27,10 @@ const IMAGE_PROBLEMS = new Set([
   'ErrImageNeverPull',
   'RegistryUnavailable',
 ]);
+
+// Shells exit 128 + the signal's number; SIGHUP is what a dropped ssh session sends.
+const SIGNAL_EXIT: Partial<Record<NodeJS.Signals, number>> = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 };
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
 export function nsenterArgv(pid: number, argv: string[]): string[] {
   return ['nsenter', '-t', String(pid), '-m', '-u', '-i', '-n', '-p', '--', ...argv];
@@ -43,13 +48,14 @@ export interface PodAccessOptions {
 
 export class PodAccess extends BaseAccess {
   readonly via = 'pod' as const;
+  private pod = ''; // the Job's pod, once running
   private target = 1; // the PID whose namespaces nsenter enters
   private targetNote = "PID 1's namespaces";
   private creating?: Promise<unknown>;
   private closing?: Promise<void>;
   private readonly onSignal = (sig: NodeJS.Signals) => {
-    this.o.notice(`podlens: ${sig}: removing helper pod ${this.o.helper.namespace}/${this.o.helper.name}`);
-    void this.close().finally(() => process.exit(sig === 'SIGINT' ? 130 : 143));
+    this.o.notice(`podlens: ${sig}: removing helper Job ${this.o.helper.namespace}/${this.o.helper.name}`);
+    void this.close().finally(() => process.exit(SIGNAL_EXIT[sig] ?? 143));
   };
 
   constructor(private readonly o: PodAccessOptions) {
@@ -57,12 +63,12 @@ export class PodAccess extends BaseAccess {
   }
 
   how(): string {
-    return `helper pod ${this.o.helper.namespace}/${this.o.helper.name} (privileged, hostPID), ctr through nsenter into ${this.targetNote}, containerd at ${this.address}`;
+    return `helper Job ${this.o.helper.namespace}/${this.o.helper.name} (pod ${this.pod}, privileged, hostPID), ctr through nsenter into ${this.targetNote}, containerd at ${this.address}`;
   }
 
   protected shown(argv: string[]): string {
     const { namespace, name } = this.o.helper;
-    return shellCommand(['kubectl', ...this.o.kubectlArgs, 'exec', '-n', namespace, name, '--', ...argv]);
+    return shellCommand(['kubectl', ...this.o.kubectlArgs, 'exec', '-n', namespace, `job/${name}`, '--', ...argv]);
   }
 
   protected override wrapCtr(argv: string[]): string[] {
@@ -71,7 +77,7 @@ export class PodAccess extends BaseAccess {
 
   protected async run(argv: string[]): Promise<RunResult> {
     try {
-      return await this.o.api.exec(this.o.helper.namespace, this.o.helper.name, argv, this.o.timeoutMs);
+      return await this.o.api.exec(this.o.helper.namespace, this.pod, argv, this.o.timeoutMs);
     } catch (e) {
       if (e instanceof ExecError && e.kind === 'timeout') {
         throw new PodlensError(
@@ -80,14 +86,13 @@ export class PodAccess extends BaseAccess {
         );
       }
       if (e instanceof ExecError)
-        throw new PodlensError('node', messages.execFailed(this.o.helper.namespace, this.o.helper.name, e.message));
+        throw new PodlensError('node', messages.execFailed(this.o.helper.namespace, this.pod, e.message));
       throw e;
     }
   }
 
   override async prepare(): Promise<void> {
-    process.on('SIGINT', this.onSignal);
-    process.on('SIGTERM', this.onSignal);
+    for (const sig of SIGNALS) process.on(sig, this.onSignal);
     const { helper } = this.o;
     this.creating = this.o.api.createHelper(helper);
     try {
@@ -105,7 +110,10 @@ export class PodAccess extends BaseAccess {
     let last: HelperPhase = { kind: 'pending' };
     while (Date.now() < deadline) {
       last = await this.o.api.helperPhase(helper.namespace, helper.name);
-      if (last.kind === 'running') return;
+      if (last.kind === 'running') {
+        this.pod = last.pod;
+        return;
+      }
       if (last.kind === 'failed')
         throw new PodlensError('node', messages.helperFailed(helper, last.reason, last.message));
       if (last.reason && IMAGE_PROBLEMS.has(last.reason))
@@ -150,10 +158,9 @@ export class PodAccess extends BaseAccess {
           () => false,
           (e) => e instanceof KubeApiError,
         );
-        if (this.creating && !refused) await this.o.api.deletePod(this.o.helper.namespace, this.o.helper.name);
+        if (this.creating && !refused) await this.o.api.deleteHelper(this.o.helper.namespace, this.o.helper.name);
       } finally {
-        process.off('SIGINT', this.onSignal);
-        process.off('SIGTERM', this.onSignal);
+        for (const sig of SIGNALS) process.off(sig, this.onSignal);
       }
     })();
     return this.closing;

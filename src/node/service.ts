@@ -22,6 +22,7 @@ export interface NodeAccessOptions {
   containerdAddress?: string;
   helperNamespace?: string; // default: the command's namespace
   image: string;
+  deadlineSeconds: number; // --helper-deadline
   yes: boolean;
   kubectlArgs: string[];
   machineOutput: boolean; // no spinner
@@ -64,6 +65,7 @@ async function onNode<T>(
     api,
     helperNamespace,
     image: o.image,
+    deadlineSeconds: o.deadlineSeconds,
     kubectlArgs: o.kubectlArgs,
     notice,
     consent: (what) => askConsent(what, o.yes),

@@ -91,37 +91,36 @@ test('cleanup removes the helper a killed run (SIGKILL) left behind', async () =
     stdio: 'ignore',
   });
   const exited = new Promise((resolve) => child.on('close', resolve));
-  await waitFor(
-    'the helper pod to appear',
-    async () => ((await helpersIn(ns.name)).length ? true : undefined),
-    30_000,
-    100,
-  );
+  const job = (
+    await waitFor(
+      'the helper Job to appear',
+      async () => (await helpersIn(ns.name)).find((h) => h.startsWith('job.batch/')),
+      30_000,
+      100,
+    )
+  ).replace('job.batch/', '');
   child.kill('SIGKILL');
   await exited;
-  const left = await helpersIn(ns.name);
-  expect(left).toHaveLength(1);
+  const gone = `its creator \\(pid ${child.pid} on this host\\) is gone`;
 
   const dry = await podlens(['cleanup', '-n', ns.name, '--dry-run']);
   expect(dry.code).toBe(0);
   expect(dry.stdout).toMatch(
     new RegExp(
-      `^NAMESPACE +NAME +NODE +PHASE +AGE +RESULT\\n${ns.name} +${left[0].replace('pod/', '')} +${node} +\\w+ +\\S+ +would delete\\n$`,
+      `^NAMESPACE +NAME +NODE +PHASE +AGE +RESULT +WHY\\n${ns.name} +job/${job} +${node} +\\w+ +\\S+ +would delete +${gone}\\n$`,
     ),
   );
-  expect(await helpersIn(ns.name)).toEqual(left);
+  expect(await helpersIn(ns.name)).toContain(`job.batch/${job}`);
 
   const r = await podlens(['cleanup', '-n', ns.name]);
   expect(r.code).toBe(0);
-  expect(r.stdout).toMatch(
-    new RegExp(`\\n${ns.name} +${left[0].replace('pod/', '')} +${node} +\\w+ +\\S+ +deleted\\n$`),
-  );
+  expect(r.stdout).toMatch(new RegExp(`\\n${ns.name} +job/${job} +${node} +\\w+ +\\S+ +deleted +${gone}\\n$`));
   expect(await helpersIn(ns.name)).toEqual([]);
 
   const again = await podlens(['cleanup', '-n', ns.name]);
   expect(again).toEqual({
     code: 0,
     stdout: '',
-    stderr: `No podlens helper pods found in namespace ${ns.name} (app.kubernetes.io/managed-by=podlens,app.kubernetes.io/name=podlens-node-helper).\n`,
+    stderr: `No podlens helpers found in namespace ${ns.name} (app.kubernetes.io/managed-by=podlens,app.kubernetes.io/name=podlens-node-helper).\n`,
   });
 });

@@ -1,7 +1,7 @@
 // `podlens pause` on the live cluster, --via local and --via pod, on the seed's shared-network pod.
 // What podlens says is checked against ctr run directly and /proc/PID/ns/net read directly on this
 // host (the node), and against the API. Every helper-pod run must leave no helper behind: after a
-// normal run, an error, a Pod Security rejection, a timeout, and SIGINT/SIGTERM to the CLI.
+// normal run, an error, a Pod Security rejection, a timeout, and SIGINT/SIGTERM/SIGHUP to the CLI.
 import { spawn } from 'node:child_process';
 import { existsSync, statSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -144,6 +144,7 @@ test('an exec that never answers: the timeout sentence, exit 1, helper removed',
 for (const [signal, code] of [
   ['SIGINT', 130],
   ['SIGTERM', 143],
+  ['SIGHUP', 129], // a dropped ssh session
 ] as const) {
   test(`${signal} while the helper pod exists: exit ${code}, helper removed`, async () => {
     const child = spawn(
@@ -165,7 +166,7 @@ for (const [signal, code] of [
     );
     child.kill(signal);
     expect(await exited).toBe(code);
-    expect(stderr).toContain(`podlens: ${signal}: removing helper pod ${ns.name}/podlens-helper-`);
+    expect(stderr).toContain(`podlens: ${signal}: removing helper Job ${ns.name}/podlens-helper-`);
     expect(await helpersIn(ns.name)).toEqual([]);
   });
 }
@@ -198,7 +199,7 @@ test('Pod Security Admission at baseline rejects the helper: one sentence, exit 
   }
 });
 
-test('a user who may not create pods: the RBAC sentence, exit 1', async () => {
+test('a user who may not create jobs: the RBAC sentence, exit 1', async () => {
   const sa = 'reader';
   const role = `podlens-pause-reader-${ns.name}`;
   await kubectlOk(['-n', ns.name, 'create', 'serviceaccount', sa]);
@@ -216,7 +217,7 @@ test('a user who may not create pods: the RBAC sentence, exit 1', async () => {
     const r = await podlens(['pause', 'shared-network-pod', '--via', 'pod', '--yes'], { env: { KUBECONFIG: file } });
     expect(r.code).toBe(1);
     expect(r.stderr).toBe(
-      `error: not allowed to create pods in namespace "${ns.name}" as system:serviceaccount:${ns.name}:${sa} (RBAC forbidden); ask for a Role granting "create" on "pods".\n`,
+      `error: not allowed to create jobs in namespace "${ns.name}" as system:serviceaccount:${ns.name}:${sa} (RBAC forbidden); ask for a Role granting "create" on "jobs".\n`,
     );
     expect(await helpersIn(ns.name)).toEqual([]);
   } finally {

@@ -10,9 +10,11 @@ import { ROOT, apply, is, kubectlOk, waitForPod, type RawPod } from './support.j
 export const SOCK = process.env.CONTAINERD_ADDRESS ?? '/run/containerd/containerd.sock';
 const HELPERS = 'app.kubernetes.io/managed-by=podlens';
 
-/** The podlens helper pods in a namespace, as `pod/NAME`. */
+/** The podlens helpers in a namespace (Jobs and their pods), as `job.batch/NAME` and `pod/NAME`. */
 export async function helpersIn(namespace: string): Promise<string[]> {
-  return (await kubectlOk(['-n', namespace, 'get', 'pods', '-l', HELPERS, '-o', 'name'])).split('\n').filter(Boolean);
+  return (await kubectlOk(['-n', namespace, 'get', 'jobs,pods', '-l', HELPERS, '-o', 'name']))
+    .split('\n')
+    .filter(Boolean);
 }
 
 /** Applies the shared-network pod in the namespace; returns it, as the API does, once both containers run. */

@@ -15,7 +15,15 @@ import { PodAccess, type HelperApi } from '../../src/node/pod.js';
 import { read } from './node-fixtures.js';
 
 const SOCK = '/var/lib/podlens-cluster/containerd/containerd.sock';
-const helper = { namespace: 'ns1', name: 'podlens-helper-vm-abc123', node: 'vm', image: 'busybox' };
+const creator = { user: 'ann', host: 'laptop', pid: 4242, processStart: '2026-11-30T19:00:00.000Z' };
+const helper = {
+  namespace: 'ns1',
+  name: 'podlens-helper-vm-abc123',
+  node: 'vm',
+  image: 'busybox',
+  deadlineSeconds: 600,
+  creator,
+};
 
 function captured(name: string) {
   const stderr = read(`${name}.stderr.txt`)
@@ -44,9 +52,9 @@ function fakeApi(
     helperPhase: async () => {
       const p = phases.length > 1 ? phases.shift()! : phases[0];
       const [kind, reason] = p.split(':');
-      return { kind, reason } as never;
+      return { kind, reason, pod: `${helper.name}-x1y2z` } as never;
     },
-    deletePod: async () => {
+    deleteHelper: async () => {
       calls.push('delete');
       return true;
     },
@@ -79,7 +87,7 @@ describe('pod strategy', () => {
     await a.ctr(['tasks', 'ls']);
     expect(calls.at(-1)).toBe(`nsenter -t ${pid} -m -u -i -n -p -- ctr --address ${SOCK} -n k8s.io tasks ls`);
     expect(a.commands()[0]).toBe(
-      `kubectl exec -n ns1 podlens-helper-vm-abc123 -- nsenter -t 1 -m -u -i -n -p -- ctr --address ${SOCK} -n k8s.io version`,
+      `kubectl exec -n ns1 job/podlens-helper-vm-abc123 -- nsenter -t 1 -m -u -i -n -p -- ctr --address ${SOCK} -n k8s.io version`,
     );
     await a.close();
     await a.close();
@@ -99,7 +107,7 @@ describe('pod strategy', () => {
     expect(toUserError(err)).toEqual({
       exitCode: 1,
       message: expect.stringMatching(
-        /^ctr is not available on node "vm" \(`kubectl exec -n ns1 podlens-helper-vm-abc123 -- nsenter -t 1 .* found no ctr\)/,
+        /^ctr is not available on node "vm" \(`kubectl exec -n ns1 job\/podlens-helper-vm-abc123 -- nsenter -t 1 .* found no ctr\)/,
       ),
     });
     await a.close();
@@ -112,7 +120,7 @@ describe('pod strategy', () => {
       .catch((e) => e);
     expect(err).toBeInstanceOf(PodlensError);
     expect(err.message).toBe(
-      `the node-side command \`kubectl exec -n ns1 podlens-helper-vm-abc123 -- nsenter -t 1 -m -u -i -n -p -- ctr --address ${SOCK} -n k8s.io version\` on node "vm" did not answer within 5s; raise --timeout or check the node.`,
+      `the node-side command \`kubectl exec -n ns1 job/podlens-helper-vm-abc123 -- nsenter -t 1 -m -u -i -n -p -- ctr --address ${SOCK} -n k8s.io version\` on node "vm" did not answer within 5s; raise --timeout or check the node.`,
     );
   });
 
@@ -143,17 +151,34 @@ describe('pod strategy', () => {
     expect(calls).toEqual(['create']);
   });
 
-  test('the helper manifest: privileged, hostPID, pinned, tolerates everything, labelled, stops by itself', () => {
+  test('the helper manifest: a Job Kubernetes stops and deletes by itself, annotated with its creator', () => {
     const m = helperManifest(helper) as any; // eslint-disable-line @typescript-eslint/no-explicit-any
-    expect(m.metadata.labels['app.kubernetes.io/managed-by']).toBe('podlens');
-    expect(m.spec).toMatchObject({
+    expect(m).toMatchObject({ apiVersion: 'batch/v1', kind: 'Job' });
+    expect(m.spec).toMatchObject({ backoffLimit: 0, activeDeadlineSeconds: 600, ttlSecondsAfterFinished: 30 });
+    for (const meta of [m.metadata, m.spec.template.metadata]) {
+      expect(meta.labels['app.kubernetes.io/managed-by']).toBe('podlens');
+      expect(meta.annotations).toMatchObject({
+        'podlens.dev/created-by-user': 'ann',
+        'podlens.dev/created-on-host': 'laptop',
+        'podlens.dev/created-by-pid': '4242',
+        'podlens.dev/creator-started-at': '2026-11-30T19:00:00.000Z',
+      });
+    }
+  });
+
+  test('the helper pod: privileged, hostPID, pinned, tolerates everything, stops by itself', () => {
+    const m = helperManifest(helper) as any; // eslint-disable-line @typescript-eslint/no-explicit-any
+    expect(m.spec.template.spec).toMatchObject({
       nodeName: 'vm',
       hostPID: true,
       tolerations: [{ operator: 'Exists' }],
       activeDeadlineSeconds: 600,
       automountServiceAccountToken: false,
     });
-    expect(m.spec.containers[0].securityContext).toEqual({ privileged: true });
+    expect(m.spec.template.spec.containers[0]).toMatchObject({
+      command: ['sleep', '600'],
+      securityContext: { privileged: true },
+    });
   });
 });
 
