@@ -12,6 +12,8 @@ import { registerCleanup } from './commands/cleanup.js';
 import { registerWatch } from './commands/watch.js';
 import { registerConfig } from './commands/config.js';
 import { registerCompletion } from './commands/completion.js';
+import { addGlobalFlags } from './commands/flags.js';
+import { registerVersion } from './commands/version.js';
 import { asPlugin, invokedAs, type Invocation } from './invocation.js';
 import { processIo, type Io } from './render/terminal.js';
 import { guardOutput } from './render/output.js';
@@ -44,6 +46,7 @@ export function buildProgram(state: RunState, how: Invocation = 'podlens'): Comm
       writeErr: (s) => state.io.stderr.write(s),
       outputError: () => {}, // printed once, by main(), like every other error
     });
+  addGlobalFlags(program);
   registerDescribe(program, state);
   registerPause(program, state);
   registerNode(program, state);
@@ -51,6 +54,7 @@ export function buildProgram(state: RunState, how: Invocation = 'podlens'): Comm
   registerWatch(program, state);
   registerConfig(program, state);
   registerCompletion(program, state, how === 'podlens' ? 'podlens' : 'kubectl-podlens');
+  registerVersion(program, state, version);
   return program;
 }
 
@@ -71,7 +75,10 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       io.stdout.write(await completionLines(buildProgram(state, how), words, io.env));
       return guard ? guard.settle(0) : 0;
     }
-    await buildProgram(state, how).parseAsync(argv);
+    const program = buildProgram(state, how);
+    // No arguments: the usage, on stdout, and success (krew's guidance for a plugin run bare).
+    if (argv.length <= 2) program.outputHelp();
+    else await program.parseAsync(argv);
   } catch (err) {
     if (err instanceof CommanderError && err.exitCode === 0) {
       state.exitCode = 0; // --help, --version

@@ -131,6 +131,8 @@ export const messages = {
     `cannot read kubeconfig ${file} (${from}): ${why}.`,
   kubeconfigFileUnreadable: (file: string, field: string, why: string) =>
     `cannot read ${file}, the ${field} the kubeconfig names: ${why}.`,
+  unknownEntry: (flag: string, name: string, known: string[]) =>
+    `${flag} "${name}": no kubeconfig file defines it${known.length ? ` (defined: ${known.slice(0, 8).join(', ')})` : ''}.`,
   kubeconfigMalformed: (file: string, why: string) => `kubeconfig ${file} is not valid: ${why}.`,
   execPluginFailed: (command: string, why: string, installHint?: string) =>
     `the exec credential plugin ${command} failed: ${why}.` + (installHint ? `\n${installHint.trim()}` : ''),
@@ -145,6 +147,8 @@ export const messages = {
   unauthorized: (call: ApiCall) =>
     `the cluster at ${call.server ?? 'the configured server'} rejected the credentials (401 Unauthorized): ` +
     'the token or certificate in the kubeconfig is expired, revoked or wrong.',
+  cannotImpersonate: (user: string | undefined, resource: string, name: string) =>
+    `${user ? `${user} is` : 'you are'} not allowed to impersonate ${resource} "${name}" (--as, --as-group, --as-uid); ask for a ClusterRole granting "impersonate" on "${resource}", or drop --as.`,
   forbidden: (call: ApiCall, user?: string) =>
     `not allowed to ${call.verb} ${call.resource}${where(call)}` +
     (user ? ` as ${user}` : '') +
@@ -258,8 +262,12 @@ function apiMessage(err: KubeApiError): string {
   switch (err.status) {
     case 401:
       return messages.unauthorized(call);
-    case 403:
+    case 403: {
+      // --as without the right to impersonate: the API server refuses before it looks at the request.
+      const imp = err.serverMessage?.match(/^(\S+) "([^"]*)" is forbidden: .* cannot impersonate resource "([^"]+)"/);
+      if (imp) return messages.cannotImpersonate(forbiddenUser(err.serverMessage), imp[3], imp[2]);
       return messages.forbidden(call, forbiddenUser(err.serverMessage));
+    }
     case 404:
       if (call.resource === 'namespaces' && call.name) return messages.namespaceNotFound(call.name);
       if (call.name) return messages.objectNotFound(call.resource, call.name, call.namespace ?? '');

@@ -2,16 +2,28 @@
 // Light on purpose: importing this must not load the Kubernetes client (startup time).
 import { Option, type Command } from 'commander';
 import { usage } from '../errors.js';
-import type { Cluster } from '../kube/types.js';
+import { registerSecret } from '../redact.js';
+import type { Cluster, Overrides } from '../kube/types.js';
 import type { DataFormat } from '../render/data.js';
 
 export type OutputFormat = 'text' | DataFormat;
 
+/** kubectl's global flags (kubectl options), as commander names them. */
 export interface ClusterFlags {
   kubeconfig?: string;
   context?: string;
   namespace?: string;
-  requestTimeout: string;
+  requestTimeout?: string;
+  cluster?: string;
+  user?: string;
+  as?: string;
+  asGroup?: string[];
+  asUid?: string;
+  token?: string;
+  server?: string;
+  certificateAuthority?: string;
+  insecureSkipTlsVerify?: boolean;
+  v?: string;
 }
 
 export interface SelectionFlags {
@@ -26,17 +38,67 @@ export interface OutputFlags {
 
 export const DEFAULT_REQUEST_TIMEOUT = '10s';
 
-/** --kubeconfig, --context, -n/--namespace, --request-timeout */
+const collect = (v: string, all: string[] = []) => [...all, v];
+
+/**
+ * kubectl's global flags, with kubectl's meaning (`kubectl options`). Defined on the program (before
+ * the subcommand) and on each command that reaches the cluster (after it): addGlobalFlags merges them.
+ */
 export function addClusterFlags(cmd: Command): Command {
   return cmd
     .option('--kubeconfig <file>', 'path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)')
     .option('--context <name>', 'the kubeconfig context to use')
     .option('-n, --namespace <namespace>', "namespace (default: the context's namespace)")
+    .option('--cluster <name>', "the kubeconfig cluster to use (instead of the context's)")
+    .option('--user <name>', "the kubeconfig user to use (instead of the context's)")
+    .option('-s, --server <url>', "the API server's address (instead of the cluster's)")
+    .option('--certificate-authority <file>', "a CA certificate file to check the server's certificate with")
+    .option('--insecure-skip-tls-verify', "do not check the server's certificate (insecure)")
+    .option('--token <token>', 'a bearer token for the API server (never printed)')
+    .option('--as <user>', 'act as this user or service account (system:serviceaccount:NS:NAME)')
+    .option('--as-group <group>', 'act as a member of this group (repeatable; needs --as)', collect)
+    .option('--as-uid <uid>', 'act with this UID (needs --as)')
     .option(
       '--request-timeout <duration>',
-      'give up on a request after this long, e.g. 5s, 1m, 500ms; 0 waits forever',
-      DEFAULT_REQUEST_TIMEOUT,
-    );
+      `give up on a request after this long, e.g. 5s, 1m, 500ms; 0 waits forever (default: ${DEFAULT_REQUEST_TIMEOUT})`,
+    )
+    .option('-v, --v <level>', 'log verbosity: 6 or more logs each API request (method, URL, status) on stderr');
+}
+
+const GLOBAL_KEYS = [
+  'kubeconfig',
+  'context',
+  'namespace',
+  'cluster',
+  'user',
+  'server',
+  'certificateAuthority',
+  'insecureSkipTlsVerify',
+  'token',
+  'as',
+  'asGroup',
+  'asUid',
+  'requestTimeout',
+  'v',
+] as const;
+
+/**
+ * kubectl's global flags before the subcommand (`podlens -n web describe api`) as well as after it.
+ * The program parses those before the subcommand (positional options); before each action they are
+ * copied into the command's own flags unless given there too (--as-group: both lists).
+ */
+export function addGlobalFlags(program: Command): Command {
+  addClusterFlags(program).enablePositionalOptions();
+  return program.hook('preAction', (root, action) => {
+    if (action === root) return;
+    const before = root.opts<Record<string, unknown>>();
+    for (const key of GLOBAL_KEYS) {
+      const mine = action.getOptionValue(key) as unknown;
+      if (before[key] === undefined || !action.options.some((o) => o.attributeName() === key)) continue;
+      if (key === 'asGroup') action.setOptionValue(key, [...(before[key] as string[]), ...((mine as string[]) ?? [])]);
+      else if (mine === undefined) action.setOptionValue(key, before[key]);
+    }
+  });
 }
 
 /** -A/--all-namespaces, -l/--selector, --field-selector */
@@ -117,15 +179,67 @@ export interface Connected {
 export async function openCluster(flags: ClusterFlags, env: NodeJS.ProcessEnv = process.env): Promise<Connected> {
   validateNamespace(flags.namespace);
   const requestTimeoutMs = parseDuration(flags.requestTimeout ?? DEFAULT_REQUEST_TIMEOUT);
+  const overrides = clusterOverrides(flags);
   const { connect } = await import('../kube/adapter.js');
-  const cluster = await connect({ kubeconfig: flags.kubeconfig, context: flags.context, requestTimeoutMs, env });
+  const cluster = await connect({
+    kubeconfig: flags.kubeconfig,
+    context: flags.context,
+    requestTimeoutMs,
+    env,
+    overrides,
+  });
   return { cluster, namespace: flags.namespace ?? cluster.namespace };
 }
 
-/** The flags a follow-up kubectl command needs to reach the same cluster (as arguments, quoted when shown). */
+/** The overrides of the kubeconfig the flags ask for (client-go's ConfigOverrides), checked. */
+export function clusterOverrides(flags: ClusterFlags): Overrides {
+  registerSecret(flags.token); // from here on no message can print it
+  if ((flags.asGroup?.length || flags.asUid !== undefined) && flags.as === undefined)
+    throw usage('--as-group and --as-uid need --as USER (the user to act as).');
+  for (const [flag, v] of [
+    ['--as', flags.as],
+    ['--token', flags.token],
+    ['--server', flags.server],
+    ['--cluster', flags.cluster],
+    ['--user', flags.user],
+    ['--certificate-authority', flags.certificateAuthority],
+  ] as const)
+    if (v !== undefined && !v.trim()) throw usage(`${flag} needs a value (an unset variable in quotes?).`);
+  if (
+    flags.server !== undefined &&
+    !/^https?:\/\/[^/]/.test(flags.server.trim()) &&
+    !/^[^/:]+(:\d+)?$/.test(flags.server)
+  )
+    throw usage(`invalid value "${flags.server}" for --server: use a URL such as https://10.0.0.1:6443.`);
+  if (flags.v !== undefined && !/^\d+$/.test(flags.v))
+    throw usage(`invalid value "${flags.v}" for -v: use a number from 0 to 10.`);
+  return {
+    cluster: flags.cluster,
+    user: flags.user,
+    server: flags.server && (/^https?:/.test(flags.server) ? flags.server : `https://${flags.server}`),
+    certificateAuthority: flags.certificateAuthority,
+    insecureSkipTlsVerify: flags.insecureSkipTlsVerify,
+    token: flags.token,
+    impersonate: flags.as !== undefined ? { user: flags.as, groups: flags.asGroup ?? [], uid: flags.asUid } : undefined,
+    verbosity: flags.v === undefined ? 0 : Number(flags.v),
+  };
+}
+
+/** The flags a follow-up kubectl command needs to reach the same cluster as the same user (never a token). */
 export function kubectlArgs(flags: ClusterFlags): string[] {
   const out: string[] = [];
-  if (flags.kubeconfig) out.push('--kubeconfig', flags.kubeconfig);
-  if (flags.context) out.push('--context', flags.context);
+  for (const [flag, v] of [
+    ['--kubeconfig', flags.kubeconfig],
+    ['--context', flags.context],
+    ['--cluster', flags.cluster],
+    ['--user', flags.user],
+    ['--server', flags.server],
+    ['--certificate-authority', flags.certificateAuthority],
+    ['--as', flags.as],
+    ['--as-uid', flags.asUid],
+  ] as const)
+    if (v) out.push(flag, v);
+  for (const g of flags.asGroup ?? []) out.push('--as-group', g);
+  if (flags.insecureSkipTlsVerify) out.push('--insecure-skip-tls-verify');
   return out;
 }

@@ -33,8 +33,9 @@ type Raw = any;
  */
 export async function connect(opts: ConnectOptions): Promise<KubeCluster> {
   const env = opts.env ?? process.env;
-  const loaded = loadKubeConfig({ kubeconfig: opts.kubeconfig, context: opts.context, env });
+  const loaded = loadKubeConfig({ kubeconfig: opts.kubeconfig, context: opts.context, env, overrides: opts.overrides });
   const cluster = new KubeCluster(loaded, env, opts.requestTimeoutMs, opts.stdinIsTTY ?? Boolean(process.stdin.isTTY));
+  cluster.verbosity = opts.overrides?.verbosity ?? 0;
   await cluster.credentials.get();
   return cluster;
 }
@@ -116,6 +117,8 @@ export class KubeCluster implements Cluster {
   private kcPromise?: Promise<KubeConfig>;
   /** PODLENS_TRACE_API=1: one stderr line per API call (how the tests count describe's calls). */
   private readonly trace: boolean;
+  /** -v: at 6 or more each typed request is logged on stderr (method, URL, status, time), as kubectl -v=6. */
+  verbosity = 0;
 
   constructor(
     readonly config: LoadedConfig,
@@ -175,6 +178,7 @@ export class KubeCluster implements Cluster {
     const payload = opts.body === undefined ? undefined : JSON.stringify(opts.body);
     const headers: Record<string, string> = { Accept: opts.text ? '*/*' : 'application/json' };
     if (payload !== undefined) headers['Content-Type'] = 'application/json';
+    const started = Date.now();
     try {
       const res = await new Promise<import('node:http').IncomingMessage>((resolve, reject) => {
         const req = this.transport.open(url, opts.method ?? 'GET', prepared, headers, ac.signal);
@@ -184,6 +188,9 @@ export class KubeCluster implements Cluster {
       });
       const text = await readBody(res);
       const status = res.statusCode ?? 0;
+      // -v 6: method, URL and status only, never a header (a credential is in one).
+      if (this.verbosity >= 6)
+        process.stderr.write(`podlens: ${opts.method ?? 'GET'} ${url.href} ${status} in ${Date.now() - started} ms\n`);
       if (status >= 300) {
         const { reason, message } = parseStatusBody(text);
         throw new KubeApiError(status, full, reason, message);

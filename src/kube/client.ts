@@ -56,7 +56,6 @@ export function clientConfig(
         keyData: user.keyData,
         username: user.username,
         password: user.password,
-        impersonateUser: user.impersonate,
         authProvider: ours ? undefined : user.authProvider,
       },
     ],

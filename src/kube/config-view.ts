@@ -4,7 +4,7 @@ import { ExitCode } from '../errors.js';
 import { renderData } from '../render/data.js';
 import type { Io } from '../render/terminal.js';
 import type { ConfigFlags } from '../commands/config.js';
-import { validateNamespace } from '../commands/flags.js';
+import { clusterOverrides, validateNamespace } from '../commands/flags.js';
 import { loadKubeConfig } from './config.js';
 import { Credentials } from './credentials.js';
 import { proxyFor } from './proxy.js';
@@ -22,7 +22,12 @@ export interface ConfigChoice {
 
 export function configChoice(flags: ConfigFlags, env: NodeJS.ProcessEnv): ConfigChoice {
   validateNamespace(flags.namespace);
-  const c = loadKubeConfig({ kubeconfig: flags.kubeconfig, context: flags.context, env });
+  const c = loadKubeConfig({
+    kubeconfig: flags.kubeconfig,
+    context: flags.context,
+    env,
+    overrides: clusterOverrides(flags),
+  });
   return {
     context: c.context,
     cluster: c.cluster.name,

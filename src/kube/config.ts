@@ -14,6 +14,8 @@ import { homedir } from 'node:os';
 import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
 import { load as parseYaml } from 'js-yaml';
 import { PodlensError, messages } from '../errors.js';
+import { applyOverrides, withoutKubeconfig } from './overrides.js';
+import type { Impersonation, Overrides } from './types.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Raw = any;
@@ -22,6 +24,8 @@ export interface ConfigOptions {
   kubeconfig?: string;
   context?: string;
   env?: NodeJS.ProcessEnv;
+  /** --cluster, --user, --server, --token, --as ... (applied in src/kube/overrides.ts). */
+  overrides?: Overrides;
 }
 
 /** An exec credential plugin as the kubeconfig describes it (client.authentication.k8s.io). */
@@ -57,7 +61,8 @@ export interface UserEntry {
   tokenFile?: string;
   username?: string;
   password?: string;
-  impersonate?: string;
+  /** as, as-groups, as-uid of the kubeconfig user, or --as, --as-group, --as-uid. */
+  impersonate?: Impersonation;
   exec?: ExecConfig;
   authProvider?: Raw; // legacy auth-provider (oidc): handed to the client as is
 }
@@ -202,7 +207,9 @@ function parseFile(src: Source): FileConfig {
         tokenFile: pathFrom(base, x.tokenFile ?? x['token-file']),
         username: str(x.username),
         password: str(x.password),
-        impersonate: str(x.as),
+        impersonate: x.as
+          ? { user: String(x.as), groups: (x['as-groups'] ?? []).map(String), uid: str(x['as-uid']) }
+          : undefined,
         exec: execConfig(x.exec, base),
         authProvider: x['auth-provider'] ?? undefined,
       });
@@ -267,6 +274,8 @@ export function loadKubeConfig(opts: ConfigOptions = {}): LoadedConfig {
   const all = sources(opts);
   const present = all.filter((s) => existsSync(s.file));
   if (present.length === 0) {
+    // kubectl --server URL --token T works without any kubeconfig file.
+    if (opts.overrides?.server && !opts.kubeconfig) return withoutKubeconfig(opts.overrides);
     if (!opts.kubeconfig && !env.KUBECONFIG && env.KUBERNETES_SERVICE_HOST) return inCluster(env);
     if (opts.kubeconfig || env.KUBECONFIG)
       throw new PodlensError('kubeconfig', messages.kubeconfigMissing(all[0].file, all[0].from));
@@ -283,21 +292,33 @@ export function loadKubeConfig(opts: ConfigOptions = {}): LoadedConfig {
   }
   const ctx = context ? kc.contexts.get(context) : undefined;
   if (!context || !ctx) throw new PodlensError('context', messages.noCurrentContext(file));
-  const cluster = kc.clusters.get(ctx.cluster);
-  if (!cluster?.server) {
+  const o = opts.overrides ?? {};
+  for (const [flag, name, known] of [
+    ['--cluster', o.cluster, kc.clusters],
+    ['--user', o.user, kc.users],
+  ] as const)
+    if (name !== undefined && !known.has(name))
+      throw new PodlensError('context', messages.unknownEntry(flag, name, [...known.keys()]));
+  const clusterName = o.cluster ?? ctx.cluster;
+  const cluster = kc.clusters.get(clusterName);
+  if (!cluster?.server && !o.server) {
     const why = cluster
-      ? `context "${context}" names cluster "${ctx.cluster}", which has no server`
-      : `context "${context}" names cluster "${ctx.cluster}", which no file defines`;
+      ? `context "${context}" names cluster "${clusterName}", which has no server`
+      : `context "${context}" names cluster "${clusterName}", which no file defines`;
     throw new PodlensError('kubeconfig', messages.kubeconfigMalformed(file, why));
   }
   // A context without a user (or naming a user no file defines) connects without credentials, as kubectl.
-  const user = kc.users.get(ctx.user) ?? { name: ctx.user };
-  return {
-    context,
-    cluster,
-    user,
-    namespace: ctx.namespace || 'default',
-    server: cluster.server,
-    files: present.map((s) => s.file),
-  };
+  const userName = o.user ?? ctx.user;
+  const user = kc.users.get(userName) ?? { name: userName };
+  return applyOverrides(
+    {
+      context,
+      cluster: cluster ?? { name: clusterName, server: '', skipTLSVerify: false, disableCompression: false },
+      user,
+      namespace: ctx.namespace || 'default',
+      server: cluster?.server ?? '',
+      files: present.map((s) => s.file),
+    },
+    o,
+  );
 }

@@ -171,6 +171,15 @@ export class Credentials {
       opts.cert = c.cert;
       opts.key = c.key;
     }
+    // kubectl --as/--as-group/--as-uid (or the kubeconfig's as, as-groups, as-uid): the API server
+    // checks that the credential above may impersonate, then authorizes as the one impersonated.
+    // https://kubernetes.io/docs/reference/access-authn-authz/authentication/#user-impersonation
+    const as = u.impersonate;
+    if (as) {
+      opts.headers['Impersonate-User'] = as.user;
+      if (as.groups.length) opts.headers['Impersonate-Group'] = as.groups;
+      if (as.uid) opts.headers['Impersonate-Uid'] = as.uid;
+    }
     return c;
   }
 }

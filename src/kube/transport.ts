@@ -40,7 +40,8 @@ type Agent = HttpAgent;
 /** Options for one request: the agent (TLS, proxy), headers (credential) and basic auth. */
 export interface Prepared {
   agent: Agent;
-  headers: Record<string, string>;
+  /** A list is sent as one header line per value (Impersonate-Group, as client-go sends it). */
+  headers: Record<string, string | string[]>;
   auth?: string;
   servername?: string;
 }
@@ -102,9 +103,9 @@ export class Transport {
     if (this.credentials.kind === 'auth-provider') return this.viaClient();
     const opts: AuthOptions = { headers: {} };
     await this.credentials.apply(opts);
-    const headers: Record<string, string> = {};
-    for (const [k, v] of Object.entries(opts.headers ?? {})) if (v !== undefined) headers[k] = String(v);
-    if (user.impersonate) headers['Impersonate-User'] = user.impersonate;
+    const headers: Record<string, string | string[]> = {};
+    for (const [k, v] of Object.entries(opts.headers ?? {}))
+      if (v !== undefined) headers[k] = Array.isArray(v) ? v.map(String) : String(v);
     const prepared: Prepared = { agent: await this.agent(opts.cert, opts.key), headers };
     if (user.username) prepared.auth = `${user.username}:${user.password ?? ''}`;
     if (cluster.tlsServerName) prepared.servername = cluster.tlsServerName;

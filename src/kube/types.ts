@@ -12,9 +12,30 @@ import type {
 import type { NodeFacts, PodUsage } from '../domain/node-health.js';
 import type { Claim, StorageClass } from '../domain/storage.js';
 
+/** Who to act as: kubectl's --as, --as-group, --as-uid (the Impersonate-* headers). */
+export interface Impersonation {
+  user: string;
+  groups: string[];
+  uid?: string;
+}
+
+/** kubectl's global flags that override the kubeconfig (client-go's clientcmd ConfigOverrides). */
+export interface Overrides {
+  cluster?: string;
+  user?: string;
+  server?: string;
+  certificateAuthority?: string;
+  insecureSkipTlsVerify?: boolean;
+  token?: string;
+  impersonate?: Impersonation;
+  /** -v: 6 or more logs each request on stderr. */
+  verbosity?: number;
+}
+
 export interface ConnectOptions {
   kubeconfig?: string;
   context?: string;
+  overrides?: Overrides;
   requestTimeoutMs: number; // 0 = no timeout
   env?: NodeJS.ProcessEnv;
   /** Whether stdin is a terminal (an exec plugin may then prompt); default: process.stdin.isTTY. */
