@@ -17,6 +17,20 @@ export async function helpersIn(namespace: string): Promise<string[]> {
     .filter(Boolean);
 }
 
+/**
+ * The helpers still in NAMESPACE once they have had a minute to go: podlens deletes the helper Job and
+ * its pods, but a pod the Job controller made meanwhile is removed by the garbage collector, after
+ * podlens has exited.
+ */
+export async function helpersLeft(namespace: string): Promise<string[]> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const left = await helpersIn(namespace);
+    if (left.length === 0 || Date.now() > deadline) return left;
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+}
+
 /** Applies the shared-network pod in the namespace; returns it, as the API does, once both containers run. */
 export async function startSharedNetworkPod(namespace: string): Promise<RawPod> {
   await apply(readFileSync(join(ROOT, 'examples', 'shared-network.yaml'), 'utf8'), namespace);
