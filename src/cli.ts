@@ -12,7 +12,7 @@ import { registerCleanup } from './commands/cleanup.js';
 import { registerWatch } from './commands/watch.js';
 import { registerConfig } from './commands/config.js';
 import { registerCompletion } from './commands/completion.js';
-import { addGlobalFlags } from './commands/flags.js';
+import { addGlobalFlags } from './options/flags.js';
 import { registerVersion } from './commands/version.js';
 import { asPlugin, invokedAs, type Invocation } from './invocation.js';
 import { processIo, type Io } from './render/terminal.js';

@@ -6,8 +6,8 @@ import type { Command } from 'commander';
 import type { RunState } from '../cli.js';
 import { ExitCode, type ExitCodeValue } from '../errors.js';
 import type { Io } from '../render/terminal.js';
-import { addClusterFlags, openCluster } from './flags.js';
-import type { ClusterFlags } from './flags.js';
+import { addClusterFlags, openCluster } from '../options/flags.js';
+import type { ClusterFlags } from '../options/flags.js';
 
 export type CleanupFlags = ClusterFlags & { dryRun?: boolean; all?: boolean };
 

@@ -3,7 +3,7 @@
 // plugin: the same choice `kubectl config view --minify` shows, for checking merged kubeconfigs.
 import type { Command } from 'commander';
 import type { RunState } from '../cli.js';
-import { addClusterFlags, addOutputFlag, type ClusterFlags, type OutputFlags } from './flags.js';
+import { addClusterFlags, addOutputFlag, type ClusterFlags, type OutputFlags } from '../options/flags.js';
 
 export type ConfigFlags = ClusterFlags & OutputFlags;
 

@@ -15,7 +15,7 @@ import {
   type ClusterFlags,
   type OutputFlags,
   type SelectionFlags,
-} from './flags.js';
+} from '../options/flags.js';
 
 export type DescribeFlags = ClusterFlags &
   SelectionFlags &

@@ -15,7 +15,7 @@ import {
   validateNamespace,
   type ClusterFlags,
   type OutputFlags,
-} from './flags.js';
+} from '../options/flags.js';
 
 export interface NodeAccessFlags {
   via: 'auto' | 'docker' | 'pod' | 'local';

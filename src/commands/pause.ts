@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import type { RunState } from '../cli.js';
 import { ExitCode, type ExitCodeValue } from '../errors.js';
 import type { Io } from '../render/terminal.js';
-import { addClusterFlags, addOutputFlag, openCluster } from './flags.js';
+import { addClusterFlags, addOutputFlag, openCluster } from '../options/flags.js';
 import { ACCESS_HELP, accessOptions, addNodeAccessFlags, textOptions, type NodeCommandFlags } from './node.js';
 
 export function registerPause(program: Command, state: RunState): void {

@@ -14,7 +14,7 @@ import {
   validateSelection,
   type ClusterFlags,
   type SelectionFlags,
-} from './flags.js';
+} from '../options/flags.js';
 
 export type WatchFlags = ClusterFlags &
   SelectionFlags & {

@@ -141,7 +141,7 @@ export function plan(spec: ProgramSpec, typed: string[]): Completion {
   const what = command.args[Math.min(positional, command.args.length - 1)];
   if (!what || (positional >= command.args.length && !command.variadic)) return choose({ kind: 'words', words: [] });
   if (Array.isArray(what)) return choose({ kind: 'words', words: what });
-  // names and -A together are refused (src/commands/flags.ts validateSelection): nothing to offer
+  // names and -A together are refused (src/options/flags.ts validateSelection): nothing to offer
   if (what === 'pods' && target.allNamespaces) return choose({ kind: 'words', words: [] });
   return choose({ kind: 'names', what, prefix: cur, wordPrefix: '' });
 }

@@ -4,7 +4,7 @@ import { ExitCode } from '../errors.js';
 import { renderData } from '../render/data.js';
 import type { Io } from '../render/terminal.js';
 import type { ConfigFlags } from '../commands/config.js';
-import { clusterOverrides, validateNamespace } from '../commands/flags.js';
+import { clusterOverrides, validateNamespace } from '../options/flags.js';
 import { loadKubeConfig } from './config.js';
 import { Credentials } from './credentials.js';
 import { proxyFor } from './proxy.js';

@@ -1,5 +1,5 @@
 // The pure parts of issue 9's smaller wrong answers (the CLI cases are in test/live/wrong-answers.test.ts).
-import { MAX_DURATION_MS, parseDuration } from '../../src/commands/flags.js';
+import { MAX_DURATION_MS, parseDuration } from '../../src/options/flags.js';
 import { doneWords, outcome } from '../../src/domain/until.js';
 import { normalizePod } from '../../src/kube/normalize.js';
 import { load } from './fixtures.js';
