@@ -2,6 +2,25 @@
 // https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/#pod-conditions
 import type { ContainerStatus, Pod } from './model.js';
 import type { ConditionRow } from './report.js';
+import { clause } from './finding.js';
+
+/**
+ * The readiness gates (spec.readinessGates) whose condition is not True, each as "readiness gate
+ * "T" keeps the pod not Ready: why". The kubelet sets Ready only when every gate's condition of the
+ * pod's status is True; a condition missing counts as False, and only the gate's own controller sets it:
+ * https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/#pod-readiness-gate
+ */
+export function unmetReadinessGates(pod: Pod): { type: string; words: string }[] {
+  return pod.readinessGates.flatMap((type) => {
+    const c = pod.conditions.find((x) => x.type === type);
+    if (c?.status === 'True') return [];
+    const detail = c && [c.reason, c.message && clause(c.message)].filter(Boolean).join(': ');
+    const why = c
+      ? `its condition is ${c.status}${detail ? ` (${detail})` : ''}`
+      : 'no condition of that type is in its status (the controller that owns the gate sets it)';
+    return [{ type, words: `readiness gate "${type}" keeps the pod not Ready: ${why}` }];
+  });
+}
 
 const MEANING: Record<string, string> = {
   PodScheduled: 'a node has been chosen for the pod',

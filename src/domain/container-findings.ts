@@ -13,6 +13,7 @@ import {
   exitWords,
   type ContainerView,
   type Terminated,
+  postStartRunning,
 } from './containers.js';
 import { eventContainer, latest } from './events.js';
 import type { Evidence } from './findings.js';
@@ -21,7 +22,7 @@ import { failureWords, probeOf, probeWords } from './probes.js';
 import type { Finding } from './report.js';
 import { eventEvidence } from './scheduling.js';
 import { age, shortDuration } from './time.js';
-import { statusFinding as finding } from './finding.js';
+import { clause, statusFinding as finding } from './finding.js';
 
 const iso = (d?: Date) => (d ? d.toISOString() : '?');
 const times = (n: number) => `${n} time${n === 1 ? '' : 's'}`;
@@ -268,7 +269,7 @@ export function waitingFinding(v: ContainerView, ev: Evidence, reason: string, m
           !(message ?? '').includes(e.message.replace(/^(Failed to pull image "[^"]*"|Error): /, '')),
       );
     const detail = warn && /^(Failed|Err|Inspect)/.test(warn.reason) ? warn.message : message;
-    if (detail && !repeatsReason(detail) && !envWords(v, detail)) parts.push(detail.replace(/\.$/, ''));
+    if (detail && !repeatsReason(detail) && !envWords(v, detail)) parts.push(clause(detail));
     if (warn) evidence.push(...eventEvidence(warn));
     if (backoff || /BackOff$/.test(reason)) parts.push('the kubelet retries with a growing delay (up to 5m)');
     else if (reason === 'CreateContainerConfigError') parts.push('the kubelet tries again until the key exists');
@@ -280,6 +281,16 @@ export function waitingFinding(v: ContainerView, ev: Evidence, reason: string, m
 export function creatingFinding(v: ContainerView, ev: Evidence): Finding {
   const s = v.status!;
   const who = kindWords(v, ev.pod);
+  const started = postStartRunning(v, ev.events);
+  if (started)
+    return finding(
+      'progressing',
+      'ContainerCreating',
+      `${who} was created and started; its postStart hook (${v.spec.postStart}) has been running for ${age(started.lastSeen, ev.now)}: the kubelet reports the container Running only once the hook returns, and kills it if the hook fails`,
+      ['state.waiting.reason=ContainerCreating', `postStart: ${v.spec.postStart}`, ...eventEvidence(started)],
+      s.name,
+      `${s.name}: postStart hook running`,
+    );
   const pulling = latest(ev.events, 'Pulling', s.name);
   const pulled = latest(ev.events, 'Pulled', s.name);
   if (pulling && (!pulled || pulled.lastSeen < pulling.lastSeen)) {

@@ -1,5 +1,6 @@
 // Containers of a pod: spec and status joined, in the order the kubelet starts them.
-import type { ContainerSpec, ContainerState, ContainerStatus, Pod } from './model.js';
+import { latest } from './events.js';
+import type { ContainerSpec, ContainerState, ContainerStatus, KubeEvent, Pod } from './model.js';
 
 export interface ContainerView {
   spec: ContainerSpec;
@@ -151,4 +152,27 @@ export function logsWanted(pod: Pod): { container: string; previous: boolean; ru
       out.push({ container: s.name, previous: true });
   }
   return out;
+}
+
+/**
+ * The Started event of a container whose postStart hook is running: the hook is in its spec, its
+ * status still says ContainerCreating, and the kubelet has started it (a Started event, newer than
+ * any FailedPostStartHook). The kubelet runs the hook right after starting the container and writes
+ * the pod's status again only once the hook returns, so meanwhile the status is the one written
+ * before (no IP, sandbox condition False although the sandbox exists).
+ * https://kubernetes.io/docs/concepts/containers/container-lifecycle-hooks/#hook-handler-execution
+ */
+export function postStartRunning(v: ContainerView, events: KubeEvent[]): KubeEvent | undefined {
+  const st = v.status?.state;
+  if (!v.spec.postStart || st?.kind !== 'waiting' || st.reason !== 'ContainerCreating') return undefined;
+  const started = latest(events, 'Started', v.spec.name);
+  const failed = latest(events, 'FailedPostStartHook', v.spec.name);
+  return started && !(failed && failed.lastSeen >= started.lastSeen) ? started : undefined;
+}
+
+/** The names of the pod's containers whose postStart hook is running (postStartRunning). */
+export function inPostStart(pod: Pod, events: KubeEvent[]): string[] {
+  return containerViews(pod)
+    .filter((v) => postStartRunning(v, events))
+    .map((v) => v.spec.name);
 }

@@ -176,7 +176,7 @@ export function describePod(input: DescribeInput): DescribeReport {
     timeline: timeline(pod, events),
     containers: containerViews(pod).map((cv) => containerRow(cv, logs)),
     conditions: conditionRows(pod),
-    network: network(pod),
+    network: network(pod, events),
     volumes: volumes(pod),
     events: events.map((e) => eventRow(e, now)),
     nextSteps: nextSteps(pod, found, input.commands ?? { kubectlArgs: [] }),

@@ -2,6 +2,20 @@
 import { clip } from './containers.js';
 import type { Finding, Severity } from './report.js';
 
+/**
+ * Text from the cluster (a message) put inside one of podlens' sentences: without its closing
+ * period and spaces, so that the sentence ends once ("... exceeds the limit "1Mi". ." never).
+ */
+export function clause(text: string): string {
+  return text.trim().replace(/[.\s]+$/, '');
+}
+
+/** Words that end a sentence: a period, unless they end with a question or an exclamation. */
+export function sentence(text: string): string {
+  const t = clause(text);
+  return /[?!]$/.test(t) ? t : `${t}.`;
+}
+
 /** A status finding; its short cause is clipped for the many-pods VERDICT column. */
 export function statusFinding(
   severity: Severity,

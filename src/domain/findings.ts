@@ -17,7 +17,7 @@ import type { ContainerLog, KubeEvent, Pod, ServiceRef } from './model.js';
 import { NO_CONTROLLER, type Finding, type Severity } from './report.js';
 import { eventEvidence, schedulingFindings } from './scheduling.js';
 import { age } from './time.js';
-import { statusFinding as finding } from './finding.js';
+import { clause, statusFinding as finding } from './finding.js';
 import { nodeFindings, type NodeReport } from './node-health.js';
 import type { ClaimInfo } from './storage.js';
 
@@ -84,7 +84,7 @@ function podReasonFindings(ev: Evidence): Finding[] {
       finding(
         'error',
         pod.reason,
-        `the pod failed (${pod.reason})${pod.message ? `: ${pod.message}` : ''}`,
+        `the pod failed (${pod.reason})${pod.message ? `: ${clause(pod.message)}` : ''}`,
         [`status.reason=${pod.reason}`, ...(pod.message ? [`status.message=${pod.message}`] : [])],
         undefined,
         `${pod.reason}${pod.message ? `: ${pod.message}` : ''}`,
@@ -98,7 +98,7 @@ function podReasonFindings(ev: Evidence): Finding[] {
 function mountWords(message: string): string | undefined {
   const m = message.match(/^MountVolume\.\w+ failed for volume "([^"]+)" : (.*)$/s);
   return m
-    ? `volume "${m[1]}" cannot be mounted: ${m[2].replace(/\.$/, '')}; no container of the pod starts until it is, and the kubelet keeps retrying`
+    ? `volume "${m[1]}" cannot be mounted: ${clause(m[2])}; no container of the pod starts until it is, and the kubelet keeps retrying`
     : undefined;
 }
 
@@ -144,7 +144,7 @@ function eventFindings(ev: Evidence, found: Finding[]): Finding[] {
     const f = finding(
       severity,
       reason,
-      `${mountWords(e.message) ?? e.message.replace(/\.$/, '')} (${n}x, last ${age(e.lastSeen, now)} ago)`,
+      `${mountWords(e.message) ?? clause(e.message)} (${n}x, last ${age(e.lastSeen, now)} ago)`,
       eventEvidence(e),
       c,
       mountCause(e.message) ?? `${reason}: ${e.message}`,

@@ -144,6 +144,8 @@ export interface Pod {
   ephemeralContainers: ContainerSpec[];
   volumes: Volume[];
   readinessGates: string[];
+  /** spec.schedulerName: the scheduler meant to place the pod (the API server defaults it to default-scheduler). */
+  schedulerName?: string;
   // status
   phase: string;
   reason?: string;

@@ -1,12 +1,14 @@
 // The verdict (one line) and what the phase means right now, with Pending split into the sub-state
 // the evidence shows. Phases: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/#pod-phase
-import { currentInit, runningNames } from './containers.js';
+import { unmetReadinessGates } from './conditions.js';
+import { currentInit, inPostStart, runningNames } from './containers.js';
 import { deletionRequest, requestWords } from './deletion.js';
 import type { KubeEvent, Pod, ServiceRef } from './model.js';
 import { trafficWords } from './services.js';
 import type { Finding, PhaseInfo, Verdict } from './report.js';
 import { SEVERITY_RANK } from './report.js';
 import type { KubectlStatus } from './status.js';
+import { clause, sentence } from './finding.js';
 import { age } from './time.js';
 
 /** The most severe status finding wins; among equals the first (they come in causal order). */
@@ -27,6 +29,7 @@ export function verdict(pod: Pod, found: Finding[], ks: KubectlStatus): Verdict 
       };
     case 'Running': {
       const ready = pod.conditions.some((c) => c.type === 'Ready' && c.status === 'True');
+      const gates = ready ? [] : unmetReadinessGates(pod);
       return ready
         ? {
             severity: 'ok',
@@ -37,12 +40,17 @@ export function verdict(pod: Pod, found: Finding[], ks: KubectlStatus): Verdict 
         : {
             severity: 'progressing',
             code: 'NotReady',
-            cause: `running, ${ks.ready} ready`,
-            summary: `running, ${ks.ready} containers ready`,
+            cause: gates.length ? `${ks.ready} ready, gate ${gates[0].type} not met` : `running, ${ks.ready} ready`,
+            summary: [`running, ${ks.ready} containers ready`, ...gates.map((g) => g.words)].join('; '),
           };
     }
     case 'Failed':
-      return { severity: 'error', code: 'Failed', cause: 'failed', summary: pod.message ?? 'the pod has failed' };
+      return {
+        severity: 'error',
+        code: 'Failed',
+        cause: 'failed',
+        summary: pod.message ? clause(pod.message) : 'the pod has failed',
+      };
     default:
       return { severity: 'progressing', code: pod.phase, cause: pod.phase, summary: `the pod is ${pod.phase}` };
   }
@@ -101,14 +109,24 @@ export function phaseInfo(pod: Pod, found: Finding[], v: Verdict, now: Date, ctx
           : has('Unschedulable')
             ? 'Unschedulable'
             : 'NotScheduled';
-        return { phase: 'Pending', state, meaning: `${CREATED}it is not scheduled to any node yet: ${v.summary}.` };
+        return {
+          phase: 'Pending',
+          state,
+          meaning: `${CREATED}it is not scheduled to any node yet: ${sentence(v.summary)}`,
+        };
       }
       const on = `${CREATED}it is scheduled to ${pod.nodeName} but not running yet: `;
       const init = initProgress(pod, now);
       const sandbox = pod.conditions.find((c) => c.type === 'PodReadyToStartContainers');
       let state = 'StartingContainers';
       let why = 'the kubelet is starting its containers';
+      const hooks = inPostStart(pod, ctx.events);
       if (has('NodeNotReady')) [state, why] = ['NodeNotReady', v.summary];
+      else if (hooks.length)
+        [state, why] = [
+          'PostStartHook',
+          `${hooks.length === 1 ? `container ${hooks[0]} has started and its postStart hook is` : `containers ${hooks.join(', ')} have started and their postStart hooks are`} running; the kubelet writes the pod's status (IP, conditions) again once ${hooks.length === 1 ? 'it returns' : 'they return'}`,
+        ];
       else if (has('FailedMount', 'FailedAttachVolume'))
         [state, why] = ['MountingVolumes', `its volumes are not mounted: ${v.summary}`];
       else if (sandbox && sandbox.status !== 'True')
@@ -119,7 +137,7 @@ export function phaseInfo(pod: Pod, found: Finding[], v: Verdict, now: Date, ctx
       else if (has('CreateContainerConfigError', 'CreateContainerError')) [state, why] = ['ConfigError', v.summary];
       else if (has('Pulling')) [state, why] = ['PullingImages', v.summary];
       if (init && state !== 'Initializing') why += `; ${init}`;
-      return { phase: 'Pending', state, meaning: `${on}${why}.` };
+      return { phase: 'Pending', state, meaning: `${on}${sentence(why)}` };
     }
     case 'Running': {
       const ready = pod.conditions.some((c) => c.type === 'Ready' && c.status === 'True');
@@ -139,7 +157,7 @@ export function phaseInfo(pod: Pod, found: Finding[], v: Verdict, now: Date, ctx
       return {
         phase: 'Running',
         state: 'NotReady',
-        meaning: `${state}: ${v.summary}.${traffic ? ` ${cap(traffic)}.` : ''}`,
+        meaning: `${state}: ${sentence(v.summary)}${traffic ? ` ${cap(traffic)}.` : ''}`,
       };
     }
     case 'Succeeded':
@@ -152,7 +170,7 @@ export function phaseInfo(pod: Pod, found: Finding[], v: Verdict, now: Date, ctx
       return {
         phase: 'Failed',
         state: 'Failed',
-        meaning: `All containers have stopped and the pod has failed for good: the kubelet starts nothing in a Failed pod again: ${v.summary}.`,
+        meaning: `All containers have stopped and the pod has failed for good: the kubelet starts nothing in a Failed pod again: ${sentence(v.summary)}`,
       };
     default:
       return {

@@ -7,7 +7,7 @@ import type { Evidence } from './findings.js';
 import type { KubeEvent, Pod } from './model.js';
 import type { Finding } from './report.js';
 import { age } from './time.js';
-import { statusFinding } from './finding.js';
+import { clause, statusFinding } from './finding.js';
 import { storageCauses, type ClaimInfo } from './storage.js';
 
 const iso = (d?: Date) => (d ? d.toISOString() : '?');
@@ -25,9 +25,26 @@ interface Cause {
   short: string;
 }
 
+// kube-scheduler's own profile is default-scheduler, the name the API server fills in when a pod names none.
+const DEFAULT_SCHEDULER = 'default-scheduler';
+
+/** The scheduler spec.schedulerName names, in words. */
+function schedulerWho(pod: Pod): string {
+  const name = pod.schedulerName ?? DEFAULT_SCHEDULER;
+  return name === DEFAULT_SCHEDULER ? 'the scheduler' : `scheduler "${name}" (spec.schedulerName)`;
+}
+
+/** What to ask when no scheduler acts: about kube-scheduler, or about the scheduler the pod names. */
+function schedulerQuestion(pod: Pod): string {
+  const name = pod.schedulerName ?? DEFAULT_SCHEDULER;
+  return name === DEFAULT_SCHEDULER
+    ? 'is kube-scheduler running?'
+    : `the pod asks for scheduler "${name}" (spec.schedulerName): is a scheduler of that name running?`;
+}
+
 /** The first sentence of a scheduler message, without the preemption post-script. */
 function schedulerWords(msg: string): string {
-  return msg.split(/\.\s/)[0].replace(/\.$/, '');
+  return clause(msg.split(/\.\s/)[0]);
 }
 
 function requesters(pod: Pod) {
@@ -170,8 +187,10 @@ export function schedulingFindings(ev: Evidence): Finding[] {
       finding(
         'warning',
         'NotScheduled',
-        `no scheduler has acted on the pod for ${age(pod.creationTimestamp, now)}: is kube-scheduler running?`,
-        ['spec.nodeName is empty and there are no events'],
+        `no scheduler has acted on the pod for ${age(pod.creationTimestamp, now)}: ${schedulerQuestion(pod)}`,
+        [
+          `spec.nodeName is empty and there are no events${pod.schedulerName ? `; spec.schedulerName=${pod.schedulerName}` : ''}`,
+        ],
         'no scheduler acts on it',
       ),
     ];
@@ -180,7 +199,7 @@ export function schedulingFindings(ev: Evidence): Finding[] {
     finding(
       'progressing',
       'Scheduling',
-      'waiting for the scheduler to choose a node',
+      `waiting for ${schedulerWho(pod)} to choose a node`,
       ['spec.nodeName is empty'],
       'waiting for a node',
     ),

@@ -1,7 +1,7 @@
 // What the containers of a pod share: one network namespace (one IP, one port space), held by the
 // pod's pause container, and the pod's volumes.
-import { containerViews, finished } from './containers.js';
-import type { Pod } from './model.js';
+import { containerViews, finished, inPostStart } from './containers.js';
+import type { KubeEvent, Pod } from './model.js';
 import type { NetworkInfo, VolumeInfo } from './report.js';
 
 /** Containers that run at the same time as the app containers: sidecars and apps. */
@@ -9,7 +9,8 @@ function concurrent(pod: Pod) {
   return [...pod.initContainers.filter((c) => c.kind === 'sidecar'), ...pod.containers];
 }
 
-export function network(pod: Pod): NetworkInfo {
+/** `events`: the pod's, which tell a sandbox being set up from a status not written since (a postStart hook). */
+export function network(pod: Pod, events: KubeEvent[] = []): NetworkInfo {
   const all = containerViews(pod).map((v) => v.spec.name);
   const ports = containerViews(pod).flatMap((v) =>
     v.spec.ports.map((p) => ({
@@ -37,7 +38,7 @@ export function network(pod: Pod): NetworkInfo {
     podIP: pod.podIP ?? null,
     hostNetwork: pod.hostNetwork,
     sharedBy: all,
-    explanation: networkWords(pod),
+    explanation: networkWords(pod, events),
     ports,
     conflicts,
   };
@@ -48,7 +49,7 @@ export function network(pod: Pod): NetworkInfo {
  * other on localhost (regular init containers run before the others, one at a time); "the IP stays
  * when a container restarts" only while the sandbox is up and something can restart.
  */
-function networkWords(pod: Pod): string {
+function networkWords(pod: Pod, events: KubeEvent[]): string {
   if (pod.hostNetwork)
     return `hostNetwork: the containers use the node's own network namespace, so the pod's IP is the node's (${pod.hostIP ?? 'unknown'}) and its ports are the node's ports`;
   const sandbox = pod.conditions.find((c) => c.type === 'PodReadyToStartContainers');
@@ -63,6 +64,9 @@ function networkWords(pod: Pod): string {
     ? `; init container${init.length > 1 ? 's' : ''} ${init.join(', ')} run${init.length > 1 ? '' : 's'} before them, one at a time, in the same network namespace`
     : '';
   const stays = pod.restartPolicy !== 'Never' ? ', and the IP stays the same when a container restarts' : '';
+  const hooks = pod.podIP ? [] : inPostStart(pod, events);
+  if (hooks.length)
+    return `no IP in the pod's status yet, though its sandbox is set up (container ${hooks[0]} has started in it): the kubelet writes the IP once the postStart hook of ${hooks[0]} returns`;
   if (!pod.podIP)
     return `no IP yet: the pod's sandbox (the pause container that holds the network namespace its containers will share) has not been set up`;
   if (together.length === 1)

@@ -225,6 +225,7 @@ export function normalizePod(raw: Raw): Pod {
     ephemeralContainers: (spec.ephemeralContainers ?? []).map((c: Raw) => normalizeSpec(c, 'ephemeral')),
     volumes: (spec.volumes ?? []).map(normalizeVolume),
     readinessGates: (spec.readinessGates ?? []).map((g: Raw) => g.conditionType),
+    schedulerName: spec.schedulerName || undefined,
     phase: st.phase ?? 'Unknown',
     reason: st.reason || undefined,
     message: st.message || undefined,

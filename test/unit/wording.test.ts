@@ -1,0 +1,72 @@
+// Describe's words on captured pods (test/fixtures): what each says must be true of the pod now,
+// and podlens' own sentences carry no doubled punctuation.
+import { renderReport, renderSummaries } from '../../src/render/describe-text.js';
+import { painter } from '../../src/render/terminal.js';
+import { FIXTURES, SURROUNDINGS, load, reportOf, summaryOf } from './fixtures.js';
+
+const text = (name: string) => renderReport(reportOf(name), { paint: painter(false), width: 120 });
+
+test('a container running its postStart hook: created and started, its hook running; no "creating its sandbox"', () => {
+  // container-creating.json: web's postStart hook is `sleep 600`; its Created and Started events are
+  // there, while the status the kubelet wrote before it began the hook says ContainerCreating, no IP.
+  const r = reportOf('container-creating');
+  expect(r.verdict.code).toBe('ContainerCreating');
+  expect(r.verdict.summary).toMatch(/^container "web" was created and started; its postStart hook \(exec sleep 600\)/);
+  expect(r.phase.state).toBe('PostStartHook');
+  expect(r.phase.meaning).toContain('postStart hook');
+  expect(r.network.explanation).toContain('postStart hook');
+  const t = text('container-creating');
+  expect(t).not.toMatch(/creating its sandbox|is being created|has not been set up/);
+});
+
+test('a container waiting to be created without a postStart hook says nothing of one', () => {
+  const r = reportOf('mount-missing-configmap');
+  expect(r.containers.map((c) => c.reason)).toContain('ContainerCreating');
+  expect(JSON.stringify(r)).not.toMatch(/postStart|PostStart/);
+});
+
+test('a readiness gate that keeps the pod not Ready is named', () => {
+  const r = reportOf('readiness-gate');
+  expect(r.verdict.code).toBe('NotReady');
+  expect(r.verdict.summary).toContain('readiness gate "podlens.dev/ready"');
+  expect(r.verdict.summary).toContain('no condition of that type');
+  expect(r.phase.meaning).toContain('readiness gate "podlens.dev/ready"');
+  // a pod whose gate is set True: ready, no gate named
+  expect(reportOf('standalone').verdict.summary).not.toContain('readiness gate');
+});
+
+test('NotScheduled names the scheduler spec.schedulerName asks for, not kube-scheduler', () => {
+  expect(load('no-scheduler-long').pod.spec.schedulerName).toBe('podlens-no-such-scheduler');
+  const long = reportOf('no-scheduler-long');
+  expect(long.verdict.code).toBe('NotScheduled');
+  expect(long.verdict.summary).toContain('"podlens-no-such-scheduler"');
+  expect(long.verdict.summary).not.toContain('kube-scheduler');
+  expect(reportOf('no-scheduler').verdict.summary).toContain('"podlens-no-such-scheduler"');
+  // default-scheduler is kube-scheduler's own profile: the same capture with that name asks about it
+  const dflt = reportOf('no-scheduler-long', (fx) => ({
+    ...fx,
+    pod: { ...fx.pod, spec: { ...fx.pod.spec, schedulerName: 'default-scheduler' } },
+  }));
+  expect(dflt.verdict.summary).toContain('kube-scheduler');
+});
+
+/**
+ * Doubled punctuation in podlens' own words: `..`, `.,`, `,.`, ` .`, `.:`, `?.`, `:.`. A match whose
+ * surroundings are a string from the cluster (an event or condition message, a log line) is the
+ * cluster's own text, quoted as it is.
+ */
+function doubled(rendered: string, raw: string): string[] {
+  const out: string[] = [];
+  for (const line of rendered.split('\n'))
+    for (const m of line.matchAll(/\.\.|\.,|,\.| \.(?![\w/])|\.:|[?!:;,]\./g)) {
+      const around = line.slice(Math.max(0, m.index - 6), m.index + 8).trim();
+      if (!raw.includes(around.replace(/"/g, '\\"'))) out.push(line.trim());
+    }
+  return out;
+}
+
+test.each([...FIXTURES, ...SURROUNDINGS])('%s: no doubled punctuation in the report or its line', (name) => {
+  const raw = JSON.stringify(load(name));
+  expect(doubled(text(name), raw)).toEqual([]);
+  expect(doubled(renderSummaries([summaryOf(name)], true, { paint: painter(false), width: 200 }), raw)).toEqual([]);
+});
