@@ -105,8 +105,9 @@ case ${1:-} in
     if ((n == 0)); then exec "$0" down; fi
     start_kwok
     node_manifest "$n" | k apply -f - >/dev/null
-    # Fake nodes beyond N (from an earlier, larger run) go.
-    extra=$(k get nodes -l type=kwok -o name | sed 's|node/kwok-node-||' | awk -v n="$n" '$1 >= n { print "node/kwok-node-" $1 }')
+    # Fake nodes beyond N (from an earlier, larger run) go: only kwok-node-<i>, never a fake node
+    # someone else created with the label under another name (a test's own node).
+    extra=$(k get nodes -l type=kwok -o name | sed -n 's|^node/kwok-node-\([0-9][0-9]*\)$|\1|p' | awk -v n="$n" '$1 >= n { print "node/kwok-node-" $1 }')
     [[ -z $extra ]] || k delete $extra --wait=false >/dev/null
     wait_ready "$n"
     log "$n fake node(s) Ready (label type=kwok, taint kwok.x-k8s.io/node=fake:NoSchedule)"
