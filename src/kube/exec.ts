@@ -5,6 +5,7 @@
 import { Writable } from 'node:stream';
 import { Exec, type KubeConfig } from '@kubernetes/client-node';
 import { PodlensError } from '../errors.js';
+import type { Credentials } from './credentials.js';
 
 export interface ExecResult {
   stdout: string;
@@ -18,10 +19,21 @@ export class ExecError extends Error {
     readonly kind: 'timeout' | 'closed' | 'connect',
     message: string,
     readonly timeoutMs?: number,
+    /** The HTTP status the API server refused the websocket upgrade with (kind 'connect'). */
+    readonly status?: number,
   ) {
     super(message);
     this.name = 'ExecError';
   }
+}
+
+/**
+ * The HTTP status of a refused websocket upgrade: the ws library rejects with "Unexpected server
+ * response: 401" (its only report of the status), which client-node passes on as is.
+ */
+export function upgradeStatus(message: string): number | undefined {
+  const m = /^Unexpected server response: (\d{3})\b/.exec(message);
+  return m ? Number(m[1]) : undefined;
 }
 
 function collector(): { stream: Writable; text(): string } {
@@ -82,11 +94,35 @@ export async function execInPod(
           ),
         );
       })
-      .catch((e: any) =>
+      .catch((e: any) => {
         // The credential layer's own failure (exec plugin, token file) is reported as itself.
+        const message = String(e?.message ?? e).split('\n')[0];
         finish(() =>
-          reject(e instanceof PodlensError ? e : new ExecError('connect', String(e?.message ?? e).split('\n')[0])),
-        ),
-      );
+          reject(e instanceof PodlensError ? e : new ExecError('connect', message, undefined, upgradeStatus(message))),
+        );
+      });
   });
+}
+
+/**
+ * execInPod, with the credential refresh requests and watches have (src/kube/adapter.ts, watch.ts):
+ * a 401 on the websocket upgrade with a credential that can change (an exec plugin's token that
+ * expired early, a rotated token file) fetches a new one, once, through the credential layer
+ * (never two plugin runs at once), and connects again. `kc` authenticates through `credentials`
+ * (src/kube/client.ts).
+ */
+export async function execRefreshing(
+  kc: KubeConfig,
+  credentials: Credentials,
+  target: { namespace: string; pod: string; container: string },
+  argv: string[],
+  timeoutMs: number,
+): Promise<ExecResult> {
+  const used = await credentials.get();
+  try {
+    return await execInPod(kc, target, argv, timeoutMs);
+  } catch (e) {
+    if (!(e instanceof ExecError && e.status === 401 && credentials.unauthorized(used))) throw e;
+    return execInPod(kc, target, argv, timeoutMs);
+  }
 }

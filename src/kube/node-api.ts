@@ -3,7 +3,7 @@
 // All calls go through KubeCluster.request(), so timeouts and HTTP errors are mapped in one place.
 import { KubeApiError } from '../errors.js';
 import { resourcePath, type KubeCluster } from './adapter.js';
-import { execInPod, type ExecResult } from './exec.js';
+import { execRefreshing, type ExecResult } from './exec.js';
 
 export const HELPER_LABELS = {
   'app.kubernetes.io/managed-by': 'podlens',
@@ -311,6 +311,7 @@ export class NodeApi {
 
   async exec(namespace: string, pod: string, argv: string[], timeoutMs: number): Promise<ExecResult> {
     const kc = await this.cluster.kubeConfig();
-    return execInPod(kc, { namespace, pod, container: HELPER_CONTAINER }, argv, timeoutMs);
+    const target = { namespace, pod, container: HELPER_CONTAINER };
+    return execRefreshing(kc, this.cluster.credentials, target, argv, timeoutMs);
   }
 }
