@@ -6,25 +6,13 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { busy, kubectl, ok, pod, recreateNamespace, sleep } from './capture-support.mjs';
+import { busy, cond, kubectl, nginx, ok, pod, recreateNamespace, sleep, st, statuses } from './capture-support.mjs';
 import { TRUTH_SCENARIOS } from './truth-scenarios.mjs';
 import { TIME_CASES } from './time-scenarios.mjs';
 
 const OUT = join(dirname(fileURLToPath(import.meta.url)), '..', 'test', 'fixtures');
 // PODLENS_CAPTURE_NS: another namespace, so that captures on a shared cluster do not collide.
 const NS = process.env.PODLENS_CAPTURE_NS || 'podlens-fixtures';
-
-const nginx = (extra = {}) => ({
-  name: 'web',
-  image: 'nginx',
-  imagePullPolicy: 'IfNotPresent',
-  ports: [{ containerPort: 80, name: 'http' }],
-  ...extra,
-});
-
-const statuses = (p) => [...(p.status?.initContainerStatuses ?? []), ...(p.status?.containerStatuses ?? [])];
-const st = (p, c) => statuses(p).find((s) => s.name === c);
-const cond = (p, type) => (p.status?.conditions ?? []).find((c) => c.type === type);
 
 // Each case: the objects to create, the pod to capture (or how to find it), when it is ready to
 // capture, and what to do before capturing (e.g. delete to get Terminating) and after.

@@ -1,5 +1,6 @@
-// What the fixture-capturing scripts (capture-fixtures.mjs, capture-watch-fixtures.mjs) share:
-// kubectl as a child process, a scratch namespace made afresh, and the pods they create.
+// What the fixture-capturing scripts (capture-fixtures.mjs, capture-watch-fixtures.mjs, the scenario
+// files) share: kubectl as a child process, a scratch namespace made afresh, the pods they create and
+// the looks into a pod's status that say when a state is reached.
 import { spawn } from 'node:child_process';
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -44,3 +45,15 @@ export const pod = (name, spec, metadata = {}) => ({
   metadata: { name, ...metadata },
   spec: { terminationGracePeriodSeconds: 1, ...spec },
 });
+export const nginx = (extra = {}) => ({
+  name: 'web',
+  image: 'nginx',
+  imagePullPolicy: 'IfNotPresent',
+  ports: [{ containerPort: 80, name: 'http' }],
+  ...extra,
+});
+
+/** The statuses of a pod's init and app containers; one by name; a condition by type. */
+export const statuses = (p) => [...(p.status?.initContainerStatuses ?? []), ...(p.status?.containerStatuses ?? [])];
+export const st = (p, c) => statuses(p).find((s) => s.name === c);
+export const cond = (p, type) => (p.status?.conditions ?? []).find((c) => c.type === type);

@@ -1,10 +1,8 @@
 // Fixture cases of issue 13's time part (scripts/capture-fixtures.mjs captures them with the rest):
 // an init container that waits and says so, a pod's start-up from creation to Ready with an init
 // container and a real image pull, and several pods that fail for the same cause.
-import { busy, pod } from './capture-support.mjs';
+import { busy, pod, st } from './capture-support.mjs';
 
-const statuses = (p) => [...(p.status?.initContainerStatuses ?? []), ...(p.status?.containerStatuses ?? [])];
-const st = (p, c) => statuses(p).find((s) => s.name === c);
 const ready = (p) => (p.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
 const MISSING = 'registry.invalid/podlens/shared-missing:2.0';
 const noImage = (name) =>

@@ -6,11 +6,8 @@
 // state worth explaining is reached, before(k, ns, name) acts on it (e.g. delete it) and then
 // readyAfter must hold, after(k, ns, name) cleans up what would block the namespace's deletion.
 // k(args) runs kubectl and must succeed.
-import { busy, pod } from './capture-support.mjs';
+import { busy, cond, nginx, pod, st, statuses } from './capture-support.mjs';
 
-const statuses = (p) => [...(p.status?.initContainerStatuses ?? []), ...(p.status?.containerStatuses ?? [])];
-const st = (p, c) => statuses(p).find((s) => s.name === c);
-const cond = (p, type) => (p.status?.conditions ?? []).find((c) => c.type === type);
 const count = (events, reason, re = /./) =>
   events.filter((e) => e.reason === reason && re.test(e.message ?? '')).reduce((n, e) => n + (e.count ?? 1), 0);
 const sinceStart = (p, c) => {
@@ -24,13 +21,6 @@ const service = (name, selector, port = 80) => ({
   kind: 'Service',
   metadata: { name },
   spec: { selector, ports: [{ port, targetPort: port }] },
-});
-const nginx = (extra = {}) => ({
-  name: 'web',
-  image: 'nginx',
-  imagePullPolicy: 'IfNotPresent',
-  ports: [{ containerPort: 80, name: 'http' }],
-  ...extra,
 });
 
 export const TRUTH_SCENARIOS = {

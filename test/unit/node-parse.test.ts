@@ -1,5 +1,5 @@
 // Parsers of node-side output, on output captured from real nodes: the local cluster's, containerd 1.6
-// (scripts/capture-node-fixtures.sh), and a kind worker's, containerd 2 (scripts/capture-kind-node-fixtures.sh).
+// (scripts/capture-node-fixtures.sh), and a kind worker's, containerd 2 (scripts/capture-node-fixtures.sh --kind).
 import {
   parseContainerInfo,
   parseContainersLs,
