@@ -98,6 +98,7 @@ async function write(r: DescribeResult, o: DescribeOptions, flags: DescribeFlags
       reports
         ? reports.map((report) => renderReport(report, text)).join('\n')
         : renderGroups(r.list!.groups, { ...text, width: columns ?? 100 }) +
+            renderGroups(r.list!.around, { ...text, width: columns ?? 100 }) +
             renderSummaries(r.list!.items, o.allNamespaces, { ...text, width: columns ?? 100 }),
     );
   }

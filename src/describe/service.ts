@@ -4,7 +4,8 @@
 import { describePod, summarizePod } from '../domain/describe.js';
 import { eventsByPod, podEventsFrom } from '../domain/events.js';
 import { logsWanted } from '../domain/containers.js';
-import { groupByCause } from '../domain/grouping.js';
+import { groupAround, groupByCause } from '../domain/grouping.js';
+import { inNamespace, type Around } from '../domain/around.js';
 import type { ContainerLog, KubeEvent, OwnerChainLink, Pod } from '../domain/model.js';
 import { REPORT_API_VERSION } from '../domain/api-versions.js';
 import type { DescribeReport, PodReportList, PodSummaryList } from '../domain/report.js';
@@ -137,6 +138,28 @@ async function neighbourhood(cluster: Cluster, namespace: string, notes: RightsN
     ),
   ]);
   return { services, endpointSlices, networkPolicies, disruptionBudgets };
+}
+
+/**
+ * The many-pods view's neighbourhood: ONE list each of Services, EndpointSlices and
+ * PodDisruptionBudgets for the whole scope (the namespace, or all of them with -A), in parallel with
+ * the pods, never one per pod or namespace; each pod is then judged against its namespace's objects.
+ */
+async function aroundScope(cluster: Cluster, notes: RightsNotes, namespace: string | undefined): Promise<Around> {
+  const [services, endpointSlices, disruptionBudgets] = await Promise.all([
+    optionalList(notes, cluster.listServices(namespace), 'which Services select the pods is not said'),
+    optionalList(
+      notes,
+      cluster.listEndpointSlices(namespace),
+      'whether Services list the pods as ready endpoints is not said',
+    ),
+    optionalList(
+      notes,
+      cluster.listDisruptionBudgets(namespace),
+      "which PodDisruptionBudgets block the pods' eviction is not said",
+    ),
+  ]);
+  return { services, endpointSlices, disruptionBudgets };
 }
 
 /**
@@ -274,17 +297,19 @@ export function namesOnePod(o: Pick<DescribeOptions, 'targets' | 'allNamespaces'
   );
 }
 
-function summaryList(pods: Pod[], events: KubeEvent[], now: Date, neighbours: Pod[]): PodSummaryList {
+function summaryList(pods: Pod[], events: KubeEvent[], now: Date, neighbours: Pod[], around: Around): PodSummaryList {
   const index = eventsByPod(events);
   const items = pods
-    .map((p) => summarizePod(p, podEventsFrom(index, p), now, neighbours))
+    .map((p) => summarizePod(p, podEventsFrom(index, p), now, neighbours, inNamespace(around, p.namespace)))
     .sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
   const groups = groupByCause(items);
+  const near = groupAround(items);
   return {
     apiVersion: REPORT_API_VERSION,
     kind: 'PodSummaryList',
     generatedAt: now.toISOString(),
     ...(groups.length ? { groups } : {}),
+    ...(near.length ? { around: near } : {}),
     items,
   };
 }
@@ -357,6 +382,9 @@ export async function describe(cluster: Cluster, o: DescribeOptions, now: () => 
     const report = await fullReport(c, pods[0], events);
     return { report: { ...report, notes: notes.list } };
   }
+  // The list view's neighbours are read beside the pods (a --full list reads them per namespace below).
+  const around = o.full ? undefined : aroundScope(cluster, notes, o.allNamespaces ? undefined : o.namespace);
+  around?.catch(() => {}); // awaited below; a failed pod list must not leave it unhandled
   const fetched = o.targets.length
     ? await fetchTargets(cluster, notes, o.namespace, o.targets)
     : await fetchMany(cluster, notes, o.allNamespaces ? undefined : o.namespace, o.selector, [], o.fieldSelector);
@@ -373,7 +401,8 @@ export async function describe(cluster: Cluster, o: DescribeOptions, now: () => 
       notFound,
     };
   }
-  return { list: { ...summaryList(fetched.pods, fetched.events, now(), neighbours), notes: notes.list }, notFound };
+  const list = summaryList(fetched.pods, fetched.events, now(), neighbours, (await around) ?? {});
+  return { list: { ...list, notes: notes.list }, notFound };
 }
 
 /** --exit-code: 3 when a verdict is error; otherwise 0. */

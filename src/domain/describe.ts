@@ -32,6 +32,7 @@ import { holds } from './termination-hold.js';
 import { nodeReport, type NodeLookup } from './node-health.js';
 import { probeInfos, terminations } from './probe-report.js';
 import { claimInfos, type StorageFacts } from './storage.js';
+import { aroundPod, type Around } from './around.js';
 
 export interface DescribeInput {
   pod: Pod;
@@ -196,10 +197,23 @@ function optional<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
-/** One line for the many-pods view: the same verdict as the full report, without logs. */
-export function summarizePod(pod: Pod, podEvents: KubeEvent[], now: Date, neighbours?: Pod[]): PodSummary {
+/**
+ * One line for the many-pods view: the same verdict as the full report, without logs; `around`: the
+ * Services, EndpointSlices and budgets of the pod's namespace, when the view read them.
+ */
+export function summarizePod(
+  pod: Pod,
+  podEvents: KubeEvent[],
+  now: Date,
+  neighbours?: Pod[],
+  around?: Around,
+): PodSummary {
   const events = dedupe(eventsOf(pod, podEvents));
-  const found = findings({ pod, events, logs: [], now, neighbours });
+  const near = around ? aroundPod(pod, around) : undefined;
+  const found = [
+    ...findings({ pod, events, logs: [], now, neighbours, services: around?.services }),
+    ...(near?.findings ?? []),
+  ];
   const ks = kubectlStatus(pod);
   const owner = pod.owners.find((o) => o.controller);
   return {
@@ -214,5 +228,6 @@ export function summarizePod(pod: Pod, podEvents: KubeEvent[], now: Date, neighb
     age: age(pod.creationTimestamp, now),
     owner: owner ? { kind: owner.kind, name: owner.name } : null,
     verdict: verdict(pod, found, ks),
+    ...(near?.facts ? { neighbourhood: near.facts } : {}),
   };
 }

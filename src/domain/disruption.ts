@@ -97,6 +97,7 @@ export function disruptionFindings(info: DisruptionInfo | null): Finding[] {
       severity: 'warning',
       code: EVICTION_BLOCKED,
       message: info.summary,
+      cause: `${info.budgets.length > 1 ? `PodDisruptionBudgets ${info.budgets.map((b) => b.name).join(', ')} block` : `PodDisruptionBudget ${info.budgets[0]?.name ?? '?'} blocks`} its eviction (${info.evictionStatus})`,
       category: 'advice',
       evidence: info.budgets.map(
         (b) => `poddisruptionbudget ${b.name} status.disruptionsAllowed=${b.disruptionsAllowed}`,

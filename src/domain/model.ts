@@ -185,6 +185,8 @@ export interface ContainerLog {
 /** A Service of the pod's namespace, as far as the pod's report needs it: which pods it selects. */
 export interface ServiceRef {
   name: string;
+  /** Set when read across namespaces (the many-pods view of -A), to match each pod's own. */
+  namespace?: string;
   selector: Record<string, string>; // empty: the Service selects no pods (its endpoints are managed by hand)
   /** Its ports (absent in objects captured before issue 13: treated as none). */
   ports?: ServicePort[];
@@ -207,6 +209,7 @@ export interface LabelSelector {
 /** An EndpointSlice of a Service, reduced to what says whether a pod is in it, and how. */
 export interface EndpointSliceRef {
   name: string;
+  namespace?: string; // as ServiceRef's
   service: string; // the kubernetes.io/service-name label
   endpoints: EndpointRef[];
 }
@@ -230,6 +233,7 @@ export interface NetworkPolicyRef {
 
 export interface DisruptionBudgetRef {
   name: string;
+  namespace?: string; // as ServiceRef's
   selector?: LabelSelector; // undefined (null): selects no pod; {} selects every pod of the namespace
   minAvailable?: string;
   maxUnavailable?: string;

@@ -240,6 +240,19 @@ export interface PodSummary {
   age: string;
   owner: { kind: string; name: string } | null;
   verdict: Verdict;
+  /**
+   * What its namespace's Services and PodDisruptionBudgets say about it (src/domain/around.ts):
+   * absent when they were not read (the view made no list call for them, or was not allowed).
+   */
+  neighbourhood?: NeighbourFact[];
+}
+
+/** One fact from around a pod, in the many-pods view: a Service that cannot reach it, a budget that blocks it. */
+export interface NeighbourFact {
+  severity: Severity;
+  code: string;
+  /** In a few words, naming the object: "not a ready endpoint of Service web". */
+  cause: string;
 }
 
 export interface PodSummaryList {
@@ -248,6 +261,8 @@ export interface PodSummaryList {
   generatedAt: string;
   /** Pods that fail for the same cause (two or more), largest group first (src/domain/grouping.ts). */
   groups?: PodGroup[];
+  /** The pods' neighbourhood facts that are not already their verdict, by cause (one pod is enough). */
+  around?: PodGroup[];
   items: PodSummary[];
   notes?: string[];
 }

@@ -295,7 +295,7 @@ export class KubeCluster implements Cluster {
     return toWorkload(kind, raw);
   }
 
-  async listServices(namespace: string): Promise<ServiceRef[]> {
+  async listServices(namespace: string | undefined): Promise<ServiceRef[]> {
     const list = await this.request(
       { verb: 'list', resource: 'services', namespace },
       resourcePath('', 'services', namespace),
@@ -303,7 +303,7 @@ export class KubeCluster implements Cluster {
     return (list.items ?? []).map(normalizeService);
   }
 
-  async listEndpointSlices(namespace: string): Promise<EndpointSliceRef[]> {
+  async listEndpointSlices(namespace: string | undefined): Promise<EndpointSliceRef[]> {
     const list = await this.listPaged(
       { resource: 'endpointslices.discovery.k8s.io', namespace },
       resourcePath('discovery.k8s.io/v1', 'endpointslices', namespace),
@@ -323,7 +323,7 @@ export class KubeCluster implements Cluster {
     return list.items;
   }
 
-  async listDisruptionBudgets(namespace: string): Promise<DisruptionBudgetRef[]> {
+  async listDisruptionBudgets(namespace: string | undefined): Promise<DisruptionBudgetRef[]> {
     const list = await this.listPaged(
       { resource: 'poddisruptionbudgets.policy', namespace },
       resourcePath('policy/v1', 'poddisruptionbudgets', namespace),

@@ -25,6 +25,7 @@ const bool = (v: unknown) => (v === undefined || v === null ? undefined : Boolea
 export function normalizeEndpointSlice(raw: Raw): EndpointSliceRef {
   return {
     name: raw.metadata?.name ?? '',
+    ...(raw.metadata?.namespace ? { namespace: String(raw.metadata.namespace) } : {}),
     service: raw.metadata?.labels?.['kubernetes.io/service-name'] ?? '',
     endpoints: (raw.endpoints ?? []).map((e: Raw) => {
       const pod = e.targetRef?.kind === 'Pod' ? e.targetRef : undefined;
@@ -61,6 +62,7 @@ export function normalizeDisruptionBudget(raw: Raw): DisruptionBudgetRef {
   const opt = (v: unknown) => (v === undefined || v === null ? undefined : String(intOrString(v)));
   return {
     name: raw.metadata?.name ?? '',
+    ...(raw.metadata?.namespace ? { namespace: String(raw.metadata.namespace) } : {}),
     selector: normalizeSelector(spec.selector),
     ...(opt(spec.minAvailable) !== undefined ? { minAvailable: opt(spec.minAvailable) } : {}),
     ...(opt(spec.maxUnavailable) !== undefined ? { maxUnavailable: opt(spec.maxUnavailable) } : {}),

@@ -140,6 +140,7 @@ function normalizeSpec(c: Raw, kind: ContainerSpec['kind']): ContainerSpec {
 export function normalizeService(raw: Raw): ServiceRef {
   return {
     name: raw.metadata?.name ?? '',
+    ...(raw.metadata?.namespace ? { namespace: String(raw.metadata.namespace) } : {}),
     selector: strMap(raw.spec?.selector),
     // targetPort defaults to port (the API server fills it in); a number-like string stays a name only
     // when it is not all digits (IntOrString)

@@ -75,13 +75,13 @@ export interface Cluster {
   readLog(namespace: string, pod: string, container: string, opts: LogOptions): Promise<string>;
   getWorkload(kind: WorkloadKind, namespace: string, name: string): Promise<Workload>;
   listReplicaSets(namespace: string, labelSelector: string): Promise<Workload[]>;
-  listServices(namespace: string): Promise<ServiceRef[]>;
+  listServices(namespace: string | undefined): Promise<ServiceRef[]>;
   getNode(name: string): Promise<NodeFacts>;
   listClaims(namespace: string): Promise<Claim[]>;
   listStorageClasses(): Promise<StorageClass[]>;
   /** PodMetrics of all namespaces; 'unavailable' when metrics.k8s.io is not served (404, 503). */
   listPodMetrics(): Promise<PodUsage[] | 'unavailable'>;
-  listEndpointSlices(namespace: string): Promise<EndpointSliceRef[]>;
+  listEndpointSlices(namespace: string | undefined): Promise<EndpointSliceRef[]>;
   listNetworkPolicies(namespace: string): Promise<NetworkPolicyRef[]>;
-  listDisruptionBudgets(namespace: string): Promise<DisruptionBudgetRef[]>;
+  listDisruptionBudgets(namespace: string | undefined): Promise<DisruptionBudgetRef[]>;
 }

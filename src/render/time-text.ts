@@ -44,7 +44,7 @@ export function timeSections(r: DescribeReport, o: Options): [string, string][] 
 
 const STYLE: Record<string, Style> = { warning: 'yellow', error: 'red' };
 
-/** The lines before the many-pods table: one per cause that two or more pods share. */
+/** The lines before the many-pods table: one per cause that two or more pods share, or one per fact from around them. */
 export function renderGroups(groups: PodGroup[] | undefined, o: Options): string {
   if (!groups?.length) return '';
   return (
