@@ -115,9 +115,10 @@ export class KubeCluster implements Cluster {
   readonly namespace: string;
   readonly server: string;
   private kcPromise?: Promise<KubeConfig>;
-  /** PODLENS_TRACE_API=1: one stderr line per API call (how the tests count describe's calls). */
-  private readonly trace: boolean;
-  /** -v: at 6 or more each typed request is logged on stderr (method, URL, status, time), as kubectl -v=6. */
+  /**
+   * -v: at 6 or more each request is logged on stderr (method, URL, status, time), as kubectl -v=6
+   * does; the live tests count describe's API calls from these lines.
+   */
   verbosity = 0;
 
   constructor(
@@ -132,7 +133,6 @@ export class KubeCluster implements Cluster {
     this.context = config.context;
     this.namespace = config.namespace;
     this.server = config.server;
-    this.trace = env.PODLENS_TRACE_API === '1';
   }
 
   /** The client's KubeConfig (same credential layer and proxy), for exec websockets only; loads the client. */
@@ -167,10 +167,6 @@ export class KubeCluster implements Cluster {
     opts: RequestOptions,
   ): Promise<T> {
     const full: ApiCall = { ...call, server: this.server, timeoutMs: this.timeoutMs };
-    if (this.trace)
-      process.stderr.write(
-        `podlens: API ${call.verb} ${call.resource}${call.namespace ? ` -n ${call.namespace}` : ''}${call.name ? ` ${call.name}` : ''}\n`,
-      );
     const prepared = await this.transport.prepare(); // a credential failure is thrown as is
     const ac = new AbortController();
     const timer = this.timeoutMs > 0 ? setTimeout(() => ac.abort(), this.timeoutMs) : undefined;

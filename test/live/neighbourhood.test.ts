@@ -3,7 +3,7 @@
 // PodDisruptionBudget allowing no disruption; a pod failing readiness behind a Service; a pod nothing
 // selects; a pod being deleted that its Service lists as terminating. describe names the object and
 // the consequence in one sentence, -o json holds the same fact, and describe of one pod makes the same
-// fixed set of API calls whatever surrounds it (PODLENS_TRACE_API=1 logs each call on stderr).
+// fixed set of API calls whatever surrounds it (-v 6 logs each request on stderr, as kubectl's does).
 import { apply, is, kubectl, kubectlOk, pod, podlens, useNamespace, waitFor, waitForPod } from './support.js';
 
 const ns = useNamespace('nbr-traffic');
@@ -177,31 +177,36 @@ describe('the pod in its neighbourhood (live)', () => {
   });
 
   test('describe of one pod makes the same fixed set of API calls, one list per kind', async () => {
+    // -v 6 logs `podlens: GET URL STATUS in N ms` per request; the path names the call (the query is
+    // paging and selectors), with the namespace, the pod's and its node's names replaced.
     const calls = async (name: string) => {
-      const r = await podlens(['describe', name, '-n', ns.name], { env: { PODLENS_TRACE_API: '1' } });
+      const r = await podlens(['-v', '6', 'describe', name, '-n', ns.name]);
       expect(r.code).toBe(0);
       return r.stderr
         .split('\n')
-        .filter((l) => l.startsWith('podlens: API '))
-        .map((l) => l.replace(` ${name}`, ' NAME').replace(/^(podlens: API get nodes) \S+$/, '$1 NODE'))
+        .flatMap((l) => /^podlens: [A-Z]+ (https:\S+) \d+ in \d+ ms$/.exec(l)?.slice(1) ?? [])
+        .map((url) =>
+          new URL(url).pathname
+            .replace(`/namespaces/${ns.name}/`, '/namespaces/NS/')
+            .replace(new RegExp(`/pods/${name}$`), '/pods/NAME')
+            .replace(/^\/api\/v1\/nodes\/[^/]+$/, '/api/v1/nodes/NODE'),
+        )
         .sort();
     };
     const web = await calls('web');
     expect(web).toEqual(
       [
-        'get pods -n NS NAME',
-        'list events -n NS',
-        'list services -n NS',
-        'list endpointslices.discovery.k8s.io -n NS',
-        'list networkpolicies.networking.k8s.io -n NS',
-        'list poddisruptionbudgets.policy -n NS',
+        '/api/v1/namespaces/NS/pods/NAME',
+        '/api/v1/namespaces/NS/events',
+        '/api/v1/namespaces/NS/services',
+        '/apis/discovery.k8s.io/v1/namespaces/NS/endpointslices',
+        '/apis/networking.k8s.io/v1/namespaces/NS/networkpolicies',
+        '/apis/policy/v1/namespaces/NS/poddisruptionbudgets',
         // the pod's node, the pods on it (by spec.nodeName) and their metrics (src/describe/surroundings.ts)
-        'get nodes NODE',
-        'list pods',
-        'list pods.metrics.k8s.io',
-      ]
-        .map((c) => `podlens: API ${c.replace('NS', ns.name)}`)
-        .sort(),
+        '/api/v1/nodes/NODE',
+        '/api/v1/pods',
+        '/apis/metrics.k8s.io/v1beta1/pods',
+      ].sort(),
     );
     expect(await calls('client')).toEqual(web);
     expect(await calls('unready')).toEqual(web);
