@@ -81,18 +81,17 @@ describe('pods-only rights (live)', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(`Pod:        ${ns.name}/${name}`);
     const notes = r.stderr.trimEnd().split('\n');
-    expect([...notes].sort()).toEqual(
-      [
-        EVENTS.replace('NS', ns.name).replace(/^/, 'podlens: '),
-        `podlens: no right to get pods/log in ${ns.name}: the logs of failed containers are not shown; \`get pods/log\` adds it`,
-        `podlens: no right to get replicasets.apps in ${ns.name}: the owner chain stops at the pod's own controller; \`get replicasets.apps\` adds it`,
-        `podlens: no right to list services in ${ns.name}: which Services select the pod is not said; \`list services\` adds it`,
-        ...NODE_NOTES,
-        `podlens: no right to list endpointslices.discovery.k8s.io in ${ns.name}: whether Services list the pod as an endpoint is not said; \`list endpointslices.discovery.k8s.io\` adds it`,
-        `podlens: no right to list networkpolicies.networking.k8s.io in ${ns.name}: which NetworkPolicies select the pod is not said; \`list networkpolicies.networking.k8s.io\` adds it`,
-        `podlens: no right to list poddisruptionbudgets.policy in ${ns.name}: which PodDisruptionBudgets cover the pod is not said; \`list poddisruptionbudgets.policy\` adds it`,
-      ].sort(),
-    );
+    // in the report's order (src/describe/rights.ts NOTE_ORDER), whatever order the reads answered in
+    expect(notes).toEqual([
+      `podlens: no right to get replicasets.apps in ${ns.name}: the owner chain stops at the pod's own controller; \`get replicasets.apps\` adds it`,
+      `podlens: no right to get pods/log in ${ns.name}: the logs of failed containers are not shown; \`get pods/log\` adds it`,
+      ...NODE_NOTES,
+      `podlens: no right to list services in ${ns.name}: which Services select the pod is not said; \`list services\` adds it`,
+      `podlens: no right to list endpointslices.discovery.k8s.io in ${ns.name}: whether Services list the pod as an endpoint is not said; \`list endpointslices.discovery.k8s.io\` adds it`,
+      `podlens: no right to list networkpolicies.networking.k8s.io in ${ns.name}: which NetworkPolicies select the pod is not said; \`list networkpolicies.networking.k8s.io\` adds it`,
+      `podlens: no right to list poddisruptionbudgets.policy in ${ns.name}: which PodDisruptionBudgets cover the pod is not said; \`list poddisruptionbudgets.policy\` adds it`,
+      EVENTS.replace('NS', ns.name).replace(/^/, 'podlens: '),
+    ]);
     expect(r.stdout).toContain('Not shown');
     expect(r.stdout).not.toMatch(/^(Traffic|Network policies|Disruption budgets)$/m);
     expect(r.stdout).not.toMatch(/Forbidden|forbidden|403/);
@@ -103,8 +102,8 @@ describe('pods-only rights (live)', () => {
     expect(report.notes).toHaveLength(7 + NODE_NOTES.length);
     // the sections of kinds it may not read are null, never an empty claim
     expect([report.traffic, report.networkPolicies, report.disruption]).toEqual([null, null, null]);
-    expect(report.notes.map((n: string) => `podlens: ${n}`).sort()).toEqual([...notes].sort());
-    expect(j.stderr.trimEnd().split('\n').sort()).toEqual([...notes].sort()); // said once on stderr too
+    expect(report.notes.map((n: string) => `podlens: ${n}`)).toEqual(notes);
+    expect(j.stderr.trimEnd().split('\n')).toEqual(notes); // said once on stderr too
   });
 
   test('describe of the namespace (no name) works, with the events note', async () => {
