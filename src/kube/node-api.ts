@@ -1,7 +1,7 @@
 // What `podlens pause/node/cleanup` need from the API besides pods: the node, the kubelet's config
 // (for the containerd socket), and the helper pod's lifecycle (create, wait, exec, delete, list).
 // All calls go through KubeCluster.request(), so timeouts and HTTP errors are mapped in one place.
-import { KubeApiError } from '../errors.js';
+import { KubeApiError, type ApiCall } from '../errors.js';
 import { resourcePath, type KubeCluster } from './adapter.js';
 import { execRefreshing, type ExecResult } from './exec.js';
 
@@ -16,6 +16,9 @@ export const HELPER_CONTAINER = 'helper';
 // After the helper Job finishes (done, or stopped at its --helper-deadline), Kubernetes deletes it
 // and its pod this long after, even when podlens was killed (-9).
 export const HELPER_TTL_SECONDS = 30;
+/** How long deleting a helper waits for its Job and pods to be gone, and how often it looks. */
+export const HELPER_GONE_MS = 30_000;
+const HELPER_GONE_POLL_MS = 250;
 // Who created a helper, so that `podlens cleanup` on the same host can tell a helper another live
 // podlens run is using from one whose creator is gone.
 export const CREATOR_ANNOTATIONS = {
@@ -250,27 +253,57 @@ export class NodeApi {
   }
 
   /**
-   * Deletes the helper Job and its pod now (grace 0); a helper already gone is fine. The pod is
-   * deleted by label as well as by the garbage collector, so it is gone when this returns.
+   * Deletes the helper Job and its pods, and returns once they are gone (waiting at most `waitMs`).
+   * Foreground propagation: the API server keeps the Job, with a deletionTimestamp and the
+   * foregroundDeletion finalizer, until the garbage collector has deleted its pods (the Job
+   * controller sets blockOwnerDeletion on them), and the Job controller creates no pod for a Job that
+   * has a deletionTimestamp (pkg/controller/job: manageJob runs only while it is nil). With background
+   * propagation the Job went at once, and a Job controller that had not seen that yet could replace
+   * the pod podlens deleted: a pod that outlived podlens until the garbage collector came for it.
+   * https://kubernetes.io/docs/concepts/architecture/garbage-collection/#foreground-deletion
+   * The pods are deleted at once as well (grace 0: the helper holds no state), so nothing waits for
+   * a grace period. A helper already gone is fine (false).
    */
-  async deleteHelper(namespace: string, name: string): Promise<boolean> {
+  async deleteHelper(namespace: string, name: string, waitMs = HELPER_GONE_MS): Promise<boolean> {
+    const job = resourcePath('batch/v1', 'jobs', namespace, name);
     let existed = true;
     try {
-      await this.cluster.request(
-        { verb: 'delete', resource: 'jobs', namespace, name },
-        resourcePath('batch/v1', 'jobs', namespace, name),
-        { method: 'DELETE', query: { gracePeriodSeconds: 0, propagationPolicy: 'Background' } },
-      );
+      await this.cluster.request({ verb: 'delete', resource: 'jobs', namespace, name }, job, {
+        method: 'DELETE',
+        query: { gracePeriodSeconds: 0, propagationPolicy: 'Foreground' },
+      });
     } catch (e) {
       if (!(e instanceof KubeApiError && e.status === 404)) throw e;
       existed = false;
     }
+    const pods = { labelSelector: `job-name=${name}` };
     await this.cluster.request(
       { verb: 'deletecollection', resource: 'pods', namespace },
       resourcePath('', 'pods', namespace),
-      { method: 'DELETE', query: { labelSelector: `job-name=${name}`, gracePeriodSeconds: 0 } },
+      { method: 'DELETE', query: { ...pods, gracePeriodSeconds: 0 } },
     );
+    const deadline = Date.now() + waitMs;
+    for (;;) {
+      const left: any = await this.cluster.request(
+        { verb: 'list', resource: 'pods', namespace },
+        resourcePath('', 'pods', namespace),
+        { query: pods },
+      );
+      if (!left.items?.length && !(await this.exists({ verb: 'get', resource: 'jobs', namespace, name }, job))) break;
+      if (Date.now() >= deadline) break; // the garbage collector finishes it; nothing recreates it now
+      await new Promise((r) => setTimeout(r, HELPER_GONE_POLL_MS));
+    }
     return existed;
+  }
+
+  private async exists(call: ApiCall, path: string): Promise<boolean> {
+    try {
+      await this.cluster.request(call, path);
+      return true;
+    } catch (e) {
+      if (e instanceof KubeApiError && e.status === 404) return false;
+      throw e;
+    }
   }
 
   /** Deletes a bare helper pod (an older podlens made them) now (grace 0); one already gone is fine. */

@@ -5,7 +5,7 @@
 // deletes it regardless. The cluster's controller-manager runs every controller (--controllers=*),
 // the Job and TTL-after-finished controllers among them.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { helpersIn, helpersLeft, startSharedNetworkPod } from './shared-network.js';
+import { helpersIn, startSharedNetworkPod } from './shared-network.js';
 import { BIN, kubeconfig, kubectlOk, podlens, useNamespace, waitFor } from './support.js';
 
 const ns = useNamespace('reality-helper');
@@ -94,7 +94,7 @@ test('cleanup keeps a helper a live podlens uses, deletes it once that process i
   expect(gone.stdout).toMatch(
     new RegExp(`job/${job} .* deleted +its creator \\(pid ${child.pid} on this host\\) is gone\\n`),
   );
-  expect(await helpersLeft(ns.name)).toEqual([]);
+  expect(await helpersIn(ns.name)).toEqual([]);
 }, 90_000);
 
 test('cleanup deletes a helper whose deadline passed even while its creator runs', async () => {
@@ -112,7 +112,7 @@ test('cleanup deletes a helper whose deadline passed even while its creator runs
     const r = await podlens(['cleanup', '-n', ns.name]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(new RegExp(`job/${job} .* deleted +its deadline passed\\n`));
-    expect(await helpersLeft(ns.name)).toEqual([]);
+    expect(await helpersIn(ns.name)).toEqual([]);
   } finally {
     child.kill('SIGKILL');
     await exited(child);

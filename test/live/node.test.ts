@@ -6,7 +6,6 @@ import { spawn } from 'node:child_process';
 import {
   expectNodeListsSandboxes,
   helpersIn,
-  helpersLeft,
   sandboxesDirect,
   startSharedNetworkPod,
   stillThere,
@@ -47,7 +46,7 @@ test('--via pod: the same, its own helper marked as such, and no helper remains'
   const self = report.sandboxes.filter((s: any) => s.podlensHelper && s.pod.namespace === ns.name && s.apiKnowsPod);
   expect(self).toHaveLength(1);
   expect(self[0].flag).toBe("podlens' helper pod (deleted when its run ends)");
-  expect(await helpersLeft(ns.name)).toEqual([]);
+  expect(await helpersIn(ns.name)).toEqual([]);
 });
 
 test('a pod deleted by force: its sandbox is flagged as one the API no longer knows', async () => {
@@ -116,7 +115,7 @@ test('cleanup removes the helper a killed run (SIGKILL) left behind', async () =
   const r = await podlens(['cleanup', '-n', ns.name]);
   expect(r.code).toBe(0);
   expect(r.stdout).toMatch(new RegExp(`\\n${ns.name} +job/${job} +${node} +\\w+ +\\S+ +deleted +${gone}\\n$`));
-  expect(await helpersLeft(ns.name)).toEqual([]);
+  expect(await helpersIn(ns.name)).toEqual([]);
 
   const again = await podlens(['cleanup', '-n', ns.name]);
   expect(again).toEqual({

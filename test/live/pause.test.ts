@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, statSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SOCK, expectPauseAgreesWithNode, helpersIn, helpersLeft, startSharedNetworkPod } from './shared-network.js';
+import { SOCK, expectPauseAgreesWithNode, helpersIn, startSharedNetworkPod } from './shared-network.js';
 import {
   BIN,
   createNamespace,
@@ -48,7 +48,7 @@ test('--via pod: the same answers through a helper pod, and no helper remains', 
   expect(
     report.access.commands.some((c: string) => / -- nsenter -t \d+ -m -u -i -n -p -- ctr --address /.test(c)),
   ).toBe(true);
-  expect(await helpersLeft(ns.name)).toEqual([]);
+  expect(await helpersIn(ns.name)).toEqual([]);
 });
 
 test("text with --show-commands: the statement, the API IP beside the node's, the commands", async () => {
@@ -72,7 +72,7 @@ test('off a terminal, the helper pod needs --yes: exit 2, nothing created', asyn
     /^error: podlens would create a privileged helper pod .* stdin is not a terminal, so it cannot ask: pass --yes to allow it/,
   );
   expect(r.stderr.trim().split('\n')).toHaveLength(1);
-  expect(await helpersLeft(ns.name)).toEqual([]);
+  expect(await helpersIn(ns.name)).toEqual([]);
 });
 
 test('a helper image that cannot be pulled: one sentence, exit 1, helper removed', async () => {
@@ -92,7 +92,7 @@ test('a helper image that cannot be pulled: one sentence, exit 1, helper removed
     /^error: the helper image "podlens-no-such-image" cannot be pulled on node "\S+" \((ErrImagePull|ImagePullBackOff)/,
   );
   expect(r.stderr.trim().split('\n')).toHaveLength(1);
-  expect(await helpersLeft(ns.name)).toEqual([]);
+  expect(await helpersIn(ns.name)).toEqual([]);
 });
 
 test('an exec that never answers: the timeout sentence, exit 1, helper removed', async () => {
@@ -130,7 +130,7 @@ test('an exec that never answers: the timeout sentence, exit 1, helper removed',
     expect(r.stderr).toMatch(
       /^error: the node-side command `kubectl exec .* ctr --address \S+ -n k8s.io version` on node "\S+" did not answer within 4s; raise --timeout or check the node\.\n$/,
     );
-    expect(await helpersLeft(ns.name)).toEqual([]);
+    expect(await helpersIn(ns.name)).toEqual([]);
   } finally {
     server.kill('SIGKILL');
     try {
@@ -167,7 +167,7 @@ for (const [signal, code] of [
     child.kill(signal);
     expect(await exited).toBe(code);
     expect(stderr).toContain(`podlens: ${signal}: removing helper Job ${ns.name}/podlens-helper-`);
-    expect(await helpersLeft(ns.name)).toEqual([]);
+    expect(await helpersIn(ns.name)).toEqual([]);
   });
 }
 
@@ -219,7 +219,7 @@ test('a user who may not create jobs: the RBAC sentence, exit 1', async () => {
     expect(r.stderr).toBe(
       `error: not allowed to create jobs in namespace "${ns.name}" as system:serviceaccount:${ns.name}:${sa} (RBAC forbidden); ask for a Role granting "create" on "jobs".\n`,
     );
-    expect(await helpersLeft(ns.name)).toEqual([]);
+    expect(await helpersIn(ns.name)).toEqual([]);
   } finally {
     await kubectl(['delete', 'clusterrolebinding', role, '--ignore-not-found']);
     await kubectl(['delete', 'clusterrole', role, '--ignore-not-found']);

@@ -10,25 +10,15 @@ import { ROOT, apply, is, kubectlOk, waitForPod, type RawPod } from './support.j
 export const SOCK = process.env.CONTAINERD_ADDRESS ?? '/run/containerd/containerd.sock';
 const HELPERS = 'app.kubernetes.io/managed-by=podlens';
 
-/** The podlens helpers in a namespace (Jobs and their pods), as `job.batch/NAME` and `pod/NAME`. */
+/**
+ * The podlens helpers in a namespace (Jobs and their pods), as `job.batch/NAME` and `pod/NAME`.
+ * Right after podlens exits this must be empty: it deletes its helper Job in the foreground and
+ * waits until the Job and its pods are gone (src/kube/node-api.ts deleteHelper).
+ */
 export async function helpersIn(namespace: string): Promise<string[]> {
   return (await kubectlOk(['-n', namespace, 'get', 'jobs,pods', '-l', HELPERS, '-o', 'name']))
     .split('\n')
     .filter(Boolean);
-}
-
-/**
- * The helpers still in NAMESPACE once they have had a minute to go: podlens deletes the helper Job and
- * its pods, but a pod the Job controller made meanwhile is removed by the garbage collector, after
- * podlens has exited.
- */
-export async function helpersLeft(namespace: string): Promise<string[]> {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const left = await helpersIn(namespace);
-    if (left.length === 0 || Date.now() > deadline) return left;
-    await new Promise((r) => setTimeout(r, 1000));
-  }
 }
 
 /** Applies the shared-network pod in the namespace; returns it, as the API does, once both containers run. */
