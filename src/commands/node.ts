@@ -90,7 +90,7 @@ export function registerNode(program: Command, state: RunState): void {
       '\nExamples:\n  podlens node kind-control-plane\n  podlens node worker-1 --via pod --yes -o json\n' + ACCESS_HELP,
     )
     .action(async (node: string, flags: NodeCommandFlags) => {
-      state.exitCode = await runNode(node, flags, state.io);
+      state.exitCode = await runNodeSide('node', node, flags, state.io);
     });
 }
 
@@ -119,16 +119,26 @@ export function textOptions(io: Io, flags: NodeCommandFlags): TextOptions {
   };
 }
 
-async function runNode(name: string, flags: NodeCommandFlags, io: Io): Promise<ExitCodeValue> {
+/** `podlens node NODE` and `podlens pause POD`: name checked, options, the service's report, rendered. */
+export async function runNodeSide(
+  what: 'node' | 'pod',
+  name: string,
+  flags: NodeCommandFlags,
+  io: Io,
+): Promise<ExitCodeValue> {
   const { validateName } = await import('../node/choose.js');
-  validateName('node', name);
+  validateName(what, name);
   const options = accessOptions(flags);
-  const { nodeReport } = await import('../node/service.js');
+  const service = await import('../node/service.js');
   const { cluster, namespace } = await openCluster(flags, io.env);
-  const report = await nodeReport(cluster, namespace, name, options, io);
+  const report =
+    what === 'node'
+      ? await service.nodeReport(cluster, namespace, name, options, io)
+      : await service.pauseReport(cluster, namespace, name, options, io);
   if (flags.output === 'text') {
-    const { renderNode } = await import('../render/pause-text.js');
-    io.stdout.write(renderNode(report, textOptions(io, flags)));
+    const text = await import('../render/pause-text.js');
+    const o = textOptions(io, flags);
+    io.stdout.write('sandboxes' in report ? text.renderNode(report, o) : text.renderPause(report, o));
   } else {
     const { renderData } = await import('../render/data.js');
     io.stdout.write(await renderData(report, flags.output));

@@ -2,10 +2,8 @@
 // loaded only when it runs.
 import type { Command } from 'commander';
 import type { RunState } from '../cli.js';
-import { ExitCode, type ExitCodeValue } from '../errors.js';
-import type { Io } from '../render/terminal.js';
-import { addClusterFlags, addOutputFlag, openCluster } from '../options/flags.js';
-import { ACCESS_HELP, accessOptions, addNodeAccessFlags, textOptions, type NodeCommandFlags } from './node.js';
+import { addClusterFlags, addOutputFlag } from '../options/flags.js';
+import { ACCESS_HELP, addNodeAccessFlags, runNodeSide, type NodeCommandFlags } from './node.js';
 
 export function registerPause(program: Command, state: RunState): void {
   const cmd = program
@@ -28,23 +26,6 @@ export function registerPause(program: Command, state: RunState): void {
         ACCESS_HELP,
     )
     .action(async (pod: string, flags: NodeCommandFlags) => {
-      state.exitCode = await runPause(pod, flags, state.io);
+      state.exitCode = await runNodeSide('pod', pod, flags, state.io);
     });
-}
-
-async function runPause(name: string, flags: NodeCommandFlags, io: Io): Promise<ExitCodeValue> {
-  const { validateName } = await import('../node/choose.js');
-  validateName('pod', name);
-  const options = accessOptions(flags);
-  const { pauseReport } = await import('../node/service.js');
-  const { cluster, namespace } = await openCluster(flags, io.env);
-  const report = await pauseReport(cluster, namespace, name, options, io);
-  if (flags.output === 'text') {
-    const { renderPause } = await import('../render/pause-text.js');
-    io.stdout.write(renderPause(report, textOptions(io, flags)));
-  } else {
-    const { renderData } = await import('../render/data.js');
-    io.stdout.write(await renderData(report, flags.output));
-  }
-  return ExitCode.OK;
 }
