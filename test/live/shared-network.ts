@@ -32,51 +32,26 @@ export async function startSharedNetworkPod(namespace: string): Promise<RawPod> 
   );
 }
 
-/** ctr run directly on this host: the pod's containers and every task's PID. */
-export async function ctrDirect(uid: string): Promise<{ pause: string; ids: string[]; pids: Map<string, number> }> {
-  const ls = await run('ctr', [
-    '--address',
-    SOCK,
-    '-n',
-    'k8s.io',
-    'containers',
-    'ls',
-    `labels."io.kubernetes.pod.uid"==${uid}`,
-  ]);
-  const rows = ls.stdout
+/** `ctr -n k8s.io ARGS` run directly on this host: its table's rows (the header left out), split into columns. */
+async function ctrRows(args: string[]): Promise<string[][]> {
+  const r = await run('ctr', ['--address', SOCK, '-n', 'k8s.io', ...args]);
+  return r.stdout
     .trim()
     .split('\n')
     .slice(1)
     .map((l) => l.trim().split(/\s+/));
-  const tasks = await run('ctr', ['--address', SOCK, '-n', 'k8s.io', 'tasks', 'ls']);
-  const pids = new Map(
-    tasks.stdout
-      .trim()
-      .split('\n')
-      .slice(1)
-      .map((l) => l.trim().split(/\s+/))
-      .map(([id, pid]) => [id, Number(pid)] as [string, number]),
-  );
+}
+
+/** ctr run directly on this host: the pod's containers and every task's PID. */
+export async function ctrDirect(uid: string): Promise<{ pause: string; ids: string[]; pids: Map<string, number> }> {
+  const rows = await ctrRows(['containers', 'ls', `labels."io.kubernetes.pod.uid"==${uid}`]);
+  const pids = new Map((await ctrRows(['tasks', 'ls'])).map(([id, pid]) => [id, Number(pid)] as [string, number]));
   return { pause: rows.find((r) => r[1].includes('/pause:'))![0], ids: rows.map((r) => r[0]), pids };
 }
 
 /** Sandbox ids as `ctr containers ls` shows them, run directly: the rows with the pause image. */
 export async function sandboxesDirect(): Promise<string[]> {
-  const r = await run('ctr', [
-    '--address',
-    SOCK,
-    '-n',
-    'k8s.io',
-    'containers',
-    'ls',
-    'labels."io.cri-containerd.kind"==sandbox',
-  ]);
-  return r.stdout
-    .trim()
-    .split('\n')
-    .slice(1)
-    .map((l) => l.trim().split(/\s+/)[0])
-    .sort();
+  return (await ctrRows(['containers', 'ls', 'labels."io.cri-containerd.kind"==sandbox'])).map((r) => r[0]).sort();
 }
 
 /** Of the sandboxes ctr listed before, those it still lists (other tests' pods come and go). */
