@@ -88,19 +88,19 @@ export function allDocCommands(): DocCommand[] {
 
 export const where = (c: DocCommand) => `${relative('.', c.page)}:${c.line}`;
 
+/** Commands on the kind cluster of `npm run kind:up`: the kind tier runs them, not the live docs test. */
+export const KIND_DOCS = 'kind: run on the kind cluster by test/kind/docs.test.ts';
+
 /**
- * Commands that need what the live tier does not have. Each entry says why; the unit test keeps the
- * list short and checks that every entry still is in the docs.
+ * Commands that need what the live tier does not have. Each entry says why (and which other tier
+ * runs it); the unit test keeps the list short and checks that every entry still is in the docs.
  */
 export const SKIPPED: Record<string, string> = {
-  'podlens pause shared-network-pod -n podlens-demo':
-    'kind: needs the cluster of `npm run kind:up` (test/kind/kind.test.ts checks pause through docker there)',
-  'podlens node podlens-worker': 'kind: a node of the kind cluster (test/kind/kind.test.ts runs node there)',
-  'podlens node podlens-control-plane': 'kind: a node of the kind cluster (test/kind/kind.test.ts runs node there)',
-  'docker exec podlens-worker ctr -n k8s.io containers ls \'labels."io.cri-containerd.kind"==sandbox\'':
-    "kind: ctr inside the kind cluster's worker node container",
-  'docker exec podlens-worker readlink /proc/4208/ns/net /proc/4231/ns/net /proc/4258/ns/net':
-    "kind: /proc of the kind worker's processes, whose PIDs the pause output above shows",
+  'podlens pause shared-network-pod -n podlens-demo': KIND_DOCS,
+  'podlens node podlens-worker': KIND_DOCS,
+  'podlens node podlens-control-plane': KIND_DOCS,
+  'docker exec podlens-worker ctr -n k8s.io containers ls \'labels."io.cri-containerd.kind"==sandbox\'': KIND_DOCS,
+  'docker exec podlens-worker readlink /proc/4208/ns/net /proc/4231/ns/net /proc/4258/ns/net': KIND_DOCS,
 };
 export const MAX_SKIPPED = 6;
 

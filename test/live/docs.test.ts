@@ -9,8 +9,9 @@ import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { load } from 'js-yaml';
+import { runShown, writeUpdates } from '../docs-run.js';
 import { allDocCommands, matchesLines, matchesShape, ROOT, SKIPPED, where, type DocCommand } from '../docs.js';
-import { apply, is, kubeconfig, kubectl, kubectlOk, run, waitFor, waitForPod } from './support.js';
+import { apply, is, kubeconfig, kubectl, kubectlOk, waitFor, waitForPod } from './support.js';
 
 const work = mkdtempSync(join(tmpdir(), 'podlens-docs-'));
 symlinkSync(join(ROOT, 'examples'), join(work, 'examples'));
@@ -101,32 +102,13 @@ const SCENES: Record<string, () => Promise<void>> = {
   'credential-plugins': async () => credentialKubeconfigs(),
 };
 
-async function runShown(c: DocCommand): Promise<{ code: number; output: string }> {
-  const env = {
-    PATH: `${join(ROOT, 'bin')}:${process.env.PATH}`,
-    KUBECONFIG: kubeconfig(),
-    NO_COLOR: '1',
-  };
-  const r = await run('sh', ['-c', `cd '${work}' && { ${c.command}\n} 2>&1`], { env, timeoutMs: 180_000 });
-  return { code: r.code, output: r.stdout };
-}
-
 const commands = allDocCommands();
 const updates: { c: DocCommand; output: string }[] = [];
 
-/** Replaces the shown output of each command in `updates` with what it printed, last line first. */
-function writeUpdates(): void {
-  for (const page of new Set(updates.map((u) => u.c.page))) {
-    const lines = readFileSync(join(ROOT, page), 'utf8').split('\n');
-    for (const u of updates.filter((x) => x.c.page === page).sort((a, b) => b.c.line - a.c.line))
-      lines.splice(u.c.line, u.c.output.length, ...u.output.replace(/\n$/, '').split('\n'));
-    writeFileSync(join(ROOT, page), lines.join('\n'));
-  }
-}
 const done = new Set<string>();
 
 afterAll(async () => {
-  if (process.env.UPDATE_DOCS) writeUpdates();
+  if (process.env.UPDATE_DOCS) writeUpdates(updates);
   for (const c of cleanups.reverse()) await c();
   rmSync(work, { recursive: true, force: true });
 });
@@ -150,7 +132,7 @@ for (const c of commands) {
       expect(c.output).toEqual([String(last)]);
       return;
     }
-    const r = await runShown(c);
+    const r = await runShown(c.command, work, { KUBECONFIG: kubeconfig() });
     last = r.code;
     const next = commands[commands.indexOf(c) + 1];
     const statusShown = next?.page === c.page && next.command === 'echo $?';
