@@ -198,13 +198,17 @@ function kubeconfigPath() {
   return m[1];
 }
 
-function fakePod(name, labels = {}) {
+/**
+ * A pod for the KWOK fake nodes, bound to one of them (spec.nodeName) so that the scheduler has no
+ * part in it: at load 15 to 21 the scheduler was what held creation to about 5 pods a second.
+ */
+function fakePod(name, nodeName, labels = {}) {
   return {
     apiVersion: 'v1',
     kind: 'Pod',
     metadata: { name, labels: { app: 'podlens-bench', ...labels } },
     spec: {
-      nodeSelector: { type: 'kwok' },
+      nodeName,
       tolerations: [{ key: 'kwok.x-k8s.io/node', operator: 'Exists', effect: 'NoSchedule' }],
       terminationGracePeriodSeconds: 1,
       initContainers: [{ name: 'init-config', image: 'busybox' }],
@@ -230,8 +234,46 @@ async function createNamespace(kube, name) {
   throw new Error(`no default service account in ${name}`);
 }
 
+/** The KWOK fake nodes' names (type=kwok), for fakePod's spec.nodeName. */
+async function fakeNodeNames(kube) {
+  const list = await kube.request('GET', '/api/v1/nodes?labelSelector=type%3Dkwok');
+  const names = list.items.map((n) => n.metadata.name);
+  if (!names.length) throw new Error('no KWOK fake nodes (type=kwok)');
+  return names;
+}
+
+/**
+ * Creates `count` fake pods named PREFIX-00000... spread over the fake nodes, a bounded number of
+ * requests in flight, and waits until all run; returns how fast (creation rate as measured).
+ */
+async function createRunningPods(kube, ns, prefix, count, labels = {}, timeoutMs = 600_000) {
+  const nodes = await fakeNodeNames(kube);
+  const t0 = Date.now();
+  await createPods(
+    kube,
+    ns,
+    Array.from({ length: count }, (_, i) =>
+      fakePod(`${prefix}-${String(i).padStart(5, '0')}`, nodes[i % nodes.length], labels),
+    ),
+  );
+  const createdS = (Date.now() - t0) / 1000;
+  await waitRunning(kube, ns, count, timeoutMs);
+  const runningS = (Date.now() - t0) / 1000;
+  const rate = {
+    pods: count,
+    created_s: round(createdS, 1),
+    running_s: round(runningS, 1),
+    running_per_s: round(count / runningS, 1),
+    load: readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' '),
+  };
+  log(
+    `${count} pods in ${ns}: created in ${rate.created_s} s, all Running after ${rate.running_s} s (${rate.running_per_s}/s, load ${rate.load})`,
+  );
+  return rate;
+}
+
 /** Creates pods with a bounded number of requests in flight. */
-async function createPods(kube, ns, pods, inFlight = 16) {
+async function createPods(kube, ns, pods, inFlight = 32) {
   let next = 0;
   const worker = async () => {
     while (next < pods.length) {
@@ -292,6 +334,17 @@ function machine() {
 // ---------------------------------------------------------------------------------------------
 // 1. describe one pod, and start-up
 
+/** A busybox container running `sh -c SCRIPT` with the pod's /work volume. */
+function busybox(name, script) {
+  return {
+    name,
+    image: 'busybox',
+    imagePullPolicy: 'IfNotPresent',
+    command: ['sh', '-c', script],
+    volumeMounts: [{ name: 'work', mountPath: '/work' }],
+  };
+}
+
 async function benchDescribe(kube, env, ns, opts) {
   const name = 'bench-web';
   await kube.request('POST', `/api/v1/namespaces/${ns}/pods`, {
@@ -301,24 +354,8 @@ async function benchDescribe(kube, env, ns, opts) {
     spec: {
       terminationGracePeriodSeconds: 1,
       tolerations: [],
-      initContainers: [
-        {
-          name: 'init-config',
-          image: 'busybox',
-          imagePullPolicy: 'IfNotPresent',
-          command: ['sh', '-c', 'echo ready > /work/ready'],
-          volumeMounts: [{ name: 'work', mountPath: '/work' }],
-        },
-      ],
-      containers: [
-        {
-          name: 'web',
-          image: 'busybox',
-          imagePullPolicy: 'IfNotPresent',
-          command: ['sh', '-c', 'exec sleep 3600'],
-          volumeMounts: [{ name: 'work', mountPath: '/work' }],
-        },
-      ],
+      initContainers: [busybox('init-config', 'echo ready > /work/ready')],
+      containers: [busybox('web', 'exec sleep 3600')],
       volumes: [{ name: 'work', emptyDir: {} }],
     },
   });
@@ -465,14 +502,7 @@ async function benchMany(kube, env, base, opts) {
     const ns = `${base}-many-${n}`;
     await createNamespace(kube, ns);
     log(`many: creating ${n} pods on fake nodes in ${ns}`);
-    const t0 = Date.now();
-    await createPods(
-      kube,
-      ns,
-      Array.from({ length: n }, (_, i) => fakePod(`many-${String(i).padStart(5, '0')}`)),
-    );
-    await waitRunning(kube, ns, n);
-    log(`many: ${n} pods Running after ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    const creation = await createRunningPods(kube, ns, 'many', n);
     await sleep(2000); // let kwok's and the scheduler's events land
 
     // API calls, through a counting proxy. These runs are the warm-up too (not timed).
@@ -499,51 +529,72 @@ async function benchMany(kube, env, base, opts) {
       () => timed('kubectl', ['describe', 'pods', '-n', ns], env),
       0,
     );
-    out[n] = { pods: n, ...r, api_calls: { podlens: podlensCalls, kubectl: kubectlCalls } };
+    out[n] = { pods: n, ...r, api_calls: { podlens: podlensCalls, kubectl: kubectlCalls }, creation };
     await removeNamespace(kube, ns, true);
   }
   return out;
 }
 
 /**
- * The many-pods view as text and as JSON at opts.textPods pods (5,000; the issue's linear-text
- * target), paired, against one `kubectl describe pods` of the same namespace (it takes minutes).
+ * The many-pods view of `describe -A` as text and as JSON at opts.textPods pods (5,000: the issue's
+ * linear-text target), paired, against one `kubectl describe pods -A` of the same pods (it takes
+ * minutes). -A with a label selector of this run's pods, so that other pods on the cluster do not
+ * count. Then `podlens describe -A -o json` through a pipe into a JSON parser: it must give exactly
+ * that many items (issue 9's "done when").
  */
 async function benchText(kube, env, base, opts) {
   const n = opts.textPods;
   const ns = `${base}-text`;
+  const selector = `podlens-bench-text=${base}`;
+  const args = ['describe', '-A', '-l', selector];
   await createNamespace(kube, ns);
   log(`text: creating ${n} pods on fake nodes in ${ns}`);
-  const t0 = Date.now();
-  await createPods(
-    kube,
-    ns,
-    Array.from({ length: n }, (_, i) => fakePod(`text-${String(i).padStart(5, '0')}`)),
-  );
-  await waitRunning(kube, ns, n, 600_000);
-  log(`text: ${n} pods Running after ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  const creation = await createRunningPods(kube, ns, 'text', n, { 'podlens-bench-text': base });
   await sleep(2000);
-  log(`text: ${opts.manyRounds} paired rounds of podlens describe -n NS as text vs -o json`);
+  log(`text: ${opts.manyRounds} paired rounds of podlens describe -A -l SEL as text vs -o json`);
   const r = await paired(
     opts.manyRounds,
-    () => timed(process.execPath, [BIN, 'describe', '-n', ns], env),
-    () => timed(process.execPath, [BIN, 'describe', '-n', ns, '-o', 'json'], env),
+    () => timed(process.execPath, [BIN, ...args], env),
+    () => timed(process.execPath, [BIN, ...args, '-o', 'json'], env),
     0,
   );
-  log(`text: one kubectl describe pods -n NS of ${n} pods`);
-  const k = must(await timed('kubectl', ['describe', 'pods', '-n', ns], env), 'kubectl describe pods');
+  log(`text: podlens describe -A -l SEL -o json | a JSON parser`);
+  const count = "let s='';process.stdin.on('data',(d)=>(s+=d)).on('end',()=>console.log(JSON.parse(s).items.length))";
+  const pipe = must(
+    await timed(
+      'bash',
+      [
+        '-o',
+        'pipefail',
+        '-c',
+        `"$0" "$1" ${args.map((a) => `'${a}'`).join(' ')} -o json | "$0" -e "$2"`,
+        process.execPath,
+        BIN,
+        count,
+      ],
+      env,
+      true,
+    ),
+    'podlens describe -A -o json | JSON parser',
+  );
+  const items = Number(pipe.stdout.trim());
+  log(`text: one kubectl describe pods -A -l SEL of ${n} pods`);
+  const k = must(await timed('kubectl', ['describe', 'pods', '-A', '-l', selector], env), 'kubectl describe pods');
   await removeNamespace(kube, ns, true);
   return {
     pods: n,
+    command: `podlens describe -A -l ${selector} [-o json]`,
     text_ms: r.podlens_ms,
     json_ms: r.kubectl_ms,
     ratio_vs_json: r.ratio_vs_kubectl,
     kubectl_describe_ms: round(k.ms, 1),
     text_ratio_vs_kubectl: round(r.podlens_ms / k.ms, 4),
     json_ratio_vs_kubectl: round(r.kubectl_ms / k.ms, 4),
+    json_through_pipe: { items, exact: items === n, ms: round(pipe.ms, 1) },
     rounds: r.rounds,
     retried_rounds: r.retried_rounds,
     samples: { text_ms: r.samples.podlens_ms, json_ms: r.samples.kubectl_ms },
+    creation,
   };
 }
 
@@ -634,6 +685,7 @@ async function benchWatch(kube, env, base, opts, podlensHasWatch) {
   await createNamespace(kube, ns);
   const n = opts.churnPods;
   const rate = opts.churnRate;
+  const nodes = await fakeNodeNames(kube);
 
   // The truth: the harness' own watch of the namespace, from a list's resourceVersion.
   const truthEvents = [];
@@ -726,7 +778,11 @@ async function benchWatch(kube, env, base, opts, podlensHasWatch) {
     if (wait > 0) await sleep(wait);
     creates.push(
       kube
-        .request('POST', `/api/v1/namespaces/${ns}/pods`, fakePod(`churn-${String(i).padStart(5, '0')}`))
+        .request(
+          'POST',
+          `/api/v1/namespaces/${ns}/pods`,
+          fakePod(`churn-${String(i).padStart(5, '0')}`, nodes[i % nodes.length]),
+        )
         .catch((err) => log(`create: ${err.message}`)),
     );
   }
@@ -753,6 +809,10 @@ async function benchWatch(kube, env, base, opts, podlensHasWatch) {
     pods: n,
     rate_per_s: rate,
     churn_s: round((nowMs() - t0) / 1000, 1),
+    // The rate the harness reached (under load it can fall behind opts.churnRate).
+    created_in_s: round(createdIn, 1),
+    created_per_s: round(n / createdIn, 1),
+    load_at_end: readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' '),
     settled,
     transitions_expected: truth.length,
     // kubectl get -w ends when the API server closes its watch (a restart, say); podlens resumes.
@@ -821,48 +881,30 @@ function kwok(args, env) {
 function printTable(res) {
   const rows = [['measure', 'podlens', 'kubectl', 'ratio (podlens/kubectl)', 'notes']];
   const ms = (v) => (v == null ? '-' : `${v} ms`);
-  if (res.describe)
-    rows.push([
-      'describe one pod (median)',
-      ms(res.describe.podlens_ms),
-      ms(res.describe.kubectl_ms),
-      res.describe.ratio_vs_kubectl,
-      `${res.describe.rounds} paired rounds`,
-    ]);
-  const f = res.describe?.node_empty_process;
-  if (f)
-    rows.push([
+  // [label, figures or undefined, podlens field, reference field, ratio field, note]
+  const d = res.describe;
+  const timedRows = [
+    ['describe one pod (median)', d, 'podlens_ms', 'kubectl_ms', 'ratio_vs_kubectl', `${d?.rounds} paired rounds`],
+    [
       'empty node process (floor)',
-      ms(f.node_ms),
-      ms(f.kubectl_ms),
-      f.ratio_vs_kubectl,
+      d?.node_empty_process,
+      'node_ms',
+      'kubectl_ms',
+      'ratio_vs_kubectl',
       'node -e 0 vs kubectl describe pod',
-    ]);
-  const h = res.describe?.node_https_two_gets;
-  if (h)
-    rows.push([
+    ],
+    [
       'node:https, the same two GETs (floor)',
-      ms(h.node_ms),
-      ms(h.kubectl_ms),
-      h.ratio_vs_kubectl,
+      d?.node_https_two_gets,
+      'node_ms',
+      'kubectl_ms',
+      'ratio_vs_kubectl',
       'bench/floor-https.mjs vs kubectl describe pod',
-    ]);
-  if (res.startup)
-    rows.push([
-      'start-up (--version) vs node -e 0',
-      ms(res.startup.podlens_ms),
-      ms(res.startup.node_ms),
-      res.startup.ratio_vs_node,
-      'ratio vs node -e 0',
-    ]);
-  if (res.startup)
-    rows.push([
-      'start-up (--version)',
-      ms(res.startup.podlens_ms),
-      ms(res.startup.kubectl_ms),
-      res.startup.ratio_vs_kubectl,
-      'kubectl version --client',
-    ]);
+    ],
+    ['start-up (--version) vs node -e 0', res.startup, 'podlens_ms', 'node_ms', 'ratio_vs_node', 'ratio vs node -e 0'],
+    ['start-up (--version)', res.startup, 'podlens_ms', 'kubectl_ms', 'ratio_vs_kubectl', 'kubectl version --client'],
+  ];
+  for (const [label, x, a, b, ratio, note] of timedRows) if (x) rows.push([label, ms(x[a]), ms(x[b]), x[ratio], note]);
   for (const [n, m] of Object.entries(res.many ?? {})) {
     rows.push([
       `describe ${n} pods (median)`,
@@ -943,6 +985,8 @@ function targets(res) {
       ? Math.max(res.text.text_ratio_vs_kubectl, res.text.json_ratio_vs_kubectl)
       : null;
   put('text_and_json_vs_kubectl_5000', both, '<= 0.05', (v) => v <= 0.05);
+  const piped = res.text && res.text.pods === 5000 ? res.text.json_through_pipe.items : null;
+  put('json_through_pipe_items_5000', piped, '= 5000', (v) => v === 5000);
   put('install_mb', res.install?.mb, '<= 15', (v) => v <= 15);
   put('install_source_maps_unshipped', res.install?.source_maps_pointing_at_unshipped_files, '0', (v) => v === 0);
   const w = res.watch && res.watch.pods === 10_000 ? res.watch : undefined;
