@@ -46,7 +46,6 @@ function parseArgs(argv) {
     textPods: null,
     churnRate: null,
     fakeNodes: 4,
-    keepFakeNodes: false,
     out: join(ROOT, 'bench', 'results', 'latest.json'),
   };
   for (let i = 0; i < argv.length; i++) {
@@ -63,7 +62,6 @@ function parseArgs(argv) {
     else if (a === '--text-pods') o.textPods = Number(val());
     else if (a === '--churn-rate') o.churnRate = Number(val());
     else if (a === '--fake-nodes') o.fakeNodes = Number(val());
-    else if (a === '--keep-fake-nodes') o.keepFakeNodes = true;
     else if (a === '--out') o.out = val();
     else if (a === '--help' || a === '-h') {
       process.stdout.write(
@@ -1018,7 +1016,6 @@ async function main() {
   };
   const base = `podlens-bench-${randomBytes(3).toString('hex')}`;
   const namespaces = [base];
-  let addedFakeNodes = false;
   try {
     await createNamespace(kube, base);
     if (want(opts, 'describe')) res.describe = await benchDescribe(kube, env, base, opts);
@@ -1032,9 +1029,10 @@ async function main() {
     }
     if (want(opts, 'many') || want(opts, 'text') || want(opts, 'watch')) {
       if (fakeNodeCount(env) === 0) {
-        log(`adding ${opts.fakeNodes} KWOK fake nodes (removed at the end)`);
+        // They stay: the cluster is shared, and other runs' pods may be on them by the end
+        // (`bash cluster/kwok.sh down` removes them and their pods).
+        log(`adding ${opts.fakeNodes} KWOK fake nodes (they stay)`);
         kwok(['up', String(opts.fakeNodes)], env);
-        addedFakeNodes = !opts.keepFakeNodes;
       } else {
         kwok(['up', String(Math.max(fakeNodeCount(env), 1))], env); // makes sure kwok runs
       }
@@ -1060,7 +1058,6 @@ async function main() {
     log(`results in ${opts.out} (${res.duration_s} s)`);
     await waitReady();
     for (const ns of namespaces) await removeNamespace(kube, ns);
-    if (addedFakeNodes) kwok(['down'], env);
     kube.close();
   }
   printTable(res);
