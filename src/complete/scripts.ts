@@ -13,16 +13,30 @@ function bash(name: string): string {
 ${f}() {
   local cur=\${COMP_WORDS[COMP_CWORD]}
   local -a words=("\${COMP_WORDS[@]:1:COMP_CWORD}") args=()
-  local i w
+  local i w glue=0
   # bash splits --flag=value at '=' (COMP_WORDBREAKS): pass them on as --flag value.
+  # It splits at ':' too (arn:aws:eks:..., kind-x:y): the pieces are joined again into one word.
   for ((i = 0; i < \${#words[@]}; i++)); do
     w=\${words[i]}
     if [[ $w == = && \${#args[@]} -gt 0 && \${args[-1]} == -* ]]; then
       ((i == \${#words[@]} - 1)) && args+=("") && cur=
       continue
     fi
+    if [[ $w == :* && -z \${w//:/} && \${#args[@]} -gt 0 && $COMP_WORDBREAKS == *:* ]]; then
+      args[-1]+=$w
+      glue=1
+      continue
+    fi
+    if ((glue)); then
+      args[-1]+=$w
+      glue=0
+      continue
+    fi
     args+=("$w")
   done
+  # The whole word being completed (bash's own cur is only what follows its last ':').
+  local full=\${args[-1]}
+  ((\${#args[@]})) || full=
   local out
   out=$(${name} __complete "\${args[@]}" 2>/dev/null) || return 0
   local -a lines
@@ -41,6 +55,12 @@ ${f}() {
   fi
   COMPREPLY=()
   for w in "\${lines[@]}"; do [[ -n $w ]] && COMPREPLY+=("$w"); done
+  # As kubectl's (cobra's) __ltrim_colon_completions: bash replaces only what follows the word's
+  # last ':', so each candidate loses the part before it.
+  if [[ $full == *:* && $COMP_WORDBREAKS == *:* ]]; then
+    local before=\${full%"\${full##*:}"}
+    for i in "\${!COMPREPLY[@]}"; do COMPREPLY[i]=\${COMPREPLY[i]#"$before"}; done
+  fi
   return 0
 }
 complete -F ${f} ${name}

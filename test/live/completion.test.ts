@@ -134,3 +134,33 @@ current-context: s
   // commands and flags need no cluster
   expect(await bash(['wat'], { KUBECONFIG: file })).toEqual(['watch']);
 });
+
+test("bash: names with ':' (EKS context ARNs, kind-x:y) complete whole, as kubectl's __ltrim_colon_completions does", async () => {
+  const file = join(dir, 'colons.kubeconfig');
+  const prod = 'arn:aws:eks:us-east-1:123456789012:cluster/prod';
+  const dev = 'arn:aws:eks:us-east-1:123456789012:cluster/dev';
+  writeFileSync(
+    file,
+    `apiVersion: v1
+kind: Config
+clusters: [{name: s, cluster: {server: "https://127.0.0.1:1"}}]
+users: [{name: u, user: {token: not-a-secret}}]
+contexts:
+- {name: "${prod}", context: {cluster: s, user: u}}
+- {name: "${dev}", context: {cluster: s, user: u}}
+- {name: "kind-x:y", context: {cluster: s, user: u}}
+current-context: "kind-x:y"
+`,
+  );
+  const k = { KUBECONFIG: file };
+  // COMP_WORDS as bash splits them at ':' (COMP_WORDBREAKS); bash replaces only what follows the last ':'
+  expect(await bash(['describe', '--context', 'a'], k)).toEqual([dev, prod]);
+  expect(await bash(['describe', '--context', 'arn', ':', 'aws'], k)).toEqual([dev, prod].map((c) => c.slice(4)));
+  expect(
+    await bash(['describe', '--context', ...'arn:aws:eks:us-east-1:123456789012:cluster/p'.split(/(:)/)], k),
+  ).toEqual(['cluster/prod']);
+  expect(await bash(['describe', '--context', 'kind-x', ':'], k)).toEqual(['y']);
+  expect(await bash(['describe', '--context', '=', 'kind-x', ':'], k)).toEqual(['y']);
+  // not the pieces as separate names: 'y' alone matches no context
+  expect(await bash(['describe', '--context', 'y'], k)).toEqual([]);
+});
