@@ -12,7 +12,7 @@ import { registerCleanup } from './commands/cleanup.js';
 import { registerWatch } from './commands/watch.js';
 import { registerConfig } from './commands/config.js';
 import { registerCompletion } from './commands/completion.js';
-import { addGlobalFlags } from './options/flags.js';
+import { addColorFlag, addGlobalFlags, colorMode } from './options/flags.js';
 import { registerVersion } from './commands/version.js';
 import { asPlugin, invokedAs, type Invocation } from './invocation.js';
 import { processIo, type Io } from './render/terminal.js';
@@ -55,6 +55,10 @@ export function buildProgram(state: RunState, how: Invocation = 'podlens'): Comm
   registerConfig(program, state);
   registerCompletion(program, state, how === 'podlens' ? 'podlens' : 'kubectl-podlens');
   registerVersion(program, state, version);
+  // --color on every command; its value (after the global flags are merged) goes to the one decision.
+  addColorFlag(program).hook('preAction', (_root, action) => {
+    state.io = { ...state.io, color: colorMode(action.opts()) };
+  });
   return program;
 }
 

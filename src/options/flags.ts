@@ -5,6 +5,7 @@ import { usage } from '../errors.js';
 import { registerSecret } from '../redact.js';
 import type { Cluster, Overrides } from '../kube/types.js';
 import type { DataFormat } from '../render/data.js';
+import { COLOR_MODES, type ColorMode } from '../render/terminal.js';
 
 export type OutputFormat = 'text' | DataFormat;
 
@@ -80,6 +81,7 @@ const GLOBAL_KEYS = [
   'asUid',
   'requestTimeout',
   'v',
+  'color',
 ] as const;
 
 /**
@@ -88,7 +90,7 @@ const GLOBAL_KEYS = [
  * copied into the command's own flags unless given there too (--as-group: both lists).
  */
 export function addGlobalFlags(program: Command): Command {
-  addClusterFlags(program).enablePositionalOptions();
+  addColorFlag(addClusterFlags(program)).enablePositionalOptions();
   return program.hook('preAction', (root, action) => {
     if (action === root) return;
     const before = root.opts<Record<string, unknown>>();
@@ -100,6 +102,24 @@ export function addGlobalFlags(program: Command): Command {
     }
   });
 }
+
+/**
+ * --color auto|always|never, on the program and on every command (call once they are all registered),
+ * so that it is accepted before or after the command. src/render/terminal.ts colourEnabled decides.
+ */
+export function addColorFlag(cmd: Command): Command {
+  for (const c of [cmd, ...cmd.commands])
+    if (!c.options.some((o) => o.long === '--color'))
+      c.addOption(
+        new Option('--color <when>', 'colour the output: auto (a terminal, unless NO_COLOR), always, never').choices(
+          COLOR_MODES,
+        ),
+      );
+  return cmd;
+}
+
+/** The colour mode the flags give (undefined: auto). */
+export const colorMode = (flags: { color?: string }): ColorMode | undefined => flags.color as ColorMode | undefined;
 
 /** -A/--all-namespaces, -l/--selector, --field-selector */
 export function addSelectionFlags(cmd: Command): Command {

@@ -5,10 +5,16 @@ import type { Ora } from 'ora';
 import type { LiveRow, Settled } from '../domain/live.js';
 import { humanDuration } from '../domain/time.js';
 import type { LinkStatus } from '../kube/reflector.js';
-import type { Paint, Style } from './terminal.js';
+import { spinnerFrames, type Paint, type Style } from './terminal.js';
 import { visible } from './visible.js';
 
-type OraFactory = (o: { text: string; stream: NodeJS.WriteStream; isEnabled: boolean; color: 'cyan' }) => Ora;
+type OraFactory = (o: {
+  text: string;
+  stream: NodeJS.WriteStream;
+  isEnabled: boolean;
+  color: false;
+  spinner: { interval: number; frames: string[] };
+}) => Ora;
 
 const MARK: Record<Settled, [Style, string]> = {
   succeeded: ['green', '✔'],
@@ -21,6 +27,7 @@ export class LiveArea {
   private timer?: NodeJS.Timeout;
   private readonly spinners = new Map<string, Ora>();
   private readonly links = new Map<string, LinkStatus>(); // pods and events: either may be down
+  private readonly frames: { interval: number; frames: string[] };
 
   constructor(
     private readonly out: NodeJS.WriteStream,
@@ -30,7 +37,10 @@ export class LiveArea {
     private readonly podRows: (now: Date) => LiveRow[],
     /** The clock, injected: the area redraws ages and "last event ... ago" as time passes. */
     private readonly now: () => Date,
-  ) {}
+    spinners: Parameters<typeof spinnerFrames>[0],
+  ) {
+    this.frames = spinnerFrames(spinners, paint); // painted by the one colour decision, not by ora's chalk
+  }
 
   start(): void {
     this.out.write('\u001b[?25l'); // hide the cursor while the area redraws
@@ -85,7 +95,10 @@ export class LiveArea {
       else {
         let s = this.spinners.get(pod.uid);
         if (!s)
-          this.spinners.set(pod.uid, (s = this.makeOra({ text, stream: this.out, isEnabled: true, color: 'cyan' })));
+          this.spinners.set(
+            pod.uid,
+            (s = this.makeOra({ text, stream: this.out, isEnabled: true, color: false, spinner: this.frames })),
+          );
         s.text = text;
         line = s.frame();
       }

@@ -61,7 +61,7 @@ export async function runWatch(o: WatchOptions, open: Open, io: Io): Promise<Exi
   const holder: { session?: WatchSession } = {};
   let live: LiveArea | undefined;
   if (tty) {
-    const [{ LiveArea }, { liveRows }, { default: ora }] = await Promise.all([
+    const [{ LiveArea }, { liveRows }, { default: ora, spinners }] = await Promise.all([
       import('../render/watch-live.js'),
       import('../domain/live.js'),
       import('ora'),
@@ -72,6 +72,7 @@ export async function runWatch(o: WatchOptions, open: Open, io: Io): Promise<Exi
       painter(colourEnabled(io)),
       (now) => liveRows(holder.session?.pods() ?? [], now, o.allNamespaces),
       () => new Date(),
+      spinners,
     );
   }
   const sink = textSink(

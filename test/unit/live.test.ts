@@ -56,6 +56,7 @@ describe('LiveArea (render)', () => {
       painter(false),
       (t) => liveRows(rows, t, false),
       () => now,
+      { dots: { interval: 80, frames: ['-'] } },
     );
     return { a, text: () => written.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '') };
   }
