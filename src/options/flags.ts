@@ -1,6 +1,6 @@
 // kubectl-style flags shared by every command (describe, watch, pause ...), and their validation.
 // Light on purpose: importing this must not load the Kubernetes client (startup time).
-import { Option, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import { usage } from '../errors.js';
 import { registerSecret } from '../redact.js';
 import type { Cluster, Overrides } from '../kube/types.js';
@@ -134,6 +134,31 @@ export function addOutputFlag(cmd: Command): Command {
   return cmd.addOption(
     new Option('-o, --output <format>', 'output format').choices(['text', 'json', 'yaml']).default('text'),
   );
+}
+
+/** describe's -o: text|json|yaml, and kubectl get's wide, name and jsonpath=TEMPLATE. */
+export type DescribeOutput = OutputFormat | 'wide' | 'name' | `jsonpath=${string}`;
+
+const DESCRIBE_OUTPUTS = ['text', 'json', 'yaml', 'wide', 'name'];
+
+/** describe's -o, --no-headers and --no-trunc, as kubectl get takes them. */
+export function addDescribeOutputFlags(cmd: Command): Command {
+  return cmd
+    .addOption(
+      new Option('-o, --output <format>', 'output format: text, json, yaml, wide, name or jsonpath=TEMPLATE')
+        .choices([...DESCRIBE_OUTPUTS, 'jsonpath='])
+        .argParser((v: string): DescribeOutput => {
+          if (DESCRIBE_OUTPUTS.includes(v) || (v.startsWith('jsonpath=') && v.length > 9)) return v as DescribeOutput;
+          throw new InvalidArgumentError(
+            v === 'jsonpath' || v === 'jsonpath='
+              ? "jsonpath needs a template, e.g. -o jsonpath='{.items[*].name}'."
+              : 'Allowed formats are text, json, yaml, wide, name and jsonpath=TEMPLATE.',
+          );
+        })
+        .default('text'),
+    )
+    .option('--no-headers', 'tables without their header line (and without the group lines above them)')
+    .option('--no-trunc', "tables' cells in full, not cut to the terminal's width");
 }
 
 /**

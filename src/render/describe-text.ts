@@ -220,12 +220,24 @@ export function fitCause(severity: string, cause: string, room: number): { sever
   return { severity, rest: cut.replace(/[\s;:,(]+$/, '') + '…' };
 }
 
+/** How describe's many-pods table is drawn: -o wide, --no-headers, --no-trunc. */
+export interface SummaryTableOptions {
+  wide?: boolean; // also IP, OWNER and the verdict's CODE
+  headers?: boolean; // default true
+  trunc?: boolean; // default true: the VERDICT cut to the width
+}
+
 /**
  * One line per pod. The VERDICT column says the cause in a few words (what differs between pods:
- * the selector, the request, the missing object, the holder of a port), shortened to the width; the
- * STATUS column already has the status word, and -o json has the full summaries.
+ * the selector, the request, the missing object, the holder of a port), shortened to the width unless
+ * trunc is false; the STATUS column already has the status word, and -o json has the full summaries.
+ * Wide adds what the verdicts turn on: the pod's IP, its owner, and the verdict's code.
  */
-export function renderSummaries(summaries: PodSummary[], allNamespaces: boolean, o: TextOptions): string {
+export function renderSummaries(
+  summaries: PodSummary[],
+  allNamespaces: boolean,
+  o: TextOptions & SummaryTableOptions,
+): string {
   const items = visibleDeep(summaries);
   const head = [
     ...(allNamespaces ? ['NAMESPACE'] : []),
@@ -234,7 +246,9 @@ export function renderSummaries(summaries: PodSummary[], allNamespaces: boolean,
     'STATUS',
     'RESTARTS',
     'AGE',
+    ...(o.wide ? ['IP'] : []),
     'NODE',
+    ...(o.wide ? ['OWNER', 'CODE'] : []),
     'VERDICT',
   ];
   const cells = items.map((s) => [
@@ -244,13 +258,21 @@ export function renderSummaries(summaries: PodSummary[], allNamespaces: boolean,
     s.status,
     String(s.restarts),
     s.age,
+    ...(o.wide ? [s.podIP ?? '<none>'] : []),
     s.node ?? '<none>',
+    ...(o.wide ? [s.owner ? `${s.owner.kind}/${s.owner.name}` : '<none>', s.verdict.code] : []),
   ]);
+  const headers = o.headers !== false;
   // The VERDICT column starts after the widest cell of every other column and two spaces each.
-  const start = head.slice(0, -1).reduce((n, h, i) => n + Math.max(h.length, ...cells.map((r) => r[i].length)) + 2, 0);
+  const start = head
+    .slice(0, -1)
+    .reduce((n, h, i) => n + Math.max(headers ? h.length : 0, ...cells.map((r) => r[i].length)) + 2, 0);
   const rows = items.map((s, i) => {
-    const v = fitCause(SEV_WORD[s.verdict.severity], s.verdict.cause, o.width - start);
+    const v =
+      o.trunc === false
+        ? { severity: SEV_WORD[s.verdict.severity], rest: s.verdict.cause }
+        : fitCause(SEV_WORD[s.verdict.severity], s.verdict.cause, o.width - start);
     return [...cells[i], `${o.paint(SEV_STYLE[s.verdict.severity], v.severity)} ${v.rest}`];
   });
-  return table(head, rows, o.paint, '') + '\n';
+  return table(head, rows, o.paint, '', headers) + '\n';
 }

@@ -44,8 +44,17 @@ export function displayWidth(s: string): number {
   return w;
 }
 
-export function table(head: string[], rows: (string | number)[][], paint: Paint, indent = '  '): string {
-  const all = [head.map((h) => paint('bold', h)), ...rows.map((r) => r.map((c) => String(c)))];
+/** A table; with headers false (--no-headers) the header line is left out, and does not widen columns. */
+export function table(
+  head: string[],
+  rows: (string | number)[][],
+  paint: Paint,
+  indent = '  ',
+  headers = true,
+): string {
+  const body = rows.map((r) => r.map((c) => String(c)));
+  const all = headers ? [head.map((h) => paint('bold', h)), ...body] : body;
+  if (!all.length) return '';
   const cols = Math.max(...all.map((r) => r.length));
   const cells = all.map((r) => Array.from({ length: cols }, (_, i) => (r[i] ?? '').split('\n')));
   const widths = new Array<number>(cols).fill(0);

@@ -56,7 +56,7 @@ async function bash(words: string[], extra?: NodeJS.ProcessEnv): Promise<string[
 test('bash completes commands, flags, choices, and pods, namespaces, contexts and nodes of the live cluster', async () => {
   expect(await bash(['des'])).toEqual(['describe']);
   expect(await bash(['watch', '--unt'])).toEqual(['--until']);
-  expect(await bash(['describe', '-o', ''])).toEqual(['text', 'json', 'yaml']);
+  expect(await bash(['describe', '-o', ''])).toEqual(['text', 'json', 'yaml', 'wide', 'name', 'jsonpath=']);
   expect(await bash(['describe', '-n', ns.name, ''])).toEqual(['db-1', 'web-1', 'web-2']);
   expect(await bash(['watch', '-n', ns.name, 'web-1', 'w'])).toEqual(['web-1', 'web-2']);
   // bash splits --namespace=VALUE at '=' into three words

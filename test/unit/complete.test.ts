@@ -27,8 +27,8 @@ test("flags: the command's own, each once; fixed choices of a flag and of an arg
   expect(new Set(flags as string[]).size).toBe((flags as string[]).length);
   expect(words('describe', '-')).toContain('-n');
   expect(words('watch', '--unt')).toEqual(['--until']);
-  expect(words('describe', '-o', '')).toEqual(['text', 'json', 'yaml']);
-  expect(words('describe', '--output=j')).toEqual(['--output=json']);
+  expect(words('describe', '-o', '')).toEqual(['text', 'json', 'yaml', 'wide', 'name', 'jsonpath=']);
+  expect(words('describe', '--output=j')).toEqual(['--output=json', '--output=jsonpath=']);
   expect(words('completion', '')).toEqual(['bash', 'zsh', 'fish']);
   expect(words('completion', 'bash', '')).toEqual([]); // one shell only
   expect(words('watch', '--timeout', '')).toEqual([]); // a duration: nothing to offer, and no files
