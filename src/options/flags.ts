@@ -147,7 +147,8 @@ export function addDescribeOutputFlags(cmd: Command): Command {
     .addOption(
       new Option('-o, --output <format>', 'output format: text, json, yaml, wide, name or jsonpath=TEMPLATE')
         .choices([...DESCRIBE_OUTPUTS, 'jsonpath='])
-        .argParser((v: string): DescribeOutput => {
+        .argParser((given: string): DescribeOutput => {
+          const v = given.startsWith('=') ? given.slice(1) : given; // -o=json, as kubectl (pflag) takes it
           if (DESCRIBE_OUTPUTS.includes(v) || (v.startsWith('jsonpath=') && v.length > 9)) return v as DescribeOutput;
           throw new InvalidArgumentError(
             v === 'jsonpath' || v === 'jsonpath='
