@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 // Captures the fixtures of a pod's surroundings from the live cluster ($KUBECONFIG): its node (a
-// node that is not Ready, a KWOK fake node under memory pressure, cordoned and tainted, the real
-// node), its claims and StorageClasses (a claim naming a class that does not exist, one waiting for
-// its first consumer), and containers stopped by a signal. Each fixture holds what describe reads:
+// node that is not Ready, a KWOK fake node under memory pressure, cordoned and tainted, one with a
+// NoExecute taint its pods tolerate for a while or for ever, the real node), its claims and
+// StorageClasses (a claim naming a class that does not exist, one waiting for its first consumer),
+// and containers stopped by a signal. Each fixture holds what describe reads:
 // the pod, its events, its node, the pods on that node, the claims of its namespace and the classes.
 // Needs KWOK (bash cluster/kwok.sh up N; it is started with one fake node, and stopped, when absent).
-// Usage: KUBECONFIG=... node scripts/capture-surroundings-fixtures.mjs
+// Usage: KUBECONFIG=... node scripts/capture-surroundings-fixtures.mjs [step ...] (steps: nodeNotReady,
+// nodeUnderPressure, nodeDraining, storage, signalled, nodeHealthy; all when none is named)
 import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,9 +16,11 @@ import { busy, kubectl, ok, pod, recreateNamespace, sleep } from './capture-supp
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const OUT = join(ROOT, 'test', 'fixtures');
-const NS = 'podlens-surroundings';
+// PODLENS_CAPTURE_NS: another namespace, so that captures on a shared cluster do not collide.
+const NS = process.env.PODLENS_CAPTURE_NS || 'podlens-surroundings';
 const DOWN = 'podlens-fixture-down'; // a Node object no kubelet serves
 const FAKE = 'podlens-fixture-kwok'; // a KWOK fake node
+const DRAINING = 'podlens-fixture-draining'; // a KWOK fake node with a NoExecute taint
 const CLASS_WFFC = 'podlens-fixture-wait';
 const FAKE_TOLERATION = { key: 'kwok.x-k8s.io/node', operator: 'Exists', effect: 'NoSchedule' };
 
@@ -96,16 +100,17 @@ async function nodeNotReady() {
   await save('node-not-ready', 'on-down-node');
 }
 
-async function nodeUnderPressure() {
-  await ok(['delete', 'node', FAKE, '--ignore-not-found']);
+/** A KWOK fake node (label type=kwok: the running kwok keeps it Ready), made afresh; waits until Ready. */
+async function fakeNode(name) {
+  await ok(['delete', 'node', name, '--ignore-not-found']);
   await ok(
     ['create', '-f', '-'],
     JSON.stringify({
       apiVersion: 'v1',
       kind: 'Node',
       metadata: {
-        name: FAKE,
-        labels: { type: 'kwok', 'kubernetes.io/hostname': FAKE, 'podlens.dev/fixture': 'true' },
+        name: name,
+        labels: { type: 'kwok', 'kubernetes.io/hostname': name, 'podlens.dev/fixture': 'true' },
         annotations: { 'kwok.x-k8s.io/node': 'fake', 'node.alpha.kubernetes.io/ttl': '0' },
       },
       spec: { taints: [{ key: 'kwok.x-k8s.io/node', value: 'fake', effect: 'NoSchedule' }] },
@@ -115,10 +120,14 @@ async function nodeUnderPressure() {
       },
     }),
   );
-  await until('fake node Ready', async () => {
-    const n = await json(['get', 'node', FAKE]);
+  await until(`${name} Ready`, async () => {
+    const n = await json(['get', 'node', name]);
     return (n.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
   });
+}
+
+async function nodeUnderPressure() {
+  await fakeNode(FAKE);
   const spec = (cpu, memory, extra = {}) => ({
     nodeName: FAKE,
     tolerations: [FAKE_TOLERATION],
@@ -172,6 +181,25 @@ async function nodeUnderPressure() {
   });
   await save('node-pressure', 'under-pressure');
   await save('node-pressure-best-effort', 'best-effort');
+}
+
+async function nodeDraining() {
+  // A NoExecute taint added while pods run: one tolerates it for an hour (the taint manager evicts it
+  // then), one for ever (never evicted by it).
+  await fakeNode(DRAINING);
+  const drain = { key: 'podlens.dev/drain', operator: 'Exists', effect: 'NoExecute' };
+  const on = (name, toleration) =>
+    pod(name, {
+      nodeName: DRAINING,
+      tolerations: [FAKE_TOLERATION, toleration],
+      containers: [{ name: 'app', image: 'nginx', resources: { requests: { cpu: '100m', memory: '64Mi' } } }],
+    });
+  await apply([on('tolerates-an-hour', { ...drain, tolerationSeconds: 3600 }), on('tolerates-for-ever', drain)]);
+  // (bound by spec.nodeName; whether kwok has started them yet does not change what the taint means)
+  await ok(['taint', 'node', DRAINING, 'podlens.dev/drain=now:NoExecute']);
+  await sleep(1500);
+  await save('node-taint-tolerated-for-a-while', 'tolerates-an-hour');
+  await save('node-taint-tolerated-for-ever', 'tolerates-for-ever');
 }
 
 async function storage() {
@@ -233,11 +261,11 @@ async function main() {
   const kwok = (...a) => spawnSync('bash', [join(ROOT, 'cluster', 'kwok.sh'), ...a], { stdio: 'inherit' }).status;
   const fakeNodes = (await kubectl(['get', 'nodes', '-l', 'type=kwok', '-o', 'name'])).out.trim();
   const only = process.argv.slice(2);
-  const started = !fakeNodes && (!only.length || only.includes('nodeUnderPressure'));
+  const started = !fakeNodes && (!only.length || only.includes('nodeUnderPressure') || only.includes('nodeDraining'));
   if (started && kwok('up', '1') !== 0) throw new Error('cluster/kwok.sh up 1 failed');
   await recreateNamespace(NS);
   try {
-    const steps = { nodeNotReady, nodeUnderPressure, storage, signalled };
+    const steps = { nodeNotReady, nodeUnderPressure, nodeDraining, storage, signalled };
     const run = Object.entries(steps).filter(([k]) => !only.length || only.includes(k));
     const r = await Promise.allSettled(run.map(([, f]) => f()));
     for (const x of r)
@@ -246,12 +274,14 @@ async function main() {
         process.exitCode = 1;
       }
     // the real node with an ordinary pod: healthy
-    await apply([pod('on-real-node', { containers: [busy('app', 'sleep 3600')] })]);
-    await until('on-real-node running', async () => status(await podOf('on-real-node'), 'app')?.state?.running);
-    await save('node-healthy', 'on-real-node');
+    if (!only.length || only.includes('nodeHealthy')) {
+      await apply([pod('on-real-node', { containers: [busy('app', 'sleep 3600')] })]);
+      await until('on-real-node running', async () => status(await podOf('on-real-node'), 'app')?.state?.running);
+      await save('node-healthy', 'on-real-node');
+    }
   } finally {
     await kubectl(['delete', 'namespace', NS, '--wait=false']);
-    await kubectl(['delete', 'node', DOWN, FAKE, '--ignore-not-found']);
+    await kubectl(['delete', 'node', DOWN, FAKE, DRAINING, '--ignore-not-found']);
     await kubectl(['delete', 'storageclass', CLASS_WFFC, '--ignore-not-found']);
     if (started) kwok('down');
   }

@@ -193,6 +193,12 @@ export interface NodeTaintRow {
   since: string | null;
   tolerated: boolean;
   tolerationSeconds: number | null;
+  /**
+   * A NoExecute taint tolerated for tolerationSeconds: when the taint manager evicts the pod. Its
+   * timer starts when it sees both the taint and the pod (tainteviction.processPodOnNode), so from
+   * the later of the taint's timeAdded and the pod's creation.
+   */
+  evictAt: string | null;
 }
 
 /** The node as the report shows it (JSON `node`). */
@@ -237,6 +243,12 @@ export function nodeReport(pod: Pod, lookup: NodeLookup): NodeReport | undefined
       since: t.timeAdded?.toISOString() ?? null,
       tolerated: Boolean(tol),
       tolerationSeconds: tol?.tolerationSeconds ?? null,
+      evictAt:
+        t.effect === 'NoExecute' && tol?.tolerationSeconds !== undefined && t.timeAdded
+          ? new Date(
+              Math.max(t.timeAdded.getTime(), pod.creationTimestamp.getTime()) + tol.tolerationSeconds * 1000,
+            ).toISOString()
+          : null,
     };
   });
   const requests = lookup.pods ? requestShares(pod, node, lookup.pods) : null;
@@ -262,19 +274,30 @@ export function nodeReport(pod: Pod, lookup: NodeLookup): NodeReport | undefined
 const CONDITION_TAINT =
   /^node\.kubernetes\.io\/(not-ready|unreachable|memory-pressure|disk-pressure|pid-pressure|unschedulable|network-unavailable)$/;
 function untoleratedMatters(taints: NodeTaintRow[]): boolean {
-  return taints.some((t) => !t.tolerated && !CONDITION_TAINT.test(t.key) && t.effect !== 'PreferNoSchedule');
+  return taints.some(
+    (t) => !CONDITION_TAINT.test(t.key) && (t.tolerated ? evictsLater(t) : t.effect !== 'PreferNoSchedule'),
+  );
 }
+
+/** A NoExecute taint the pod tolerates only for a while: the taint manager evicts it then. */
+const evictsLater = (t: NodeTaintRow) => t.effect === 'NoExecute' && t.tolerated && t.tolerationSeconds !== null;
 
 function taintWords(t: NodeTaintRow): string {
   return `${t.key}${t.value ? `=${t.value}` : ''}:${t.effect}`;
 }
 
+/** "at ISO (in 4m)" for a taint's eviction time, or undefined when the node does not say. */
+function evictWhen(t: NodeTaintRow, now: Date): string | undefined {
+  if (!t.evictAt) return undefined;
+  const at = new Date(t.evictAt);
+  return `at ${t.evictAt} (${at > now ? `in ${age(now, at)}` : `${age(at, now)} ago`})`;
+}
+
 /** When a NoExecute taint the pod tolerates for a while evicts it. */
 function evictionAt(t: NodeTaintRow, now: Date): string | undefined {
-  if (t.effect !== 'NoExecute' || !t.tolerated || t.tolerationSeconds === null || !t.since) return undefined;
-  const at = new Date(new Date(t.since).getTime() + t.tolerationSeconds * 1000);
-  const when = at > now ? `in ${age(now, at)}` : `${age(at, now)} ago`;
-  return `it tolerates the taint ${taintWords(t)} for ${t.tolerationSeconds}s, so the taint manager evicts it at ${at.toISOString()} (${when})`;
+  const when = evictWhen(t, now);
+  if (!when) return undefined;
+  return `it tolerates the taint ${taintWords(t)} for ${t.tolerationSeconds}s, so the taint manager evicts it ${when}`;
 }
 
 export function nodeFindings(r: NodeReport | undefined, now: Date): NodeFinding[] {
@@ -317,12 +340,25 @@ export function nodeFindings(r: NodeReport | undefined, now: Date): NodeFinding[
       severity: 'warning',
       category: 'advice',
       code: 'NodeCordoned',
-      message: `${on} is cordoned (spec.unschedulable): the pod keeps running, but no new pod is scheduled there, so a replacement of this pod lands on another node`,
+      message: `${on} is cordoned (spec.unschedulable): that moves no pod already placed there, this one included, but no new pod is scheduled there, so a replacement of this pod lands on another node`,
       cause: `node ${r.name} cordoned`,
       evidence: [`node ${r.name} spec.unschedulable=true`],
     });
   for (const t of r.taints) {
-    if (t.tolerated || CONDITION_TAINT.test(t.key) || t.effect === 'PreferNoSchedule') continue;
+    if (CONDITION_TAINT.test(t.key)) continue;
+    if (evictsLater(t)) {
+      const when = evictWhen(t, now);
+      out.push({
+        severity: 'warning',
+        category: 'status',
+        code: 'NodeTaint',
+        message: `${on} has the taint ${taintWords(t)}, which this pod tolerates for ${t.tolerationSeconds}s: the taint manager evicts it ${when ?? `${t.tolerationSeconds}s after it noticed the taint (the taint has no timeAdded, so when is not known)`}`,
+        cause: `node ${r.name} taint ${taintWords(t)} tolerated for ${t.tolerationSeconds}s`,
+        evidence: [`node ${r.name} spec.taints: ${taintWords(t)}; pod toleration for ${t.tolerationSeconds}s`],
+      });
+      continue;
+    }
+    if (t.tolerated || t.effect === 'PreferNoSchedule') continue;
     out.push({
       severity: 'warning',
       category: t.effect === 'NoExecute' ? 'status' : 'advice',

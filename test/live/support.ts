@@ -255,3 +255,16 @@ export async function tokenKubeconfig(token: string, namespace: string, name: st
   tokenKubeconfigs.push(file);
   return file;
 }
+
+/**
+ * `podlens describe NAME -n NS` as text and as -o json, both expected to succeed quietly. The text
+ * comes off a pipe (120 columns) with its wrapped lines joined, so that a sentence can be matched whole.
+ */
+export async function describeBoth(namespace: string, name: string): Promise<{ text: string; json: any }> {
+  const [t, j] = await Promise.all([
+    podlens(['describe', name, '-n', namespace]),
+    podlens(['describe', name, '-n', namespace, '-o', 'json']),
+  ]);
+  expect([t.code, t.stderr, j.code, j.stderr]).toEqual([0, '', 0, '']);
+  return { text: t.stdout.replace(/\n {4,}/g, ' '), json: JSON.parse(j.stdout) };
+}

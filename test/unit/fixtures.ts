@@ -140,6 +140,8 @@ export const SURROUNDINGS = [
   'node-not-ready',
   'node-pressure',
   'node-pressure-best-effort',
+  'node-taint-tolerated-for-a-while',
+  'node-taint-tolerated-for-ever',
   'signal-killed',
   'storage-claim-class-missing',
   'storage-claim-missing',

@@ -4,7 +4,7 @@ import { renderReport } from '../../src/render/describe-text.js';
 import { painter } from '../../src/render/terminal.js';
 import { parseQuantity } from '../../src/domain/quantity.js';
 import { tolerates } from '../../src/domain/node-health.js';
-import { reportOf } from './fixtures.js';
+import { load, reportOf } from './fixtures.js';
 
 const text = (name: string) => renderReport(reportOf(name), { paint: painter(false), width: 120 });
 const codes = (name: string) => reportOf(name).findings.map((f) => f.code);
@@ -54,6 +54,52 @@ describe('node health', () => {
     expect(be.words).toMatch(/^QoS class BestEffort: it requests no memory, so any use exceeds its requests/);
     for (const n of ['node-pressure', 'node-pressure-best-effort'])
       expect(text(n)).not.toMatch(/\buses \d|of memory against requests|in the order the kubelet evicts/);
+  });
+
+  test('a NoExecute taint the pod tolerates for a while: when the taint manager evicts it; tolerated for ever: nothing', () => {
+    const r = reportOf('node-taint-tolerated-for-a-while');
+    const row = r.node!.taints.find((t) => t.key === 'podlens.dev/drain')!;
+    // kubectl taint sets no timeAdded: when the taint manager's timer started is not on the node
+    expect(row).toMatchObject({ effect: 'NoExecute', tolerated: true, tolerationSeconds: 3600, since: null });
+    expect(row.evictAt).toBeNull();
+    const f = r.findings.filter((x) => x.code === 'NodeTaint');
+    expect(f).toHaveLength(1);
+    expect(f[0].message).toBe(
+      'node podlens-fixture-draining has the taint podlens.dev/drain=now:NoExecute, which this pod tolerates for 3600s: the taint manager evicts it 3600s after it noticed the taint (the taint has no timeAdded, so when is not known)',
+    );
+    // vary: the same taint with a timeAdded, as the node controllers set it (kubectl taint sets none),
+    // a minute before the pod: the timer starts at the pod
+    const fx = load('node-taint-tolerated-for-a-while');
+    const since = new Date(new Date(fx.pod.metadata.creationTimestamp).getTime() - 60_000).toISOString();
+    const withTime = reportOf('node-taint-tolerated-for-a-while', (x) => ({
+      ...x,
+      node: {
+        ...x.node,
+        spec: {
+          ...x.node.spec,
+          taints: x.node.spec.taints.map((t: { key: string }) =>
+            t.key === 'podlens.dev/drain' ? { ...t, timeAdded: since } : t,
+          ),
+        },
+      },
+    }));
+    const at = new Date(new Date(fx.pod.metadata.creationTimestamp).getTime() + 3600_000).toISOString();
+    expect(withTime.node!.taints.find((t) => t.key === 'podlens.dev/drain')!.evictAt).toBe(at);
+    expect(withTime.findings.find((x) => x.code === 'NodeTaint')!.message).toMatch(
+      new RegExp(
+        `which this pod tolerates for 3600s: the taint manager evicts it at ${at.replace(/\./g, '\\.')} \\(in \\d+m\\d*s?\\)$`,
+      ),
+    );
+    expect(r.node!.healthy).toBe(false);
+    expect(text('node-taint-tolerated-for-a-while')).toContain('the taint manager evicts it 3600s after it noticed');
+    const forEver = reportOf('node-taint-tolerated-for-ever');
+    expect(forEver.node!.taints.find((t) => t.key === 'podlens.dev/drain')).toMatchObject({
+      tolerated: true,
+      tolerationSeconds: null,
+      evictAt: null,
+    });
+    expect(forEver.findings.filter((x) => x.code.startsWith('Node'))).toEqual([]);
+    expect(text('node-taint-tolerated-for-ever')).not.toMatch(/evicts it|^Node$/m);
   });
 
   test('a healthy node: no Node section and no node finding, the facts in JSON only', () => {
