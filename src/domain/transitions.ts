@@ -5,7 +5,7 @@
 // sequence a pod produces does not depend on how the kubelet batched its status writes.
 // Pod lifecycle: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/
 import { conditionRows } from './conditions.js';
-import { containerViews, kindWords, ranMs, willRestart, type ContainerView } from './containers.js';
+import { containerViews, kindWords, ranMs, realStart, willRestart, type ContainerView } from './containers.js';
 import { probeOf } from './probes.js';
 import { findings } from './findings.js';
 import type { ContainerKind, ContainerState, ContainerStatus, Pod } from './model.js';
@@ -163,12 +163,43 @@ function containerDrafts(
 ): Draft[] {
   const out: Draft[] = [];
   const base = { container: v.spec.name, containerKind: v.spec.kind };
+  let prior = before?.state ?? { kind: 'none' }; // what the state line says it changed from
   const restarts = after.restartCount - (before?.restartCount ?? 0);
   if (before && restarts > 0) {
     const last = after.lastState.kind === 'terminated' ? after.lastState : undefined;
+    // The run before the restart ended at last.finishedAt; the watch may not have seen that end as the
+    // state (a relist, or a kubelet that restarted it between two status writes): then it is said here,
+    // from lastState, stamped when it happened, and before the restart it comes before.
+    const endSeen = (x: ContainerState) =>
+      x.kind === 'terminated' && x.finishedAt?.getTime() === last?.finishedAt?.getTime();
+    const missed = last && !endSeen(before.state) && !endSeen(before.lastState) ? last : undefined;
+    // The restart happened when the current run started (running or already terminated again); while it
+    // waits again, the run after the restart is lastState, which then ended after the restart.
+    const started =
+      after.state.kind === 'running'
+        ? after.state.startedAt
+        : after.state.kind === 'terminated'
+          ? realStart(after.state)
+          : undefined;
+    const restartAt = started ?? (after.state.kind === 'waiting' && last ? realStart(last) : undefined);
+    const end: Draft | undefined = missed && {
+      ...base,
+      rank,
+      change: 'container',
+      from: stateName(before.state),
+      to: stateName(missed),
+      count: after.restartCount,
+      at: missed.finishedAt,
+      exitCode: missed.exitCode,
+      reason: missed.reason ?? null,
+      message: missed.message?.trim() || null,
+      explanation: `${kindWords(v, pod)} exited with exit code ${missed.exitCode}${missed.reason ? ` (${missed.reason})` : ''}${ranMs(missed) !== undefined ? ` after ${shortDuration(ranMs(missed)!)}` : ''}; seen afterwards, in the container's last state`,
+    };
+    if (end && after.state.kind !== 'waiting') out.push(end);
     out.push({
       ...base,
       rank,
+      at: restartAt,
       change: 'restart',
       from: String(before.restartCount),
       to: String(after.restartCount),
@@ -177,6 +208,8 @@ function containerDrafts(
       reason: last?.reason ?? null,
       explanation: `${kindWords(v, pod)} was started again (restart ${after.restartCount})${last ? `; its previous run ended with exit code ${last.exitCode}${last.reason ? ` (${last.reason})` : ''}` : ''}`,
     });
+    if (end && after.state.kind === 'waiting') out.push(end);
+    if (missed) prior = missed;
   }
   if (stateKey(before?.state) !== stateKey(after.state) && stateKey(after.state) !== 'none') {
     const s = after.state;
@@ -184,7 +217,7 @@ function containerDrafts(
       ...base,
       rank,
       change: 'container',
-      from: stateName(before?.state ?? { kind: 'none' }),
+      from: stateName(prior),
       to: stateName(s),
       count: after.restartCount,
       at: stateTime(s),

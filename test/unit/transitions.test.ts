@@ -1,6 +1,8 @@
 // The diff of pod snapshots into explained transitions, on real watch streams captured from the
 // cluster (scripts/capture-watch-fixtures.mjs): exact sequences per pod.
 import { diffPod } from '../../src/domain/transitions.js';
+import { arrange } from '../../src/watch/layout.js';
+import type { Pod } from '../../src/domain/model.js';
 import { loadWatch, podSnapshots, replay, replayEvents, short } from './watch-fixtures.js';
 import { initToReadyAndDelete } from '../fixtures/watch/sequences.js';
 
@@ -85,6 +87,63 @@ describe('transitions of captured pods', () => {
       /keeps stopping: its last run exited with exit code 3.*CrashLoopBackOff: the delay doubles after each crash, up to 5m/,
     );
     expect(ts.filter((t) => t.change === 'restart').map((t) => t.count)).toEqual([1, 2]);
+  });
+
+  test("a restart is stamped when its run started, so watch's time order keeps it after the end it follows", () => {
+    // Before: a restart was stamped when the watch saw it, so in the sink's time order (arrange) it
+    // came after later facts, or a restart seen late was printed before the termination it follows.
+    const fx = loadWatch('crashloop');
+    const app = (ts: ReturnType<typeof replay>) =>
+      arrange(
+        // lines stamped by the pod's status (a waiting state has no time of its own: the watch stamps it
+        // when it sees it, which a replay cannot reproduce)
+        ts.filter(
+          (t) => t.container === 'app' && (t.change === 'container' || t.change === 'restart') && t.to !== 'waiting',
+        ),
+        false,
+      ).map((e) => (e.kind === 'transition' ? short(e.t) : 'events'));
+    const ts = replay(fx);
+    expect(app(ts).slice(0, 7)).toEqual([
+      'container:app=running',
+      'container:app=terminated',
+      'restart:app=1',
+      'container:app=running',
+      'container:app=terminated',
+      'restart:app=2',
+      'container:app=running',
+    ]);
+    // each restart at its run's start: the time of the running line that follows it
+    for (const [i, t] of ts.entries())
+      if (t.change === 'restart')
+        expect(t.time).toBe(ts.slice(i).find((x) => short(x) === 'container:app=running')!.time);
+  });
+
+  test('a run whose end the watch never saw (a relist, a quick restart): its end from lastState, then the restart', () => {
+    const snaps = podSnapshots(loadWatch('crashloop')).map((s) => s.pod);
+    const app = (p: Pod) =>
+      p.containerStatuses.find((c) => c.name === 'app') ?? {
+        state: { kind: 'none' },
+        restartCount: -1,
+        lastState: { kind: 'none' },
+      };
+    // the first run, running; then the first snapshot of the second run, running: the end between is skipped
+    const before = snaps.find((p) => app(p).state.kind === 'running' && app(p).restartCount === 0)!;
+    const after = snaps.find((p) => app(p).state.kind === 'running' && app(p).restartCount === 1)!;
+    const last = app(after).lastState;
+    if (last.kind !== 'terminated') throw new Error('the capture has no lastState');
+    const now = new Date(loadWatch('crashloop').capturedAt);
+    const ts = diffPod(before, after, { now, source: 'relist' }).filter((t) => t.container === 'app');
+    const order = arrange(ts, false).map((e) => (e.kind === 'transition' ? short(e.t) : 'events'));
+    expect(order.slice(0, 3)).toEqual(['container:app=terminated', 'restart:app=1', 'container:app=running']);
+    expect(ts.map(short).slice(0, 3)).toEqual(order.slice(0, 3)); // the JSON order too
+    const end = ts.find((t) => short(t) === 'container:app=terminated')!;
+    expect(end).toMatchObject({ time: last.finishedAt!.toISOString(), exitCode: 3, reason: 'Error' });
+    expect(end.explanation).toMatch(/^container "app" exited with exit code 3 \(Error\) after 1s; seen afterwards/);
+    // the same end already seen as the state (the usual stream): not said twice
+    const seen = snaps.find((p) => app(p).state.kind === 'terminated' && app(p).restartCount === 0)!;
+    expect(
+      diffPod(seen, after, { now, source: 'watch' }).filter((t) => short(t) === 'container:app=terminated'),
+    ).toEqual([]);
   });
 
   test('events are woven in with what they mean, pull time included', () => {
