@@ -13,6 +13,7 @@ import { createWriteStream, existsSync, mkdirSync, readFileSync, statSync, write
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createPods, fakePod } from './fake-pods.mjs';
 import { Kube, nowMs, proxyKubeconfig, startCountingProxy } from './kube.mjs';
 import {
   completeness,
@@ -196,25 +197,6 @@ function kubeconfigPath() {
   return m[1];
 }
 
-/**
- * A pod for the KWOK fake nodes, bound to one of them (spec.nodeName) so that the scheduler has no
- * part in it: at load 15 to 21 the scheduler was what held creation to about 5 pods a second.
- */
-function fakePod(name, nodeName, labels = {}) {
-  return {
-    apiVersion: 'v1',
-    kind: 'Pod',
-    metadata: { name, labels: { app: 'podlens-bench', ...labels } },
-    spec: {
-      nodeName,
-      tolerations: [{ key: 'kwok.x-k8s.io/node', operator: 'Exists', effect: 'NoSchedule' }],
-      terminationGracePeriodSeconds: 1,
-      initContainers: [{ name: 'init-config', image: 'busybox' }],
-      containers: [{ name: 'app', image: 'nginx' }],
-    },
-  };
-}
-
 async function createNamespace(kube, name) {
   await kube.request('POST', '/api/v1/namespaces', {
     apiVersion: 'v1',
@@ -268,18 +250,6 @@ async function createRunningPods(kube, ns, prefix, count, labels = {}, timeoutMs
     `${count} pods in ${ns}: created in ${rate.created_s} s, all Running after ${rate.running_s} s (${rate.running_per_s}/s, load ${rate.load})`,
   );
   return rate;
-}
-
-/** Creates pods with a bounded number of requests in flight. */
-async function createPods(kube, ns, pods, inFlight = 32) {
-  let next = 0;
-  const worker = async () => {
-    while (next < pods.length) {
-      const p = pods[next++];
-      await kube.request('POST', `/api/v1/namespaces/${ns}/pods`, p);
-    }
-  };
-  await Promise.all(Array.from({ length: inFlight }, worker));
 }
 
 async function waitRunning(kube, ns, count, timeoutMs = 300_000) {

@@ -101,8 +101,18 @@ export class KubeNetworkError extends Error {
   }
 }
 
+// Resources without a namespace that podlens reads; any other call without one spans every namespace.
+const CLUSTER_SCOPED = new Set([
+  'nodes',
+  'nodes/proxy',
+  'namespaces',
+  'persistentvolumes',
+  'storageclasses.storage.k8s.io',
+]);
+
 function where(call: ApiCall): string {
-  return call.namespace ? ` in namespace "${call.namespace}"` : '';
+  if (call.namespace) return ` in namespace "${call.namespace}"`;
+  return CLUSTER_SCOPED.has(call.resource) ? '' : ' in all namespaces';
 }
 
 function what(call: ApiCall): string {
@@ -152,7 +162,8 @@ export const messages = {
   forbidden: (call: ApiCall, user?: string) =>
     `not allowed to ${call.verb} ${call.resource}${where(call)}` +
     (user ? ` as ${user}` : '') +
-    ` (RBAC forbidden); ask for a Role granting "${call.verb}" on "${call.resource}".`,
+    // A Role grants within its namespace only: a cluster-wide read needs a ClusterRole (binding).
+    ` (RBAC forbidden); ask for a ${call.namespace ? 'Role' : 'ClusterRole'} granting "${call.verb}" on "${call.resource}".`,
   apiError: (call: ApiCall, status: number, msg?: string) =>
     `the API server refused to ${call.verb} ${what(call)}${where(call)} (HTTP ${status})` + (msg ? `: ${msg}` : '.'),
   // pause / node / cleanup: reaching the node

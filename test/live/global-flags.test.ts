@@ -5,7 +5,7 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { load } from 'js-yaml';
-import { apply, is, kubeconfig, kubectlOk, pod, podlens, useNamespace, waitForPod } from './support.js';
+import { apply, is, kubeconfig, pod, podlens, podsOnlyUser, useNamespace, waitForPod } from './support.js';
 
 const ns = useNamespace('habits-flags-global');
 const SA = () => `system:serviceaccount:${ns.name}:pods-only`;
@@ -17,27 +17,8 @@ let server = '';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 beforeAll(async () => {
-  await apply(
-    [
-      { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'pods-only' } },
-      {
-        apiVersion: 'rbac.authorization.k8s.io/v1',
-        kind: 'Role',
-        metadata: { name: 'pods-only' },
-        rules: [{ apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch'] }],
-      },
-      {
-        apiVersion: 'rbac.authorization.k8s.io/v1',
-        kind: 'RoleBinding',
-        metadata: { name: 'pods-only' },
-        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'pods-only' },
-        subjects: [{ kind: 'ServiceAccount', name: 'pods-only', namespace: ns.name }],
-      },
-      pod('web', { containers: [{ name: 'app', image: 'busybox', command: ['sleep', '3600'] }] }),
-    ],
-    ns.name,
-  );
-  token = (await kubectlOk(['-n', ns.name, 'create', 'token', 'pods-only', '--duration', '1h'])).trim();
+  token = (await podsOnlyUser(ns.name)).token;
+  await apply(pod('web', { containers: [{ name: 'app', image: 'busybox', command: ['sleep', '3600'] }] }), ns.name);
   const admin = load(readFileSync(kubeconfig(), 'utf8')) as any;
   const c = admin.clusters[0].cluster;
   server = c.server;

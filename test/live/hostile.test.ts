@@ -1,7 +1,8 @@
 // Hostile data from a real pod: its log, termination message, an Event about it, an env value and
-// annotations carry a terminal-retitling OSC, a screen clear, bidi overrides, zero-width characters
-// and shell syntax. describe and watch in text mode must let no ESC byte and no raw bidi character
-// through to stdout or stderr; -o json must keep the exact bytes.
+// annotations carry a terminal-retitling OSC, a screen clear, carriage return, backspace, DEL, C1
+// NEL and CSI, bidi overrides, zero-width characters and shell syntax. describe and watch in
+// text mode must let no control byte (C0 but newline and tab, DEL, C1) and no raw bidi character through
+// to stdout or stderr; -o json must keep the exact bytes.
 import { existsSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { apply, is, kubectlOk, pod, podlens, useNamespace, waitFor, waitForPod } from './support.js';
@@ -9,11 +10,14 @@ import { startWatch } from './watch-support.js';
 
 const ns = useNamespace('hostile');
 const MARK = `/tmp/podlens-hostile-${randomBytes(4).toString('hex')}`;
-// What the container prints (busybox printf octal escapes: ESC, BEL, U+202E as UTF-8, U+200B).
-const PRINTF = `\\033]0;pwned\\007\\033[2J\\342\\200\\256evil\\342\\200\\213 $(touch ${MARK})`;
-const EVIL = `\u001b]0;pwned\u0007\u001b[2J\u202eevil\u200b $(touch ${MARK})`;
-const SHOWN = `\\x1b]0;pwned\\x07\\x1b[2J\\u202eevil\\u200b $(touch ${MARK})`;
-const RAW = /[\u001b\u0007\u009b\u202a-\u202e\u2066-\u2069\u200b-\u200f]/u;
+// What the container prints (busybox printf octal escapes: ESC, BEL, CR, BS, DEL, SOH, U+0085 and
+// U+009B, U+202E and U+200B as UTF-8).
+const PRINTF = `\\033]0;pwned\\007\\033[2J\\015\\010\\177\\001\\302\\205\\302\\233\\342\\200\\256evil\\342\\200\\213 $(touch ${MARK})`;
+const EVIL = `\u001b]0;pwned\u0007\u001b[2J\r\b\u007f\u0001\u0085\u009b\u202eevil\u200b $(touch ${MARK})`;
+const SHOWN = `\\x1b]0;pwned\\x07\\x1b[2J\\x0d\\x08\\x7f\\x01\\x85\\x9b\\u202eevil\\u200b $(touch ${MARK})`;
+// Every C0 and C1 control character but newline and tab, bidi overrides and isolates, zero-width ones.
+
+const RAW = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\u200b-\u200f]/u;
 
 const NAME = 'hostile';
 

@@ -1,7 +1,7 @@
 // describe and watch as a user whose Role grants get/list/watch on pods and nothing else (no
 // pods/log, no events, no namespaces, no nodes, no owners): a ServiceAccount and a kubeconfig made
 // from `kubectl create token`. They work, as kubectl describe does, and say once what is missing.
-import { apply, is, kubectlOk, podlens, tokenKubeconfig, useNamespace, waitFor, waitForPod } from './support.js';
+import { apply, is, kubectlOk, podlens, podsOnlyUser, useNamespace, waitFor, waitForPod } from './support.js';
 import { startWatch } from './watch-support.js';
 
 const ns = useNamespace('rights');
@@ -10,20 +10,6 @@ let asUser = '';
 beforeAll(async () => {
   await apply(
     [
-      { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'pods-only' } },
-      {
-        apiVersion: 'rbac.authorization.k8s.io/v1',
-        kind: 'Role',
-        metadata: { name: 'pods-only' },
-        rules: [{ apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch'] }],
-      },
-      {
-        apiVersion: 'rbac.authorization.k8s.io/v1',
-        kind: 'RoleBinding',
-        metadata: { name: 'pods-only' },
-        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'pods-only' },
-        subjects: [{ kind: 'ServiceAccount', name: 'pods-only', namespace: ns.name }],
-      },
       {
         apiVersion: 'apps/v1',
         kind: 'Deployment',
@@ -50,8 +36,7 @@ beforeAll(async () => {
     ],
     ns.name,
   );
-  const token = (await kubectlOk(['-n', ns.name, 'create', 'token', 'pods-only', '--duration', '1h'])).trim();
-  asUser = await tokenKubeconfig(token, ns.name, 'pods-only');
+  asUser = (await podsOnlyUser(ns.name)).kubeconfig;
 }, 120_000);
 
 async function crasherPod(): Promise<string> {

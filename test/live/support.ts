@@ -268,3 +268,39 @@ export async function describeBoth(namespace: string, name: string): Promise<{ t
   expect([t.code, t.stderr, j.code, j.stderr]).toEqual([0, '', 0, '']);
   return { text: t.stdout.replace(/\n {4,}/g, ' '), json: JSON.parse(j.stdout) };
 }
+
+/**
+ * A ServiceAccount `name` in `namespace` whose Role grants get, list and watch on `resources` and
+ * nothing else (the pods-only user of ../shared/notes/cross-cutting.md: resources ['pods']), a
+ * one-hour token for it, and a kubeconfig that uses the token (tokenKubeconfig).
+ */
+export async function podsOnlyUser(
+  namespace: string,
+  { name = 'pods-only', resources = ['pods'] }: { name?: string; resources?: string[] } = {},
+): Promise<{ token: string; kubeconfig: string; user: string }> {
+  await apply(
+    [
+      { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name } },
+      {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'Role',
+        metadata: { name },
+        rules: [{ apiGroups: [''], resources, verbs: ['get', 'list', 'watch'] }],
+      },
+      {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'RoleBinding',
+        metadata: { name },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name },
+        subjects: [{ kind: 'ServiceAccount', name, namespace }],
+      },
+    ],
+    namespace,
+  );
+  const token = (await kubectlOk(['-n', namespace, 'create', 'token', name, '--duration', '1h'])).trim();
+  return {
+    token,
+    kubeconfig: await tokenKubeconfig(token, namespace, `${namespace}-${name}`),
+    user: `system:serviceaccount:${namespace}:${name}`,
+  };
+}

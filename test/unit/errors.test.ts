@@ -43,6 +43,19 @@ describe('toUserError', () => {
     );
   });
 
+  test('403 on a read across every namespace says so, and that it takes a ClusterRole', () => {
+    const all = { verb: 'list', resource: 'pods', server: 'https://10.0.0.1:6443' };
+    const msg =
+      'pods is forbidden: User "system:serviceaccount:shop:reader" cannot list resource "pods" in API group "" at the cluster scope';
+    expect(toUserError(new KubeApiError(403, all, 'Forbidden', msg)).message).toBe(
+      'not allowed to list pods in all namespaces as system:serviceaccount:shop:reader (RBAC forbidden); ask for a ClusterRole granting "list" on "pods".',
+    );
+    const node = { verb: 'get', resource: 'nodes', name: 'n1' };
+    expect(toUserError(new KubeApiError(403, node, 'Forbidden', 'nodes "n1" is forbidden')).message).toBe(
+      'not allowed to get nodes (RBAC forbidden); ask for a ClusterRole granting "get" on "nodes".',
+    );
+  });
+
   test('404 on a namespace says the namespace does not exist', () => {
     const e = toUserError(new KubeApiError(404, { verb: 'get', resource: 'namespaces', name: 'nope' }, 'NotFound'));
     expect(e.message).toBe(messages.namespaceNotFound('nope'));

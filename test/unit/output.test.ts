@@ -1,6 +1,6 @@
 // The output path's end: drain before the exit code is known, EPIPE quiet (0), other errors one
 // sentence (1), on streams that fail as pipes and full disks do. The real ones (a slow pipe, | head,
-// > /dev/full) are in test/live/output.test.ts.
+// > /dev/full) are in test/live/as-users.test.ts.
 import { PassThrough, Writable } from 'node:stream';
 import { guardOutput } from '../../src/render/output.js';
 
