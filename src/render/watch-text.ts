@@ -74,12 +74,12 @@ function style(t: Transition): Style | undefined {
 }
 
 /** One line per transition, always: a newline in an event message is shown as `\n`, like an escape. */
-export function transitionLine(transition: Transition, o: LineOptions): string {
+export function transitionLine(transition: Transition, o: LineOptions, reportedLate?: string): string {
   const t = visibleDeep(transition, { oneLine: true });
   const pod = o.showNamespace ? `${t.namespace}/${t.pod}` : t.pod;
   const head = headline(t);
   const s = style(t);
-  const late = t.source === 'relist' ? ' [seen after reconnecting]' : '';
+  const late = lateNote(t, o, reportedLate);
   const text = `${o.clock(t.time)}  ${pod}  ${s ? o.paint(s, head) : o.paint('bold', head)}${late}`;
   return t.change === 'event' ? `${text}  ${o.paint('dim', `- ${t.explanation}`)}` : `${text}  - ${t.explanation}`;
 }
@@ -112,9 +112,16 @@ export function wrapWords(text: string, width: number, indent: number, first = 0
   return lines.map((l, i) => (i ? ' '.repeat(indent) + l : l));
 }
 
-function foldedText(e: FoldedEvents, o: LineOptions): [string, string] {
+function foldedText(e: FoldedEvents & { late?: string }, o: LineOptions): [string, string] {
   const pod = visibleDeep(o.showNamespace ? `${e.namespace}/${e.pod}` : e.pod, { oneLine: true });
-  return [`${o.clock(e.time)}  ${pod}  `, `events ${visibleDeep(e.reasons, { oneLine: true }).join(', ')}`];
+  const late = e.late ? ` [at ${o.clock(e.late)}, reported late]` : '';
+  return [`${o.clock(e.time)}  ${pod}  `, `events ${visibleDeep(e.reasons, { oneLine: true }).join(', ')}${late}`];
+}
+
+/** Why a line's time is not the fact's: seen after a reconnect, or reported after later lines were printed. */
+function lateNote(t: Transition, o: LineOptions, reportedLate?: string): string {
+  if (t.source === 'relist') return ' [seen after reconnecting]';
+  return reportedLate ? ` [at ${o.clock(reportedLate)}, reported late]` : '';
 }
 
 /** The fact: `lead` (time and pod) then `head` wrapped after it, or under it when the pod name is long. */
@@ -139,7 +146,7 @@ export function entryLines(entry: Entry, o: LineOptions, width: number): string[
   const t = visibleDeep(entry.t, { oneLine: true });
   const pod = o.showNamespace ? `${t.namespace}/${t.pod}` : t.pod;
   const s = style(t);
-  const late = t.source === 'relist' ? ' [seen after reconnecting]' : '';
+  const late = lateNote(t, o, entry.late);
   const lines = factLines(`${o.clock(t.time)}  ${pod}  `, `${headline(t, false)}${late}`, width, (l) =>
     s ? o.paint(s, l) : o.paint('bold', l),
   );
@@ -153,7 +160,7 @@ export function entryLines(entry: Entry, o: LineOptions, width: number): string[
 
 /** An entry off a terminal: one line, as always (folded events only ever come on a terminal). */
 export function entryLine(entry: Entry, o: LineOptions): string {
-  if (entry.kind === 'transition') return transitionLine(entry.t, o);
+  if (entry.kind === 'transition') return transitionLine(entry.t, o, entry.late);
   const [lead, head] = foldedText(entry, o);
   return lead + o.paint('dim', head);
 }

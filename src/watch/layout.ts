@@ -21,7 +21,12 @@ export interface FoldedEvents {
   reasons: string[]; // in time order, each once (x2 when it came twice)
 }
 
-export type Entry = { kind: 'transition'; t: Transition } | ({ kind: 'events' } & FoldedEvents);
+/**
+ * `late`: the time the fact happened, when that is before a line already printed (the kubelet or the
+ * event stream reported it more than a window late); the entry then carries the time of that line,
+ * so that lines stay in time order, and the renderer says when it happened.
+ */
+export type Entry = ({ kind: 'transition'; t: Transition } | ({ kind: 'events' } & FoldedEvents)) & { late?: string };
 
 /** Whether --events and -c let this transition through. */
 export function selected(t: Transition, s: Selection): boolean {
@@ -38,19 +43,23 @@ const NORMAL = 'Normal';
 
 /**
  * One window's transitions as entries: in time order (ties keep arrival order), and with `fold`,
- * each run of a pod's Normal events (no other fact of the pod between them) as one entry.
+ * each run of a pod's Normal events (no other fact of the pod between them) as one entry. A fact
+ * stamped before `notBefore` (the time of the last line printed) comes first, at that time, `late`.
  */
-export function arrange(ts: Transition[], fold: boolean): Entry[] {
+export function arrange(ts: Transition[], fold: boolean, notBefore?: string): Entry[] {
+  const floor = notBefore ? second(notBefore) : -Infinity;
   const sorted = ts
-    // Kubernetes stamps to the second (metav1.Time): within one second, arrival order is the best order known.
-    .map((t, i) => ({ t, i, at: Math.floor(Date.parse(t.time) / 1000) }))
-    .sort((a, b) => a.at - b.at || a.i - b.i)
-    .map((x) => x.t);
+    .map((t, i) =>
+      second(t.time) < floor
+        ? { t: { ...t, time: notBefore as string }, i, at: floor, late: t.time }
+        : { t, i, at: second(t.time), late: undefined },
+    )
+    .sort((a, b) => a.at - b.at || a.i - b.i);
   const out: Entry[] = [];
   const folded = new Map<string, Extract<Entry, { kind: 'events' }>>();
-  for (const t of sorted) {
+  for (const { t, late } of sorted) {
     if (!fold || t.change !== 'event' || t.to !== NORMAL) {
-      out.push({ kind: 'transition', t });
+      out.push(late ? { kind: 'transition', t, late } : { kind: 'transition', t });
       folded.delete(t.uid); // a fact of the pod ends its run of Normal events: later ones get a line of their own
       continue;
     }
@@ -61,8 +70,16 @@ export function arrange(ts: Transition[], fold: boolean): Entry[] {
       continue;
     }
     const e = { kind: 'events' as const, time: t.time, namespace: t.namespace, pod: t.pod, reasons: [reason] };
-    folded.set(t.uid, e);
-    out.push(e);
+    folded.set(t.uid, late ? { ...e, late } : e);
+    out.push(folded.get(t.uid)!);
   }
   return out;
 }
+
+/** Kubernetes stamps to the second (metav1.Time): within one second, arrival order is the best order known. */
+function second(iso: string): number {
+  return Math.floor(Date.parse(iso) / 1000);
+}
+
+/** The time of an entry's line. */
+export const entryTime = (e: Entry): string => (e.kind === 'transition' ? e.t.time : e.time);

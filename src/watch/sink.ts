@@ -8,7 +8,7 @@ import { colourEnabled, painter, type Io } from '../render/terminal.js';
 import type { LiveArea } from '../render/watch-live.js';
 import { jsonText, visible } from '../render/visible.js';
 import { entryLine, entryLines, localClock } from '../render/watch-text.js';
-import { arrange, ORDER_WINDOW_MS, selected, type Selection } from './layout.js';
+import { arrange, entryTime, ORDER_WINDOW_MS, selected, type Selection } from './layout.js';
 import type { Sink } from './session.js';
 
 export interface SinkOptions {
@@ -28,12 +28,15 @@ export function textSink(io: Io, o: SinkOptions, live?: LiveArea): Sink & { flus
   // Text lines wait ORDER_WINDOW_MS to be put in time order (src/watch/layout.ts); JSON goes at once.
   let held: Transition[] = [];
   let timer: NodeJS.Timeout | undefined;
+  let printedUpTo: string | undefined; // the time of the last line printed: later lines are not earlier
   const flush = () => {
     if (timer) clearTimeout(timer);
     timer = undefined;
     if (!held.length) return;
-    const entries = arrange(held, o.width !== undefined && selection.events === undefined);
+    const entries = arrange(held, o.width !== undefined && selection.events === undefined, printedUpTo);
     held = [];
+    for (const time of entries.map(entryTime))
+      if (!printedUpTo || Date.parse(time) > Date.parse(printedUpTo)) printedUpTo = time;
     const lines = entries.flatMap((e) => (o.width !== undefined ? entryLines(e, line, o.width) : [entryLine(e, line)]));
     if (live) live.log(lines);
     else io.stdout.write(lines.map((l) => l + '\n').join(''));

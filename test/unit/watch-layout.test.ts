@@ -85,3 +85,19 @@ test('--events and -c: what is left out and what stays', () => {
   expect(other.every((t) => t.container === null)).toBe(true);
   expect(other.some((t) => t.change === 'phase' || t.change === 'condition')).toBe(true);
 });
+
+test('a fact reported after later lines were printed comes at the last printed time, saying when it happened', () => {
+  const [first, second] = stream('crashloop').filter((t) => t.change !== 'event');
+  const printed = new Date(Date.parse(second.time) + 5000).toISOString();
+  const [entry] = arrange([first], false, printed);
+  expect(entry).toMatchObject({ kind: 'transition', late: first.time });
+  expect(entry.kind === 'transition' && entry.t.time).toBe(printed);
+  const line = entryLine(entry, o);
+  expect(line.startsWith(`${printed.slice(11, 19)}  `)).toBe(true);
+  expect(line).toContain(`[at ${first.time.slice(11, 19)}, reported late]`);
+  // not late: its own time, no note
+  const [onTime] = arrange([second], false, first.time);
+  expect(onTime).not.toHaveProperty('late');
+  expect(entryLine(onTime, o)).not.toContain('late');
+  expect(entryLines(entry, o, 60).join(' ')).toContain('reported late');
+});
