@@ -13,7 +13,9 @@ import { busy, kubectl, ok, pod, recreateNamespace, sleep } from './capture-supp
 const OUT = join(dirname(fileURLToPath(import.meta.url)), '..', 'test', 'fixtures', 'watch');
 const NS = 'podlens-watch-fixtures';
 
-/** A raw watch stream: every line the API server sends, parsed, in order. */
+let seq = 0; // arrival order across the streams of a capture, so a test can interleave them as they came
+
+/** A raw watch stream: every line the API server sends, parsed, in order, each with its arrival `seq`. */
 function rawWatch(path) {
   const lines = [];
   const p = spawn('kubectl', ['get', '--raw', path], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -24,7 +26,7 @@ function rawWatch(path) {
     while ((i = buf.indexOf('\n')) >= 0) {
       const line = buf.slice(0, i).trim();
       buf = buf.slice(i + 1);
-      if (line) lines.push(JSON.parse(line));
+      if (line) lines.push({ ...JSON.parse(line), seq: ++seq });
     }
   });
   return { lines, stop: () => p.kill('SIGTERM') };
@@ -46,8 +48,59 @@ async function waitPod(name, check, timeoutMs = 120_000) {
   }
 }
 
-// Each scenario: the pod, then the steps that drive it to the state worth keeping.
+const sliceOf = async (service) =>
+  JSON.parse(await ok(['-n', NS, 'get', 'endpointslices', '-l', `kubernetes.io/service-name=${service}`, '-o', 'json']))
+    .items;
+/** Waits until the Service's slices list the pod with `check(conditions)` true (or, check null, not at all). */
+async function waitEndpoint(service, name, check, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const eps = (await sliceOf(service)).flatMap((sl) => sl.endpoints ?? []);
+    const e = eps.find((x) => x.targetRef?.name === name);
+    if (check ? e && check(e.conditions ?? {}) : !e) return;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${name} in the endpoints of ${service}`);
+    await sleep(500);
+  }
+}
+
+// Each scenario: the pod, then the steps that drive it to the state worth keeping. `service`: a
+// Service created first, whose EndpointSlices are captured too (list and watch).
 const SCENARIOS = {
+  // A pod behind a Service whose exec readiness probe is flipped (rm, then touch /tmp/ready), then
+  // deleted while it still serves for a few seconds (it traps TERM): ready, not ready, ready again,
+  // serving-terminating, gone, on the pod stream and the EndpointSlice stream.
+  'endpoints-flip': {
+    service: {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'flip' },
+      spec: { selector: { app: 'flip' }, ports: [{ port: 80, targetPort: 8080 }] },
+    },
+    pod: pod(
+      'flipper',
+      {
+        terminationGracePeriodSeconds: 8,
+        containers: [
+          busy('app', 'touch /tmp/ready; trap "sleep 4; exit 0" TERM; while true; do sleep 1; done', {
+            readinessProbe: { exec: { command: ['cat', '/tmp/ready'] }, periodSeconds: 1, failureThreshold: 1 },
+          }),
+        ],
+      },
+      { labels: { app: 'flip' } },
+    ),
+    drive: async (name) => {
+      await waitPod(name, (p) => cond(p, 'Ready'));
+      await waitEndpoint('flip', name, (c) => c.ready === true);
+      await ok(['-n', NS, 'exec', name, '--', 'rm', '/tmp/ready']);
+      await waitEndpoint('flip', name, (c) => c.ready === false);
+      await sleep(1500);
+      await ok(['-n', NS, 'exec', name, '--', 'touch', '/tmp/ready']);
+      await waitEndpoint('flip', name, (c) => c.ready === true);
+      await sleep(1500);
+      await ok(['-n', NS, 'delete', 'pod', name, '--wait=true', '--timeout=60s']);
+      await waitEndpoint('flip', name, null);
+    },
+  },
   // Two init containers and a main container, from creation to Ready, then deletion.
   'init-to-ready-and-delete': {
     pod: pod('two-inits', {
@@ -93,12 +146,25 @@ async function capture(id) {
   const events = rawWatch(
     `/api/v1/namespaces/${NS}/events?fieldSelector=involvedObject.kind%3DPod,involvedObject.name%3D${name}&${q(eventsList.metadata.resourceVersion)}`,
   );
+  let slicesList;
+  let slices;
+  if (s.service) {
+    await ok(['-n', NS, 'create', '-f', '-'], JSON.stringify(s.service));
+    const sel = `labelSelector=kubernetes.io%2Fservice-name%3D${s.service.metadata.name}`;
+    slicesList = JSON.parse(
+      await ok(['get', '--raw', `/apis/discovery.k8s.io/v1/namespaces/${NS}/endpointslices?${sel}`]),
+    );
+    slices = rawWatch(
+      `/apis/discovery.k8s.io/v1/namespaces/${NS}/endpointslices?${sel}&${q(slicesList.metadata.resourceVersion)}`,
+    );
+  }
   await sleep(500);
   await ok(['-n', NS, 'create', '-f', '-'], JSON.stringify(s.pod));
   await s.drive(name);
   await sleep(1000);
   pods.stop();
   events.stop();
+  slices?.stop();
   const file = join(OUT, `${id}.json`);
   const data = {
     scenario: id,
@@ -107,6 +173,7 @@ async function capture(id) {
     podWatch: pods.lines,
     eventsList,
     eventWatch: events.lines,
+    ...(slices ? { slicesList, sliceWatch: slices.lines } : {}),
   };
   writeFileSync(file, JSON.stringify(data, null, 1) + '\n');
   console.log(

@@ -7,7 +7,7 @@
 // informational), so an undeclared one is only a hint.
 // https://github.com/kubernetes/kubernetes/blob/v1.34.0/pkg/api/v1/pod/util.go (FindPort)
 // https://kubernetes.io/docs/concepts/services-networking/endpoint-slices/#conditions
-import type { EndpointSliceRef, Pod, ServicePort, ServiceRef } from './model.js';
+import type { EndpointRef, EndpointSliceRef, Pod, ServicePort, ServiceRef } from './model.js';
 import { statusFinding } from './finding.js';
 import type { EndpointState, Finding, ServiceTraffic, TrafficInfo } from './report.js';
 import { selects } from './services.js';
@@ -30,6 +30,19 @@ function portRow(pod: Pod, sp: ServicePort): ServiceTraffic['ports'][number] {
   return { ...base, podPort: sp.targetPort, problem: declared ? null : 'port-not-declared' };
 }
 
+/** One endpoint's conditions as a state: ready and serving absent mean true, terminating absent false (API docs). */
+export function endpointRefState(e: EndpointRef): Exclude<EndpointState, 'absent'> {
+  if (e.terminating) return e.serving !== false ? 'serving-terminating' : 'terminating';
+  return e.ready !== false ? 'ready' : 'not-ready';
+}
+
+const STATE_ORDER: EndpointState[] = ['ready', 'serving-terminating', 'terminating', 'not-ready', 'absent'];
+
+/** Of several entries for one pod (dual-stack slices, a pod in two slices while they move), the best. */
+export function bestEndpointState(a: EndpointState, b: EndpointState): EndpointState {
+  return STATE_ORDER.indexOf(a) <= STATE_ORDER.indexOf(b) ? a : b;
+}
+
 /** How the Service's slices list the pod; several entries (dual-stack) agree, the best one is taken. */
 function endpointState(pod: Pod, service: string, slices: EndpointSliceRef[]): { state: EndpointState; in: string[] } {
   const mine = slices.filter((s) => s.service === service);
@@ -39,13 +52,8 @@ function endpointState(pod: Pod, service: string, slices: EndpointSliceRef[]): {
       .map((e) => ({ slice: s.name, e })),
   );
   const inSlices = [...new Set(found.map((f) => f.slice))];
-  // ready and serving: unknown (absent) means true; terminating: absent means false (API docs)
-  const states = found.map(({ e }): EndpointState => {
-    if (e.terminating) return e.serving !== false ? 'serving-terminating' : 'terminating';
-    return e.ready !== false ? 'ready' : 'not-ready';
-  });
-  const order: EndpointState[] = ['ready', 'serving-terminating', 'terminating', 'not-ready'];
-  return { state: order.find((s) => states.includes(s)) ?? 'absent', in: inSlices };
+  const state = found.reduce<EndpointState>((best, { e }) => bestEndpointState(best, endpointRefState(e)), 'absent');
+  return { state, in: inSlices };
 }
 
 /** What a ready endpoint receives: the controller leaves out the ports that do not resolve on the pod. */

@@ -27,7 +27,8 @@ export type ChangeKind =
   | 'deletion-requested'
   | 'deleted'
   | 'event' // a Kubernetes event about the pod (see src/domain/watch-events.ts)
-  | 'last-words'; // the last log lines of a container that failed (see src/domain/last-words.ts)
+  | 'last-words' // the last log lines of a container that failed (see src/domain/last-words.ts)
+  | 'endpoint'; // the pod's place in a Service's endpoints changed (see src/domain/endpoint-transitions.ts)
 
 export interface Transition {
   apiVersion: typeof WATCH_API_VERSION;
@@ -51,6 +52,8 @@ export interface Transition {
   explanation: string;
   /** change 'last-words' only: the container's last log lines, oldest first. */
   lines?: string[];
+  /** change 'endpoint' only: the Service whose endpoints list (or stopped listing) the pod. */
+  service?: string;
 }
 
 type Draft = Pick<Transition, 'change' | 'explanation'> &
@@ -401,5 +404,6 @@ export function finish(drafts: Draft[], pod: Pod, ctx: DiffContext): Transition[
       exitCode: d.exitCode ?? null,
       count: d.count ?? null,
       explanation: d.explanation,
+      ...(d.service !== undefined ? { service: d.service } : {}),
     }));
 }

@@ -5,7 +5,7 @@
 // always abort.
 import type { ClientRequest, IncomingMessage } from 'node:http';
 import { KubeApiError, networkWords, type ApiCall } from '../errors.js';
-import type { KubeEvent, Pod } from '../domain/model.js';
+import type { EndpointSliceRef, KubeEvent, Pod } from '../domain/model.js';
 import { KubeCluster, resourcePath } from './adapter.js';
 import {
   ResourceExpiredError,
@@ -16,6 +16,7 @@ import {
   type WatchHandlers,
 } from './listwatch.js';
 import { normalizeEvent, normalizePod } from './normalize.js';
+import { normalizeEndpointSlice } from './normalize-neighbours.js';
 import type { Cluster } from './types.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -141,29 +142,38 @@ function onLine(line: string, h: WatchHandlers<Raw>, finish: (e: unknown) => voi
   }
 }
 
+/** What a source lists and watches: the resource, its API group path ('' for the core group). */
+interface Kind {
+  resource: 'pods' | 'events' | 'endpointslices';
+  group: '' | 'discovery.k8s.io/v1';
+}
+
 function rawSource<T>(
   cluster: Cluster,
-  resource: 'pods' | 'events',
+  kind: Kind,
   scope: WatchScope,
   query: Record<string, string | undefined>,
   convert: (raw: Raw) => T | undefined,
 ): ListWatchSource<T> {
   const k = kubeOf(cluster);
   const ns = scope.namespace;
-  const call: ApiCall = { verb: 'watch', resource, namespace: ns, server: k.server };
+  const { resource, group } = kind;
+  // As the API server and RBAC name it (the rights note says "endpointslices.discovery.k8s.io").
+  const named = group ? `${resource}.${group.split('/')[0]}` : resource;
+  const call: ApiCall = { verb: 'watch', resource: named, namespace: ns, server: k.server };
   return {
     what: `${resource} ${ns ? `in namespace ${ns}` : 'in all namespaces'}`,
     async list(): Promise<ListResult<T>> {
       const { items, resourceVersion } = await k.listPaged(
-        { resource, namespace: ns },
-        resourcePath('', resource, ns),
+        { resource: named, namespace: ns },
+        resourcePath(group, resource, ns),
         query,
         convert,
       );
       return { items, resourceVersion };
     },
     watch(resourceVersion, timeoutSeconds, h): WatchHandle {
-      const url = new URL(k.server.replace(/\/$/, '') + resourcePath('', resource, ns));
+      const url = new URL(k.server.replace(/\/$/, '') + resourcePath(group, resource, ns));
       const q = url.searchParams;
       q.set('watch', 'true');
       q.set('allowWatchBookmarks', 'true');
@@ -226,7 +236,7 @@ export function podSource(
   keep: (p: Pod) => boolean = () => true,
 ): ListWatchSource<Pod> {
   const { labelSelector, fieldSelector } = scope;
-  return rawSource(cluster, 'pods', scope, { labelSelector, fieldSelector }, (raw) => {
+  return rawSource(cluster, { resource: 'pods', group: '' }, scope, { labelSelector, fieldSelector }, (raw) => {
     const p = normalizePod(raw); // keeps what podlens reads: managedFields and the rest are dropped here
     return keep(p) ? p : undefined;
   });
@@ -235,10 +245,42 @@ export function podSource(
 /** Events about pods in scope. */
 export function eventSource(cluster: Cluster, scope: WatchScope): ListWatchSource<VersionedEvent> {
   const { fieldSelector } = scope;
-  return rawSource(cluster, 'events', scope, { fieldSelector }, (raw) => ({
+  return rawSource(cluster, { resource: 'events', group: '' }, scope, { fieldSelector }, (raw) => ({
     ...normalizeEvent(raw),
     resourceVersion: String(raw.metadata?.resourceVersion ?? ''),
   }));
+}
+
+/**
+ * A Service's EndpointSlice as watch holds it: its namespace, name, Service and version, and only the
+ * endpoints that are pods (uid and conditions): what the endpoint lines need, nothing else.
+ */
+export type WatchedSlice = EndpointSliceRef & { namespace: string; resourceVersion: string };
+
+/** A raw EndpointSlice, cut down to what watch holds of it. */
+export function watchedSlice(raw: Raw): WatchedSlice {
+  const s = normalizeEndpointSlice(raw);
+  return {
+    namespace: String(raw.metadata?.namespace ?? ''),
+    name: s.name,
+    service: s.service,
+    resourceVersion: String(raw.metadata?.resourceVersion ?? ''),
+    endpoints: s.endpoints
+      .filter((e) => e.podUid)
+      .map(({ podUid, ready, serving, terminating }) => ({ podUid, ready, serving, terminating })),
+  };
+}
+
+/** The EndpointSlices in scope (one more watch per scope, never one per pod or Service). */
+export function endpointSliceSource(cluster: Cluster, namespace: string | undefined): ListWatchSource<WatchedSlice> {
+  const labelSelector = 'kubernetes.io/service-name'; // a Service's slices (the label exists)
+  return rawSource(
+    cluster,
+    { resource: 'endpointslices', group: 'discovery.k8s.io/v1' },
+    { namespace, labelSelector },
+    { labelSelector },
+    watchedSlice,
+  );
 }
 
 /** Creates one pod from a manifest object; returns it as the API server stored it. */

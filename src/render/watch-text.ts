@@ -1,6 +1,7 @@
 // One transition as one line for people: time, pod, what changed, what it means.
 import type { ContainerState } from '../domain/model.js';
 import type { Transition } from '../domain/transitions.js';
+import { READINESS_PROBE_FAILED, type Member } from '../domain/endpoint-transitions.js';
 import type { Entry, FoldedEvents } from '../watch/layout.js';
 import type { Paint, Style } from './terminal.js';
 import { visibleDeep } from './visible.js';
@@ -53,12 +54,30 @@ function headline(t: Transition, withMessage = true): string {
       return 'deleted';
     case 'last-words':
       return `${who}: last words`;
+    case 'endpoint':
+      return endpointHeadline(t);
     case 'event':
       return `event ${t.reason}${t.count && t.count > 1 ? ` x${t.count}` : ''}${t.container ? ` (${t.container})` : ''}${withMessage ? `: ${t.message ?? ''}` : ''}`;
   }
 }
 
+// An endpoint transition's from/to are the states src/domain/endpoint-transitions.ts names (null: not listed).
+const READY = 'ready' satisfies Member;
+const NOT_READY = 'not-ready' satisfies Member;
+
+function endpointHeadline(t: Transition): string {
+  const of = `the endpoints of Service ${t.service}`;
+  if (t.to === READY) return `joined ${of} (ready)`;
+  if (t.to === NOT_READY && t.from === null) return `joined ${of} (not ready)`;
+  if (t.to === NOT_READY)
+    return `left the ready endpoints of Service ${t.service}${t.reason === READINESS_PROBE_FAILED ? ': readiness probe failed' : ''}`;
+  if (t.to === null) return `left ${of}`;
+  return `terminating in ${of} (${t.to === 'serving-terminating' ? 'still serving' : 'not serving'})`;
+}
+
 function style(t: Transition): Style | undefined {
+  if (t.change === 'endpoint')
+    return t.to === READY ? 'green' : t.to === NOT_READY || t.to === null ? 'yellow' : 'cyan';
   if (t.change === 'event') return t.to === 'Warning' ? 'yellow' : 'dim';
   if (t.change === 'last-words') return 'red';
   if (t.change === 'container' && ((t.exitCode ?? 0) !== 0 || t.to === WAITING)) return 'red';

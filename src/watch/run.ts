@@ -1,5 +1,5 @@
 // One `podlens watch` run, from validated options to an exit code: read the manifest (-f), open the
-// two sources, start the session, check that named pods exist, create the manifest's pods, wait for
+// three sources (pods, events, EndpointSlices), start the session, check that named pods exist, create the manifest's pods, wait for
 // --until, --timeout, Ctrl-C/SIGTERM or a closed pipe, and always stop the streams and the live area.
 import type { Until } from '../domain/until.js';
 import { ExitCode, PodlensError, selectorError, usage, type ExitCodeValue } from '../errors.js';
@@ -42,7 +42,7 @@ export async function runWatch(o: WatchOptions, open: Open, io: Io): Promise<Exi
   const wanted = manifest ? manifest.pods.map((p) => String(p.metadata?.name)) : o.names;
   const ns = o.allNamespaces ? undefined : namespace;
   const one = wanted.length === 1 ? wanted[0] : undefined;
-  const { podSource, eventSource } = await import('../kube/watch.js');
+  const { podSource, eventSource, endpointSliceSource } = await import('../kube/watch.js');
   const keep = new Set(wanted);
   const pods = podSource(
     cluster,
@@ -53,6 +53,8 @@ export async function runWatch(o: WatchOptions, open: Open, io: Io): Promise<Exi
     namespace: ns,
     fieldSelector: `involvedObject.kind=Pod${one ? `,involvedObject.name=${one}` : ''}`,
   });
+
+  const endpointSlices = endpointSliceSource(cluster, ns);
 
   const data = o.output === 'text' ? undefined : o.output;
   const tty =
@@ -88,6 +90,7 @@ export async function runWatch(o: WatchOptions, open: Open, io: Io): Promise<Exi
   const s = new WatchSession({
     pods,
     events,
+    endpointSlices,
     sink,
     until: o.until,
     names: wanted,

@@ -1,15 +1,30 @@
-// One `podlens watch`: two reflectors per scope (pods, and events about pods), never one per pod.
-// Pod changes become transitions through the pure diff; events are matched to their pod by uid
-// and woven in; --until is judged after every change. Output goes to a Sink (text, TTY or ndjson).
+// One `podlens watch`: three reflectors per scope (pods, events about pods, the Services'
+// EndpointSlices), never one per pod. Pod changes become transitions through the pure diff; events
+// are matched to their pod by uid and woven in; a slice change becomes the endpoint transitions of
+// the watched pods it lists or stopped listing (src/domain/endpoint-transitions.ts); --until is
+// judged after every change. Output goes to a Sink (text, TTY or ndjson).
 import type { KubeEvent, Pod } from '../domain/model.js';
-import { deletedTransition, diffPod, finish, initialDraft, type Transition } from '../domain/transitions.js';
+import {
+  deletedTransition,
+  diffPod,
+  finish,
+  initialDraft,
+  type DiffContext,
+  type Transition,
+} from '../domain/transitions.js';
 import { doneWords, outcome, untilWords, whereItIs, type Until } from '../domain/until.js';
 import { eventTransition } from '../domain/watch-events.js';
+import {
+  endpointTransition,
+  membership,
+  membershipChanges,
+  type MembershipChange,
+} from '../domain/endpoint-transitions.js';
 import { Reflector, type Change, type LinkStatus } from '../kube/reflector.js';
 import type { ListWatchSource } from '../kube/listwatch.js';
 import { WatchRefusedError } from '../kube/listwatch.js';
-import { ExitCode, type ExitCodeValue } from '../errors.js';
-import type { VersionedEvent } from '../kube/watch.js';
+import { ExitCode, KubeApiError, type ExitCodeValue } from '../errors.js';
+import type { VersionedEvent, WatchedSlice } from '../kube/watch.js';
 import { RightsNotes } from '../describe/rights.js';
 import { LastWords, type ReadLastWords } from './last-words.js';
 
@@ -23,6 +38,8 @@ export interface Sink {
 export interface SessionOptions {
   pods: ListWatchSource<Pod>;
   events: ListWatchSource<VersionedEvent>;
+  /** The Services' EndpointSlices of the same scope; absent: no endpoint lines. */
+  endpointSlices?: ListWatchSource<WatchedSlice>;
   sink: Sink;
   until?: Until;
   /** Named pods (or the pods of -f): --until waits for each of them by name. */
@@ -45,6 +62,10 @@ export interface Finished {
 const PENDING_MAX = 500; // events whose pod is not known yet (the two streams are not ordered)
 const PENDING_MS = 30_000;
 const GONE_MAX = 256; // recently deleted pods, for their late events (Killing ...)
+// A pod that left (or joined) a Service's ready endpoints before its Ready change came on the pod
+// stream (the two streams are not ordered): its line waits this long for the pod's update, at most.
+const STATUS_WAIT_MS = 3000;
+const SLICES_VIEW = 'endpoint lines (joined, left, terminating in the endpoints of a Service) are not shown';
 
 // What the event store keeps of each event: its version (for the reflector) and count (the diff
 // below reads nothing else of `before`). Events live an hour on the API server, so under churn
@@ -68,7 +89,18 @@ const slimEvent = (e: VersionedEvent): VersionedEvent => ({
 export class WatchSession {
   readonly podReflector: Reflector<Pod>;
   readonly eventReflector: Reflector<VersionedEvent>;
-  private readonly pending = new Map<string, { e: KubeEvent; seen: number; at: number }[]>();
+  readonly sliceReflector?: Reflector<WatchedSlice>;
+  /** namespace/Service -> its slices by name: each Service's endpoints, before and after a change. */
+  private readonly services = new Map<string, Map<string, WatchedSlice>>();
+  /** Endpoint lines of a known pod whose status has not caught up yet, by pod uid. */
+  private readonly awaiting = new Map<
+    string,
+    { make: ((pod: Pod) => Transition)[]; ready: boolean; timer: NodeJS.Timeout }
+  >();
+  private readonly notes = new RightsNotes();
+  private readonly noted = new Set<string>(); // the rights notes said so far: each once
+  /** What came before the pod it is about: a transition to make once the pod is known, by pod uid. */
+  private readonly pending = new Map<string, { make: (pod: Pod) => Transition; at: number }[]>();
   private pendingCount = 0;
   private readonly gone = new Map<string, Pod>();
   private readonly everSeen = new Set<string>();
@@ -115,19 +147,41 @@ export class WatchSession {
       },
       onChange: (c) => this.eventChanged(c),
     });
+    if (o.endpointSlices)
+      this.sliceReflector = new Reflector<WatchedSlice>({
+        ...common,
+        // Endpoint lines are optional: losing the right to them ends them, never the watch.
+        onFatal: (e: unknown) => this.slicesRefused(e instanceof WatchRefusedError && e.apiError ? e.apiError : e),
+        source: o.endpointSlices,
+        keyOf: (sl) => `${sl.namespace}/${sl.name}`,
+        versionOf: (sl) => sl.resourceVersion,
+        onInitial: (slices) => {
+          for (const sl of slices) this.serviceSlices(sl).set(sl.name, sl);
+        },
+        onChange: (c) => this.sliceChanged(c),
+      });
   }
 
   /** Lists pods and events (together), then watches both. Rejects if a first list fails. */
   async start(): Promise<void> {
     try {
-      // Events are optional (pods-only rights): without them, pod transitions still come, and a note says so.
-      const notes = new RightsNotes();
+      // Events and slices are optional (pods-only rights): without them, pod transitions still come,
+      // and a note says so.
+      const notes = this.notes;
       const events = this.eventReflector.start().catch((e: unknown) => {
         if (!notes.forbidden(e, 'event lines (pulls, probe failures, back-offs) are not shown', 'list,watch')) throw e;
         this.eventReflector.stop();
       });
-      await Promise.all([this.podReflector.start(), events]);
-      for (const n of notes.list) this.o.sink.note(`podlens: ${n}`);
+      let slicesFailed: string | undefined;
+      const slices = this.sliceReflector?.start().catch((e: unknown) => {
+        this.sliceReflector?.stop();
+        if (notes.forbidden(e, SLICES_VIEW, 'list,watch')) return;
+        if (!(e instanceof KubeApiError)) throw e;
+        slicesFailed = `podlens: ${SLICES_VIEW}: ${e.message}`; // e.g. 404 where discovery.k8s.io/v1 is not served
+      });
+      await Promise.all([this.podReflector.start(), events, slices]);
+      this.sayNotes();
+      if (slicesFailed) this.o.sink.note(slicesFailed);
       this.reportHistory();
     } catch (e) {
       this.stop();
@@ -151,6 +205,9 @@ export class WatchSession {
   stop(): void {
     this.podReflector.stop();
     this.eventReflector.stop();
+    this.sliceReflector?.stop();
+    for (const a of this.awaiting.values()) clearTimeout(a.timer);
+    this.awaiting.clear();
   }
 
   end(f: Finished): void {
@@ -196,6 +253,7 @@ export class WatchSession {
     // A relist's first sight of a pod is history too; a deleted pod's logs are gone with it.
     if (c.type !== 'deleted') this.lastWords?.seen(c.after);
     if (c.type === 'added') this.flushPending(c.after);
+    this.flushAwaiting(c.after, false);
     this.checkUntil();
   }
 
@@ -215,16 +273,104 @@ export class WatchSession {
     const seen = c.before?.count ?? 0;
     if (c.type === 'modified' && c.after.count <= seen) return;
     const pod = this.podOf(c.after);
-    if (!pod) return this.hold(c.after, seen);
-    this.o.sink.transitions([
-      eventTransition(c.after, pod, seen, { now: this.now(), source: c.source === 'list' ? 'watch' : c.source }),
-    ]);
+    const ctx = { now: this.now(), source: c.source === 'list' ? ('watch' as const) : c.source };
+    const e = c.after;
+    if (!pod)
+      return e.involvedObject.uid
+        ? this.hold(e.involvedObject.uid, (p) => eventTransition(e, p, seen, ctx))
+        : undefined;
+    this.o.sink.transitions([eventTransition(e, pod, seen, ctx)]);
   }
 
-  /** An event can arrive before its pod: keep it a little while, bounded. */
-  private hold(e: KubeEvent, seen: number): void {
-    const uid = e.involvedObject.uid;
-    if (!uid) return;
+  private serviceSlices(sl: WatchedSlice): Map<string, WatchedSlice> {
+    const key = `${sl.namespace}/${sl.service}`;
+    let slices = this.services.get(key);
+    if (!slices) this.services.set(key, (slices = new Map<string, WatchedSlice>()));
+    return slices;
+  }
+
+  /** A slice changed: each watched pod whose place in the Service's endpoints changed gets a line. */
+  private sliceChanged(c: Change<WatchedSlice>): void {
+    const ctx = { now: this.now(), source: c.source === 'list' ? ('watch' as const) : c.source };
+    const held = c.before;
+    const now = c.type === 'deleted' ? undefined : c.after;
+    // A slice that moved to another Service (its label changed) changes both Services.
+    const touched = [held, now].filter((x): x is WatchedSlice => x !== undefined);
+    const seen = new Set<string>();
+    const out: Transition[] = [];
+    for (const sl of touched) {
+      const key = `${sl.namespace}/${sl.service}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const slices = this.serviceSlices(sl);
+      const before = membership(slices.values());
+      if (held && `${held.namespace}/${held.service}` === key) slices.delete(held.name);
+      if (now && `${now.namespace}/${now.service}` === key) slices.set(now.name, now);
+      if (!slices.size) this.services.delete(key);
+      for (const ch of membershipChanges(before, membership(slices.values())))
+        out.push(...this.endpointLine(sl.service, ch, ctx));
+    }
+    if (out.length) this.o.sink.transitions(out);
+  }
+
+  private endpointLine(service: string, ch: MembershipChange, ctx: DiffContext): Transition[] {
+    const make = (pod: Pod) => endpointTransition(pod, service, ch, ctx);
+    const pod = this.podReflector.get(ch.uid) ?? this.gone.get(ch.uid);
+    if (!pod) {
+      this.hold(ch.uid, make); // a pod out of scope is never added: its entry expires
+      return [];
+    }
+    // Left the ready endpoints while the pod still looks Ready here, or joined them while it does not
+    // yet: the pod's update that caused it is on the way, and its line comes first.
+    const readyHere = pod.conditions.some((c) => c.type === 'Ready' && c.status === 'True');
+    const ahead = ch.to === 'ready' ? !readyHere : ch.to === 'not-ready' && ch.from !== null && readyHere;
+    if (ahead && !pod.deletionTimestamp) {
+      const a = this.awaiting.get(ch.uid);
+      if (a) {
+        a.make.push(make);
+        a.ready = ch.to === 'ready';
+      } else {
+        const timer = setTimeout(() => {
+          const p = this.podReflector.get(ch.uid) ?? this.gone.get(ch.uid);
+          if (p) this.flushAwaiting(p, true);
+        }, STATUS_WAIT_MS);
+        timer.unref?.();
+        this.awaiting.set(ch.uid, { make: [make], ready: ch.to === 'ready', timer });
+      }
+      return [];
+    }
+    return [make(pod)];
+  }
+
+  /** The held endpoint lines, once the pod's Ready agrees with them (or, `force`, when the wait is over). */
+  private flushAwaiting(pod: Pod, force: boolean): void {
+    const a = this.awaiting.get(pod.uid);
+    if (!a) return;
+    const readyHere = pod.conditions.some((c) => c.type === 'Ready' && c.status === 'True');
+    if (!force && readyHere !== a.ready && !pod.deletionTimestamp) return;
+    clearTimeout(a.timer);
+    this.awaiting.delete(pod.uid);
+    if (!this.ended) this.o.sink.transitions(a.make.map((m) => m(pod)));
+  }
+
+  /** The right to watch EndpointSlices went away (or they are not served): a note, and the watch goes on. */
+  private slicesRefused(e: unknown): void {
+    if (this.ended) return;
+    if (this.notes.forbidden(e, SLICES_VIEW, 'list,watch')) this.sayNotes();
+    else this.o.sink.note(`podlens: ${SLICES_VIEW} from now on: ${(e as Error)?.message ?? String(e)}`);
+  }
+
+  /** The rights notes not said yet, each once. */
+  private sayNotes(): void {
+    for (const n of this.notes.list) {
+      if (this.noted.has(n)) continue;
+      this.noted.add(n);
+      this.o.sink.note(`podlens: ${n}`);
+    }
+  }
+
+  /** A fact can arrive before its pod: keep it a little while, bounded. */
+  private hold(uid: string, make: (pod: Pod) => Transition): void {
     const now = Date.now();
     for (const [k, list] of this.pending) {
       const fresh = list.filter((x) => now - x.at < PENDING_MS);
@@ -233,7 +379,7 @@ export class WatchSession {
       else this.pending.delete(k);
     }
     if (this.pendingCount >= PENDING_MAX) return;
-    this.pending.set(uid, [...(this.pending.get(uid) ?? []), { e, seen, at: now }]);
+    this.pending.set(uid, [...(this.pending.get(uid) ?? []), { make, at: now }]);
     this.pendingCount++;
   }
 
@@ -242,8 +388,7 @@ export class WatchSession {
     if (!list) return;
     this.pending.delete(pod.uid);
     this.pendingCount -= list.length;
-    const now = this.now();
-    this.o.sink.transitions(list.map((x) => eventTransition(x.e, pod, x.seen, { now, source: 'watch' })));
+    this.o.sink.transitions(list.map((x) => x.make(pod)));
   }
 
   /** The pods --until judges: the named ones (by name), else every pod in scope right now. */

@@ -99,7 +99,7 @@ describe('pods-only rights (live)', () => {
     expect(r.stderr).toContain(`podlens: ${EVENTS.replace('NS', ns.name)}\n`);
   });
 
-  test('watch works without events, and says so once', async () => {
+  test('watch works without events and EndpointSlices, and says so once for each', async () => {
     const name = await crasherPod();
     const w = startWatch([name, '--kubeconfig', asUser]);
     try {
@@ -120,8 +120,13 @@ describe('pods-only rights (live)', () => {
     } finally {
       w.kill('SIGKILL');
     }
-    expect(w.stderr()).toBe(
-      `podlens: no right to list events in ${ns.name}: event lines (pulls, probe failures, back-offs) are not shown; \`list,watch events\` adds it\n`,
+    // one note per kind, in the order the two refusals came
+    expect(w.stderr().split('\n').sort()).toEqual(
+      [
+        '',
+        `podlens: no right to list endpointslices.discovery.k8s.io in ${ns.name}: endpoint lines (joined, left, terminating in the endpoints of a Service) are not shown; \`list,watch endpointslices.discovery.k8s.io\` adds it`,
+        `podlens: no right to list events in ${ns.name}: event lines (pulls, probe failures, back-offs) are not shown; \`list,watch events\` adds it`,
+      ].sort(),
     );
   });
 });

@@ -3,11 +3,19 @@
 import type { KubeEvent, Pod } from '../../src/domain/model.js';
 import type { Transition } from '../../src/domain/transitions.js';
 import { ExitCode } from '../../src/errors.js';
-import type { ListWatchSource, WatchEvent, WatchHandlers } from '../../src/kube/listwatch.js';
+import {
+  WatchRefusedError,
+  type ListWatchSource,
+  type WatchEvent,
+  type WatchHandlers,
+} from '../../src/kube/listwatch.js';
 import type { LinkStatus } from '../../src/kube/reflector.js';
-import type { VersionedEvent } from '../../src/kube/watch.js';
+import { watchedSlice, type VersionedEvent, type WatchedSlice } from '../../src/kube/watch.js';
+import { normalizePod } from '../../src/kube/normalize.js';
+import { KubeApiError } from '../../src/errors.js';
 import { WatchSession, type Sink } from '../../src/watch/session.js';
 import { eventsOf, loadWatch, podSnapshots, type WatchFixture } from './watch-fixtures.js';
+import { load } from './fixtures.js';
 
 class Source<T> implements ListWatchSource<T> {
   what = 'test objects';
@@ -28,7 +36,12 @@ class Source<T> implements ListWatchSource<T> {
 
 function setup(
   fx: WatchFixture,
-  o: { until?: 'ready' | 'done' | 'deleted' | 'succeeded'; names?: string[]; expectCreation?: boolean } = {},
+  o: {
+    until?: 'ready' | 'done' | 'deleted' | 'succeeded';
+    names?: string[];
+    expectCreation?: boolean;
+    slices?: ListWatchSource<WatchedSlice>;
+  } = {},
 ) {
   const pods = new Source<Pod>();
   const events = new Source<VersionedEvent>();
@@ -43,6 +56,7 @@ function setup(
   const s = new WatchSession({
     pods,
     events,
+    endpointSlices: o.slices,
     sink,
     until: o.until,
     names: o.names,
@@ -125,3 +139,178 @@ test('--until deleted with nothing in scope is reached at once; a timeout names 
   expect(other.s.stragglers()).toBe('no pod in scope yet');
   other.s.stop();
 });
+
+// The EndpointSlices and pods of scripts/capture-neighbour-fixtures.mjs, sent as a watch would: a
+// Service's slice appearing lists its pods, one disappearing drops them; only watched pods get lines.
+describe('endpoint lines from slices added and deleted (neighbourhood capture)', () => {
+  /* eslint-disable @typescript-eslint/no-explicit-any */
+  const nbr = (n: string) => load(`neighbourhood/${n}`);
+  const raw = nbr('web').endpointSlices!;
+  const slice = (name: string) =>
+    watchedSlice(raw.find((x: any) => x.metadata.labels['kubernetes.io/service-name'] === name));
+
+  test('joined (ready / not ready), terminating, left; nothing for a pod not watched', async () => {
+    const slices = new Source<WatchedSlice>([]);
+    const fx = loadWatch('completes'); // only for its capture time
+    const t = setup(fx, { slices });
+    await t.s.start();
+    for (const n of ['web', 'unready', 'leaving']) t.sendPod('ADDED', normalizePod(nbr(n).pod));
+    const before = t.seen.length;
+    let rv = 3000;
+    const send = (type: 'ADDED' | 'DELETED', sl: WatchedSlice) =>
+      slices.send({ type, object: sl, resourceVersion: String(++rv) });
+    send('ADDED', slice('web'));
+    send('ADDED', slice('web-raw'));
+    send('ADDED', slice('unready'));
+    send('ADDED', slice('leaving'));
+    send('DELETED', slice('web-raw'));
+    const ep = t.seen.slice(before).map((x) => `${x.pod} ${x.service} ${x.from}->${x.to} ${x.reason}`);
+    expect(ep).toEqual([
+      'web web null->ready null',
+      'web web-raw null->ready null',
+      'unready unready null->not-ready null',
+      'leaving leaving null->serving-terminating null',
+      'web web-raw ready->null null',
+    ]);
+    // web-metrics lists web too, but its slice never came: nothing about it
+    expect(t.seen.some((x) => x.service === 'web-metrics')).toBe(false);
+    t.s.stop();
+  });
+
+  test('a pod out of scope (not watched) gets no line, and nothing is held for long', async () => {
+    const slices = new Source<WatchedSlice>([]);
+    const t = setup(loadWatch('completes'), { slices });
+    await t.s.start();
+    slices.send({ type: 'ADDED', object: slice('web'), resourceVersion: '5000' });
+    expect(t.seen).toEqual([]);
+    t.s.stop();
+  });
+});
+
+// scripts/capture-watch-fixtures.mjs endpoints-flip: a pod behind Service flip whose readiness file
+// is removed and put back, then the pod deleted; the pod and EndpointSlice streams as they came.
+describe('endpoint lines on the endpoints-flip capture', () => {
+  /* eslint-disable @typescript-eslint/no-explicit-any */
+  let fx: WatchFixture & { slicesList: any; sliceWatch: any[] };
+  beforeAll(() => {
+    fx = loadWatch('endpoints-flip') as typeof fx;
+  });
+
+  async function replay() {
+    const slices = new Source<WatchedSlice>(fx.slicesList.items.map(watchedSlice));
+    const t = setup(fx, { slices });
+    await t.s.start();
+    let rv = 1000;
+    // the two streams interleaved as they arrived (seq is the capture's arrival order)
+    const lines = [
+      ...fx.podWatch.map((l: any) => ({ ...l, stream: 'pod' })),
+      ...fx.sliceWatch.map((l: any) => ({ ...l, stream: 'slice' })),
+    ].sort((x, y) => x.seq - y.seq);
+    for (const l of lines) {
+      if (l.type === 'BOOKMARK') continue;
+      if (l.stream === 'pod') t.sendPod(l.type, normalizePod(l.object));
+      else slices.send({ type: l.type, object: watchedSlice(l.object), resourceVersion: String(++rv) });
+    }
+    t.s.stop();
+    return t;
+  }
+
+  test('joined, left the ready endpoints because the readiness probe failed, joined again, terminating, gone', async () => {
+    const { seen } = await replay();
+    const ep = seen.filter((x) => x.change === 'endpoint');
+    expect(ep.every((x) => x.service === 'flip' && x.pod === 'flipper')).toBe(true);
+    expect(ep.map((x) => `${x.from}->${x.to}${x.reason ? ` (${x.reason})` : ''}`)).toEqual(EXPECTED);
+    // each readiness line after the pod's own Ready change it follows from, as the streams came
+    const order = seen
+      .filter((x) => x.change === 'endpoint' || (x.change === 'condition' && x.condition === 'Ready'))
+      .map((x) => (x.change === 'endpoint' ? `endpoint:${x.to}` : `Ready:${x.to}`));
+    expect(order).toEqual([
+      'endpoint:not-ready',
+      'Ready:True',
+      'endpoint:ready',
+      'Ready:False',
+      'endpoint:not-ready',
+      'Ready:True',
+      'endpoint:ready',
+      'endpoint:serving-terminating',
+      'Ready:False',
+      'endpoint:null',
+    ]);
+  });
+
+  test('not said: the readiness probe as the reason for a pod being deleted', async () => {
+    const { seen } = await replay();
+    const deleting = seen.filter((x) => x.change === 'endpoint' && (x.to === null || x.to?.includes('terminating')));
+    expect(deleting.length).toBeGreaterThan(0);
+    for (const x of deleting) {
+      expect(x.reason).toBeNull();
+      expect(x.explanation).not.toMatch(/readiness probe/);
+    }
+  });
+
+  test('a slice line about a pod not seen yet waits for the pod, then is shown once', async () => {
+    const slices = new Source<WatchedSlice>([]);
+    const t = setup(fx, { slices });
+    await t.s.start();
+    const withPod = fx.sliceWatch.find((l: any) => (l.object?.endpoints ?? []).length > 0);
+    slices.send({ type: 'ADDED', object: watchedSlice(withPod.object), resourceVersion: '2000' });
+    expect(t.seen).toHaveLength(0);
+    const first = fx.podWatch.find((l: any) => l.type === 'ADDED')!;
+    t.sendPod('ADDED', normalizePod(first.object));
+    expect(t.seen.filter((x) => x.change === 'endpoint')).toHaveLength(1);
+    t.s.stop();
+  });
+
+  test('the right to watch EndpointSlices refused later: one note, and the watch goes on', async () => {
+    const call = { verb: 'watch', resource: 'endpointslices.discovery.k8s.io', namespace: 'podlens-watch-fixtures' };
+    const refusedLater: ListWatchSource<WatchedSlice> = {
+      what: 'endpointslices in namespace podlens-watch-fixtures',
+      list: () => Promise.resolve({ items: [], resourceVersion: '1' }),
+      watch: (_rv, _t, h) => {
+        h.onDone(new WatchRefusedError(403, 'forbidden', new KubeApiError(403, call)));
+        return { stop: () => {} };
+      },
+    };
+    const t = setup(fx, { slices: refusedLater });
+    await t.s.start();
+    expect(t.notes).toEqual([
+      'podlens: no right to watch endpointslices.discovery.k8s.io in podlens-watch-fixtures: endpoint lines (joined, left, terminating in the endpoints of a Service) are not shown; `list,watch endpointslices.discovery.k8s.io` adds it',
+    ]);
+    expect(await racing(t.s.done)).toBe('still waiting'); // not ended by it
+    t.sendPod('ADDED', normalizePod(fx.podWatch.find((l: any) => l.type === 'ADDED')!.object));
+    expect(t.seen.map((x) => x.change)).toContain('created');
+    t.s.stop();
+  });
+
+  test('no right to list EndpointSlices: one note, and the pods are watched all the same', async () => {
+    const refused: ListWatchSource<WatchedSlice> = {
+      what: 'endpointslices in namespace podlens-watch-fixtures',
+      list: () =>
+        Promise.reject(
+          new KubeApiError(403, {
+            verb: 'list',
+            resource: 'endpointslices.discovery.k8s.io',
+            namespace: 'podlens-watch-fixtures',
+          }),
+        ),
+      watch: () => ({ stop: () => {} }),
+    };
+    const t = setup(fx, { slices: refused });
+    await t.s.start();
+    expect(t.notes).toEqual([
+      'podlens: no right to list endpointslices.discovery.k8s.io in podlens-watch-fixtures: endpoint lines (joined, left, terminating in the endpoints of a Service) are not shown; `list,watch endpointslices.discovery.k8s.io` adds it',
+    ]);
+    t.sendPod('ADDED', normalizePod(fx.podWatch.find((l: any) => l.type === 'ADDED')!.object));
+    expect(t.seen.map((x) => x.change)).toContain('created');
+    t.s.stop();
+  });
+});
+
+const EXPECTED = [
+  'null->not-ready', // listed once it had an IP, before its first readiness check passed
+  'not-ready->ready',
+  'ready->not-ready (ReadinessProbeFailed)', // rm /tmp/ready
+  'not-ready->ready', // touch /tmp/ready
+  'ready->serving-terminating', // deleted, still passing its readiness probe (it traps TERM for 4s)
+  'serving-terminating->null',
+];
