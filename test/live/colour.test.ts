@@ -1,34 +1,16 @@
 // The spinner on a terminal, coloured only when the one colour decision says so: an API server that
 // takes the connection and never answers keeps podlens waiting (and its spinner turning) until
 // --request-timeout. Needs no cluster; runs on a pseudo-terminal (test/live/pty.py).
-import { createServer, type Server } from 'node:net';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { onTerminal } from './pty.js';
+import { useSilentServer } from './support.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'podlens-colour-'));
-const file = join(dir, 'silent.kubeconfig');
-let silent: Server;
-
-beforeAll(async () => {
-  silent = createServer(() => {});
-  await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
-  const port = (silent.address() as { port: number }).port;
-  writeFileSync(
-    file,
-    `apiVersion: v1
-kind: Config
-clusters: [{name: s, cluster: {server: "https://127.0.0.1:${port}", insecure-skip-tls-verify: true}}]
-users: [{name: u, user: {token: not-a-secret}}]
-contexts: [{name: s, context: {cluster: s, user: u}}]
-current-context: s
-`,
-  );
-});
+const silent = useSilentServer(dir);
 
 afterAll(() => {
-  silent?.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -37,7 +19,7 @@ const FRAME = /[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]/; // ora's dots
 
 async function spinner(extra: string[], env: NodeJS.ProcessEnv) {
   const r = await onTerminal(['describe', 'x', '--request-timeout', '2s', ...extra], {
-    env: { KUBECONFIG: file, NO_COLOR: undefined, FORCE_COLOR: undefined, ...env },
+    env: { KUBECONFIG: silent.kubeconfig, NO_COLOR: undefined, FORCE_COLOR: undefined, ...env },
     timeoutSeconds: 30,
   });
   expect(r.code).toBe(1); // the request times out: one sentence, exit 1
@@ -53,7 +35,7 @@ test('the spinner is coloured on a terminal by default, and not at all with NO_C
   expect(await spinner(['--color', 'never'], { FORCE_COLOR: '1' })).not.toMatch(SGR);
   // the flag before the command too
   const r = await onTerminal(['--color=never', 'describe', 'x', '--request-timeout', '2s'], {
-    env: { KUBECONFIG: file, NO_COLOR: undefined },
+    env: { KUBECONFIG: silent.kubeconfig, NO_COLOR: undefined },
     timeoutSeconds: 30,
   });
   expect(r.output).toMatch(FRAME);

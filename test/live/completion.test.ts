@@ -2,11 +2,10 @@
 // into the real shell and asked for candidates, against the live cluster; `kubectl podlens <TAB>`
 // through kubectl's own plugin completion (kubectl __complete, which runs kubectl_complete-podlens);
 // a cluster that never answers gives no names instead of a hanging shell.
-import { createServer, type Server } from 'node:net';
 import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BIN, apply, kubeconfig, kubectlOk, run, useNamespace, type RunResult } from './support.js';
+import { BIN, apply, kubeconfig, kubectlOk, run, useNamespace, useSilentServer, type RunResult } from './support.js';
 
 const ns = useNamespace('habits-pack-complete');
 const dir = mkdtempSync(join(tmpdir(), 'podlens-complete-'));
@@ -18,7 +17,7 @@ const env = (extra: NodeJS.ProcessEnv = {}) => ({
   NO_COLOR: '1',
   ...extra,
 });
-let silent: Server;
+const silent = useSilentServer(dir); // an API server that takes the connection and never answers
 let nodeName = '';
 
 beforeAll(async () => {
@@ -33,13 +32,9 @@ beforeAll(async () => {
     ns.name,
   );
   nodeName = (await kubectlOk(['get', 'nodes', '-o', 'jsonpath={.items[0].metadata.name}'])).trim();
-  // An "API server" that takes the connection and never answers.
-  silent = createServer(() => {});
-  await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
 }, 90_000);
 
 afterAll(() => {
-  silent?.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -112,18 +107,7 @@ test('zsh and fish: the scripts load in the real shells and offer the same names
 }, 60_000);
 
 test('a cluster that never answers gives no names, within the bound, and says nothing', async () => {
-  const port = (silent.address() as { port: number }).port;
-  const file = join(dir, 'silent.kubeconfig');
-  writeFileSync(
-    file,
-    `apiVersion: v1
-kind: Config
-clusters: [{name: s, cluster: {server: "https://127.0.0.1:${port}", insecure-skip-tls-verify: true}}]
-users: [{name: u, user: {token: not-a-secret}}]
-contexts: [{name: s, context: {cluster: s, user: u}}]
-current-context: s
-`,
-  );
+  const file = silent.kubeconfig;
   // run() kills after timeoutMs (code 128): finishing at all is the bound; the 2 s is reported by the bench, not timed here
   const r: RunResult = await run(process.execPath, [BIN, '__complete', 'describe', ''], {
     env: env({ KUBECONFIG: file }),

@@ -2,6 +2,7 @@
 // $KUBECONFIG (scripts/test.mjs sets it), through kubectl and the built CLI as child processes.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { createServer, type AddressInfo, type Server } from 'node:net';
 import { rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -116,6 +117,34 @@ export async function createNamespace(prefix = 'podlens-test'): Promise<string> 
 /** Deletes a namespace without waiting for its pods to go (keeps test runs short). */
 export async function deleteNamespace(ns: string): Promise<void> {
   await kubectl(['delete', 'namespace', ns, '--wait=false', '--ignore-not-found']);
+}
+
+/**
+ * An API server that takes connections and never answers (a cluster that hangs), with a kubeconfig
+ * for it written into `dir`: registers beforeAll/afterAll. Use: `const silent = useSilentServer(dir)`,
+ * then `silent.kubeconfig` in the tests.
+ */
+export function useSilentServer(dir: string): { kubeconfig: string } {
+  const holder = { kubeconfig: join(dir, 'silent.kubeconfig') };
+  let server: Server | undefined;
+  beforeAll(async () => {
+    const s = createServer(() => {});
+    server = s;
+    await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+    const port = (s.address() as AddressInfo).port;
+    writeFileSync(
+      holder.kubeconfig,
+      `apiVersion: v1
+kind: Config
+clusters: [{name: s, cluster: {server: "https://127.0.0.1:${port}", insecure-skip-tls-verify: true}}]
+users: [{name: u, user: {token: not-a-secret}}]
+contexts: [{name: s, context: {cluster: s, user: u}}]
+current-context: s
+`,
+    );
+  });
+  afterAll(() => server?.close());
+  return holder;
 }
 
 /**
