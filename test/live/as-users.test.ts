@@ -190,7 +190,8 @@ test('watch --until ready, as the pods-only user: ndjson lines valid against the
   expect(lines.length).toBeGreaterThan(0);
   for (const l of lines) expect(validateLine(l) ? [] : [l, validateLine.errors]).toEqual([]);
   expect(r.stderr).toBe(
-    `podlens: no right to list events in ${ns.name}: event lines (pulls, probe failures, back-offs) are not shown; \`list,watch events\` adds it\n`,
+    `podlens: no right to list endpointslices.discovery.k8s.io in ${ns.name}: endpoint lines (joined, left, terminating in the endpoints of a Service) are not shown; \`list,watch endpointslices.discovery.k8s.io\` adds it\n` +
+      `podlens: no right to list events in ${ns.name}: event lines (pulls, probe failures, back-offs) are not shown; \`list,watch events\` adds it\n`,
   );
   const t = await sh(`$PODLENS watch ${HOSTILE} --until ready | cat`);
   expect(t.code).toBe(0);

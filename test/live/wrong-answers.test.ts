@@ -144,12 +144,14 @@ describe('a malformed watch line', () => {
     server = createServer((req, res) => {
       const url = new URL(req.url!, 'http://x');
       res.setHeader('content-type', 'application/json');
+      // events and EndpointSlices: empty lists and idle watches; the pods' watch is the one under test
+      const other = ['/events', '/endpointslices'].find((end) => url.pathname.endsWith(end));
       if (url.searchParams.get('watch') !== 'true') {
-        const kind = url.pathname.endsWith('/events') ? 'EventList' : 'PodList';
-        const items = kind === 'PodList' ? [podJson('10')] : [];
+        const kind = other === '/events' ? 'EventList' : other ? 'EndpointSliceList' : 'PodList';
+        const items = other ? [] : [podJson('10')];
         return res.end(JSON.stringify({ kind, apiVersion: 'v1', metadata: { resourceVersion: '10' }, items }));
       }
-      if (url.pathname.endsWith('/events')) return; // an idle event watch
+      if (other) return;
       watches++;
       if (watches === 1) {
         // Garbage of several kinds; the first ends the stream.
