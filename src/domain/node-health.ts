@@ -366,7 +366,7 @@ export function nodeFindings(r: NodeReport | undefined, now: Date): NodeFinding[
       message:
         t.effect === 'NoExecute'
           ? `${on} has the taint ${taintWords(t)}, which this pod does not tolerate: the taint manager evicts it`
-          : `${on} has the taint ${taintWords(t)}, which this pod does not tolerate: it runs because it was placed before the taint (or by spec.nodeName), but the scheduler places no such pod there again`,
+          : `${on} has the taint ${taintWords(t)}, which this pod does not tolerate: the pod is on it because it was placed there before the taint came (or by spec.nodeName), and a NoSchedule taint moves no pod already placed, but the scheduler places no such pod there again`,
       cause: `node ${r.name} taint ${taintWords(t)} not tolerated`,
       evidence: [`node ${r.name} spec.taints: ${taintWords(t)}`],
     });

@@ -255,7 +255,7 @@ describe('the pod on its node (live, fake nodes)', () => {
       `${on} is cordoned (spec.unschedulable): that moves no pod already placed there, this one included, but no new pod is scheduled there`,
     );
     expect(text).toContain(
-      `${on} has the taint podlens.dev/nbrlive-maint=soon:NoSchedule, which this pod does not tolerate: it runs because it was placed before the taint (or by spec.nodeName), but the scheduler places no such pod there again`,
+      `${on} has the taint podlens.dev/nbrlive-maint=soon:NoSchedule, which this pod does not tolerate: the pod is on it because it was placed there before the taint came (or by spec.nodeName), and a NoSchedule taint moves no pod already placed, but the scheduler places no such pod there again`,
     );
     expect(text).toMatch(
       new RegExp(

@@ -41,6 +41,9 @@ describe('node health', () => {
     const taint = r.findings.find((f) => f.code === 'NodeTaint')!;
     expect(taint.message).toContain('podlens.dev/maintenance=soon:NoSchedule, which this pod does not tolerate');
     expect(taint.category).toBe('advice');
+    // True of a pod placed there whether it runs or not: the sentence says why it is there, not that it runs.
+    expect(taint.message).toContain('a NoSchedule taint moves no pod already placed');
+    expect(taint.message).not.toMatch(/\bruns?\b|running/);
     // Taints the controllers add for a condition already said are not findings of their own.
     expect(r.findings.filter((f) => f.code === 'NodeTaint')).toHaveLength(1);
   });
