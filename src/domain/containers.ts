@@ -100,10 +100,17 @@ export function signalOf(t: Terminated): string | undefined {
   return n === undefined ? undefined : (SIGNALS[n] ?? `signal ${n}`);
 }
 
-/** "exit code 137 (SIGKILL)" */
+/**
+ * "exit code 137: SIGKILL", or "exit code 3" when the code names no signal. No brackets of its own:
+ * sentences put it inside theirs ("(OOMKilled, exit code 137: SIGKILL)").
+ */
+export function exitCodeWords(exitCode: number, signal?: string | null): string {
+  return `exit code ${exitCode}${signal ? `: ${signal}` : ''}`;
+}
+
+/** exitCodeWords of a terminated state, its signal read from the state or the code. */
 export function exitWords(t: Terminated): string {
-  const sig = signalOf(t);
-  return `exit code ${t.exitCode}${sig ? ` (${sig})` : ''}`;
+  return exitCodeWords(t.exitCode, signalOf(t));
 }
 
 export function kindWords(v: ContainerView, pod: Pod): string {

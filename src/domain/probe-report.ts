@@ -114,7 +114,7 @@ function classify(
     const kind = /startup probe/.test(kill.message) ? 'startup' : 'liveness';
     return {
       cause: kind === 'startup' ? 'StartupProbe' : 'LivenessProbe',
-      message: `killed by the kubelet because its ${kind} probe failed (${code}${t.exitCode === 137 ? ': SIGKILL after the grace period, it did not stop on SIGTERM' : ''})`,
+      message: `killed by the kubelet because its ${kind} probe failed (${code}${sig === 'SIGKILL' ? ' after the grace period, it did not stop on SIGTERM' : ''})`,
     };
   }
   const stop = killDuring(events, container, t, /^(?!.*probe)/);

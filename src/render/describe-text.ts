@@ -1,4 +1,5 @@
 // The describe report as text for people. Sections in the order of issue 3.
+import { exitCodeWords } from '../domain/containers.js';
 import { NO_CONTROLLER, type DescribeReport, type PodSummary, type Severity } from '../domain/report.js';
 import { table, wrap } from './table.js';
 import type { Paint, Style } from './terminal.js';
@@ -65,7 +66,7 @@ function containers(r: DescribeReport, o: TextOptions): string {
   for (const c of r.containers) {
     if (c.lastTermination && c.state !== 'Terminated') {
       const l = c.lastTermination;
-      out += `\n  ${c.name}: last run ended with exit code ${l.exitCode}${l.signal ? ` (${l.signal})` : ''}${l.reason ? `, ${l.reason}` : ''}${l.finishedAt ? ` at ${l.finishedAt}` : ''}`;
+      out += `\n  ${c.name}: last run ended with ${exitCodeWords(l.exitCode, l.signal)}${l.reason ? `, ${l.reason}` : ''}${l.finishedAt ? ` at ${l.finishedAt}` : ''}`;
     }
     if (c.message && c.state === 'Waiting') out += `\n  ${c.name}: ${wrap(c.message, o.width, '    ')}`;
     if (c.log) {

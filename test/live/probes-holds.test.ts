@@ -131,8 +131,10 @@ describe('why a container stopped, and its probes (live)', () => {
       expect.objectContaining({ container: 'hog', previous: false, cause: 'OOMKilled', exitCode: 137 }),
     ]);
     expect(json.terminations[0].message).toBe(
-      'killed by the kernel for memory (OOMKilled, exit code 137 (SIGKILL)), not by a probe',
+      'killed by the kernel for memory (OOMKilled, exit code 137: SIGKILL), not by a probe',
     );
+    expect(text).toContain('(OOMKilled, exit code 137: SIGKILL)');
+    expect(text).not.toMatch(/exit code 137 \(/);
     expect(text).not.toMatch(/liveness probe failed/);
     expect(json.probes).toEqual([]);
   });

@@ -69,7 +69,7 @@ describe('describe report on captured pods', () => {
     expect(r.verdict.code).toBe('OOMKilled');
     expect(r.verdict.summary).toBe(
       'container "hog" keeps stopping: its last run was killed by the kernel for using more than its memory limit of 20Mi ' +
-        '(OOMKilled, exit code 137 (SIGKILL)), 15s ago; restarted 2 times; its last log line was "loading everything into memory"; ' +
+        '(OOMKilled, exit code 137: SIGKILL), 15s ago; restarted 2 times; its last log line was "loading everything into memory"; ' +
         'the kubelet waits 20s before starting it again (CrashLoopBackOff: the delay doubles after each crash, up to 5m)',
     );
     expect(r.containers[0].lastTermination).toMatchObject({ exitCode: 137, reason: 'OOMKilled', signal: 'SIGKILL' });

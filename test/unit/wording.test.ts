@@ -65,6 +65,28 @@ function doubled(rendered: string, raw: string): string[] {
   return out;
 }
 
+test.each([...FIXTURES, ...SURROUNDINGS])(
+  '%s: an exit code and its signal are worded without brackets of their own',
+  (name) => {
+    // "(OOMKilled, exit code 137: SIGKILL)", never "(OOMKilled, exit code 137 (SIGKILL))".
+    const all = `${text(name)}\n${renderSummaries([summaryOf(name)], true, { paint: painter(false), width: 200 })}`;
+    expect(all).not.toMatch(/exit code \d+ \(/);
+    expect(all.match(/exit code 1(29|3\d|4\d|5\d)(?!: SIG|\))/g) ?? []).toEqual([]);
+  },
+);
+
+test('the OOMKilled, liveness-kill and signal sentences name the signal once, after the code', () => {
+  expect(text('oomkilled')).toContain('(OOMKilled, exit code 137: SIGKILL)');
+  expect(text('oomkilled')).toContain('last run ended with exit code 137: SIGKILL, OOMKilled at');
+  const probe = reportOf('liveness-kill-loop').terminations![0].message;
+  expect(probe).toBe(
+    'killed by the kubelet because its liveness probe failed (exit code 137: SIGKILL after the grace period, it did not stop on SIGTERM)',
+  );
+  expect(probe.match(/SIGKILL/g)).toHaveLength(1);
+  expect(text('signal-killed')).toContain('exited with exit code 137: SIGKILL after running 10s');
+  expect(text('crashloop')).not.toMatch(/exit code 3:/);
+});
+
 test.each([...FIXTURES, ...SURROUNDINGS])('%s: no doubled punctuation in the report or its line', (name) => {
   const raw = JSON.stringify(load(name));
   expect(doubled(text(name), raw)).toEqual([]);
