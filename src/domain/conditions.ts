@@ -1,6 +1,7 @@
 // Pod conditions with what each means and why it is not True.
 // https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/#pod-conditions
-import type { ContainerStatus, Pod } from './model.js';
+import { inPostStart } from './containers.js';
+import type { ContainerStatus, KubeEvent, Pod } from './model.js';
 import type { ConditionRow } from './report.js';
 import { clause } from './finding.js';
 
@@ -37,7 +38,8 @@ const MEANING: Record<string, string> = {
 };
 
 /** Why one container is not ready, from its state and the probes it has. */
-function notReadyWords(pod: Pod, s: ContainerStatus): string {
+function notReadyWords(pod: Pod, s: ContainerStatus, hooks: string[]): string {
+  if (hooks.includes(s.name)) return 'started, its postStart hook is running; the status says ContainerCreating';
   if (s.state.kind === 'waiting') return s.state.reason ?? 'waiting';
   if (s.state.kind === 'terminated') return `terminated, exit code ${s.state.exitCode}`;
   if (s.state.kind !== 'running') return 'not started';
@@ -47,19 +49,29 @@ function notReadyWords(pod: Pod, s: ContainerStatus): string {
   return has('readiness') ? 'running, not passing its readiness probe' : 'running, not ready yet';
 }
 
-function notReadyContainers(pod: Pod): string | undefined {
+function notReadyContainers(pod: Pod, hooks: string[]): string | undefined {
   const sidecars = new Set(pod.initContainers.filter((c) => c.kind === 'sidecar').map((c) => c.name));
   const names = [...pod.initContainerStatuses.filter((s) => sidecars.has(s.name)), ...pod.containerStatuses]
     .filter((s) => !s.ready)
-    .map((s) => `${s.name} (${notReadyWords(pod, s)})`);
+    .map((s) => `${s.name} (${notReadyWords(pod, s, hooks)})`);
   return names.length ? `not ready: ${names.join(', ')}` : undefined;
 }
 
-export function conditionRows(pod: Pod): ConditionRow[] {
+/**
+ * The conditions as the API reports them, each with what it means and why it is not True. While a
+ * postStart hook runs (inPostStart: the events say its container started) the kubelet has not written
+ * the pod's status since before that container started, so PodReadyToStartContainers still says False
+ * although the sandbox is set up: `stale` says so, instead of a reason that would contradict it.
+ */
+export function conditionRows(pod: Pod, events: KubeEvent[] = []): ConditionRow[] {
+  const hooks = pod.podIP ? [] : inPostStart(pod, events);
   return pod.conditions.map((c) => {
     let why: string | null = null;
-    if (c.status !== 'True') {
-      const detail = c.type === 'ContainersReady' || c.type === 'Ready' ? notReadyContainers(pod) : undefined;
+    let stale: string | null = null;
+    if (c.status !== 'True' && c.type === 'PodReadyToStartContainers' && hooks.length)
+      stale = `${c.status} only in the status the kubelet wrote before container ${hooks[0]} started: ${hooks[0]} has started, so the sandbox is set up; the kubelet writes the pod's conditions again once the postStart hook of ${hooks[0]} returns`;
+    else if (c.status !== 'True') {
+      const detail = c.type === 'ContainersReady' || c.type === 'Ready' ? notReadyContainers(pod, hooks) : undefined;
       why = [c.reason, c.message, detail].filter(Boolean).join(': ') || null;
     }
     const meaning =
@@ -75,6 +87,7 @@ export function conditionRows(pod: Pod): ConditionRow[] {
       since: c.lastTransitionTime?.toISOString() ?? null,
       meaning,
       why,
+      stale,
     };
   });
 }

@@ -176,7 +176,7 @@ export function describePod(input: DescribeInput): DescribeReport {
     findings: found,
     timeline: timeline(pod, events),
     containers: containerViews(pod).map((cv) => containerRow(cv, logs)),
-    conditions: conditionRows(pod),
+    conditions: conditionRows(pod, events),
     network: network(pod, events),
     volumes: volumes(pod),
     events: events.map((e) => eventRow(e, now)),

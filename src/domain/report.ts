@@ -103,6 +103,8 @@ export interface ConditionRow {
   since: string | null;
   meaning: string;
   why: string | null; // why it is not True, in words, when it is not
+  /** Set instead of `why` when the events show the status shown is older than what they say. */
+  stale: string | null;
 }
 
 export interface NetworkInfo {

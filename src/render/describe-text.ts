@@ -167,7 +167,11 @@ export function renderReport(report: DescribeReport, o: TextOptions): string {
     c.type,
     c.status === 'True' ? c.status : paint('yellow', c.status),
     c.since ? c.since.slice(11, 19) : '',
-    c.status === 'True' ? c.meaning : `${c.meaning}; not now: ${c.why ?? 'no reason given'}`,
+    c.status === 'True'
+      ? c.meaning
+      : c.stale
+        ? `${c.meaning}; ${c.stale}`
+        : `${c.meaning}; not now: ${c.why ?? 'no reason given'}`,
   ]);
   out.push(
     section(

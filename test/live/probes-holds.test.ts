@@ -1,12 +1,13 @@
 // Issue 13, created for real: why a container stopped (its liveness probe, the kernel for memory, a
 // signal), each probe's time budget and latest failures; a container that runs but does not finish
 // (an init container waiting for a Service that does not exist, a preStop hook that sleeps while the
-// pod is deleted); and where a Ready pod's start-up time went, against Kubernetes' start-up SLO.
+// pod is deleted); a postStart hook that runs (the conditions as the API still reports them); and where a Ready pod's start-up time went, against Kubernetes' start-up SLO.
 // describe names the container, hook or step and the consequence in one sentence, -o json holds the
 // same fact, and what the status does not make true is not said.
 import {
   apply,
   describeBoth as describeLive,
+  getPod,
   is,
   kubectl,
   kubectlOk,
@@ -68,6 +69,11 @@ beforeAll(async () => {
           }),
         ],
       }),
+      // the kubelet writes no pod status while a postStart hook runs
+      pod('poststart', {
+        terminationGracePeriodSeconds: 1,
+        containers: [busy('web', 'sleep 3600', { lifecycle: { postStart: { exec: { command: ['sleep', '600'] } } } })],
+      }),
       pod('starter', {
         initContainers: [busy('prepare', 'echo preparing; sleep 2')],
         containers: [
@@ -90,6 +96,19 @@ beforeAll(async () => {
     waitForPod(ns.name, 'prestop', is.condition('Ready')),
     waitForPod(ns.name, 'starter', is.condition('Ready')),
   ]);
+  await waitFor('poststart: its container started (the hook runs)', async () => {
+    const r = await kubectl([
+      '-n',
+      ns.name,
+      'get',
+      'events',
+      '--field-selector',
+      'involvedObject.name=poststart,reason=Started',
+      '-o',
+      'name',
+    ]);
+    return r.stdout.trim() ? true : undefined;
+  });
   // the init container says something (each nslookup takes its time without a server that knows the name)
   await waitFor('init container log', async () => {
     const r = await kubectl(['-n', ns.name, 'logs', 'init-waits', '-c', 'wait-svc']);
@@ -98,7 +117,17 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  await kubectl(['-n', ns.name, 'delete', 'pod', 'prestop', '--grace-period=0', '--force', '--wait=false']);
+  await kubectl([
+    '-n',
+    ns.name,
+    'delete',
+    'pod',
+    'prestop',
+    'poststart',
+    '--grace-period=0',
+    '--force',
+    '--wait=false',
+  ]);
 });
 
 describe('why a container stopped, and its probes (live)', () => {
@@ -193,6 +222,34 @@ describe('a container that runs but does not finish (live)', () => {
     );
     expect(text).toContain(deadline);
     expect(text).toContain("an exec hook's output is not in the container's log");
+  });
+});
+
+describe('a postStart hook that runs (live)', () => {
+  test('the conditions as the API reports them, and no sentence that contradicts them', async () => {
+    const { text, json } = await describeBoth('poststart');
+    const raw: any = await getPod(ns.name, 'poststart');
+    // what the API says during the hook: the status written before the container started
+    expect(raw.status.containerStatuses[0].state.waiting.reason).toBe('ContainerCreating');
+    const apiSandbox = raw.status.conditions.find((c: any) => c.type === 'PodReadyToStartContainers');
+    expect(apiSandbox.status).toBe('False');
+    expect(raw.status.podIP).toBeUndefined();
+    expect(json.conditions.map((c: any) => [c.type, c.status])).toEqual(
+      raw.status.conditions.map((c: any) => [c.type, c.status]),
+    );
+    const sandbox = json.conditions.find((c: any) => c.type === 'PodReadyToStartContainers');
+    expect(sandbox.why).toBeNull();
+    expect(sandbox.stale).toMatch(/^False only in the status the kubelet wrote before container web started/);
+    expect(json.phase.state).toBe('PostStartHook');
+    expect(text).toContain('its postStart hook (exec sleep 600) has been running');
+    expect(text).toContain('though its sandbox is set up (container web has started in it)');
+    expect(text).toContain('web has started, so the sandbox is set up');
+    expect(text).toContain(
+      'not ready: web (started, its postStart hook is running; the status says ContainerCreating)',
+    );
+    expect(text).not.toMatch(
+      /not now: no reason given|has not been set up|creating its sandbox|web \(ContainerCreating\)/,
+    );
   });
 });
 

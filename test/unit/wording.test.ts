@@ -19,6 +19,30 @@ test('a container running its postStart hook: created and started, its hook runn
   expect(t).not.toMatch(/creating its sandbox|is being created|has not been set up/);
 });
 
+test('in a postStart hook the conditions stay as the API reports them, and no sentence contradicts them', () => {
+  // Seen live: while the hook runs the kubelet writes no status, so PodReadyToStartContainers keeps the
+  // False it wrote before the container started, though the sandbox is set up (the container runs in it).
+  const r = reportOf('container-creating');
+  const sandbox = r.conditions.find((c) => c.type === 'PodReadyToStartContainers')!;
+  expect(sandbox).toMatchObject({ status: 'False', why: null });
+  expect(sandbox.stale).toBe(
+    "False only in the status the kubelet wrote before container web started: web has started, so the sandbox is set up; the kubelet writes the pod's conditions again once the postStart hook of web returns",
+  );
+  expect(r.network.explanation).toContain('its sandbox is set up');
+  const ready = r.conditions.find((c) => c.type === 'ContainersReady')!;
+  expect(ready.why).toContain('web (started, its postStart hook is running; the status says ContainerCreating)');
+  const t = text('container-creating');
+  expect(t).toContain('PodReadyToStartContainers  False');
+  expect(t).not.toMatch(/not now: no reason given|sandbox[^.;]* not (been )?set up|web \(ContainerCreating\)/);
+});
+
+test('a sandbox condition False with no hook running keeps its "not now" and no stale note', () => {
+  for (const name of ['completed', 'deadline-exceeded', 'mount-missing-configmap']) {
+    for (const c of reportOf(name).conditions) expect(c.stale).toBeNull();
+  }
+  expect(text('completed')).toContain('are set up on the node; not now: no reason given');
+});
+
 test('a container waiting to be created without a postStart hook says nothing of one', () => {
   const r = reportOf('mount-missing-configmap');
   expect(r.containers.map((c) => c.reason)).toContain('ContainerCreating');
