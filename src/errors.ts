@@ -185,6 +185,8 @@ export const messages = {
     `the helper pod ${h.namespace}/${h.name} stopped before podlens could use it${reason ? ` (${reason}${msg ? `: ${firstLine(msg)}` : ''})` : ''}.`,
   helperNotStarted: (h: { namespace: string; name: string; node: string }, ms: number, reason?: string) =>
     `the helper pod ${h.namespace}/${h.name} did not start on node "${h.node}" within ${fmtMs(ms)}${reason ? ` (${reason})` : ''}; raise --timeout or check the node.`,
+  helperNotGone: (h: { namespace: string; name: string }, ms: number) =>
+    `the helper Job ${h.namespace}/${h.name} and its pod were still there ${fmtMs(ms)} after podlens deleted them: they are still being deleted (in the foreground, so no new pod starts), and Kubernetes finishes that without podlens; \`kubectl get job ${h.name} -n ${h.namespace}\` shows the Job until its pod is gone, and \`podlens cleanup -n ${h.namespace}\` deletes it again if it stays.`,
   execFailed: (namespace: string, name: string, why: string) =>
     `cannot exec into the helper pod ${namespace}/${name}: ${why}.`,
   nodeCommandTimeout: (cmd: string, node: string, ms: number) =>

@@ -50,6 +50,9 @@ export interface HelperSpec {
   creator: Creator;
 }
 
+/** What deleting a helper came to: gone, already gone before, or still there when the wait ran out. */
+export type HelperDeletion = 'deleted' | 'absent' | 'still-deleting';
+
 export type HelperPhase =
   | { kind: 'running'; pod: string }
   | { kind: 'pending'; reason?: string; message?: string }
@@ -262,9 +265,10 @@ export class NodeApi {
    * the pod podlens deleted: a pod that outlived podlens until the garbage collector came for it.
    * https://kubernetes.io/docs/concepts/architecture/garbage-collection/#foreground-deletion
    * The pods are deleted at once as well (grace 0: the helper holds no state), so nothing waits for
-   * a grace period. A helper already gone is fine (false).
+   * a grace period. A helper already gone is fine ('absent'); one still there when the wait runs out
+   * is 'still-deleting' (the garbage collector finishes it; nothing recreates it now).
    */
-  async deleteHelper(namespace: string, name: string, waitMs = HELPER_GONE_MS): Promise<boolean> {
+  async deleteHelper(namespace: string, name: string, waitMs = HELPER_GONE_MS): Promise<HelperDeletion> {
     const job = resourcePath('batch/v1', 'jobs', namespace, name);
     let existed = true;
     try {
@@ -289,11 +293,11 @@ export class NodeApi {
         resourcePath('', 'pods', namespace),
         { query: pods },
       );
-      if (!left.items?.length && !(await this.exists({ verb: 'get', resource: 'jobs', namespace, name }, job))) break;
-      if (Date.now() >= deadline) break; // the garbage collector finishes it; nothing recreates it now
+      if (!left.items?.length && !(await this.exists({ verb: 'get', resource: 'jobs', namespace, name }, job)))
+        return existed ? 'deleted' : 'absent';
+      if (Date.now() >= deadline) return 'still-deleting';
       await new Promise((r) => setTimeout(r, HELPER_GONE_POLL_MS));
     }
-    return existed;
   }
 
   private async exists(call: ApiCall, path: string): Promise<boolean> {

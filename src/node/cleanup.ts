@@ -35,9 +35,10 @@ export async function cleanupHelpers(cluster: Cluster, o: CleanupOptions): Promi
       out.push({ helper, result: remove ? 'would delete' : 'kept', why });
       continue;
     }
+    // a Job still being deleted when the wait ran out was deleted: the garbage collector finishes it
     const gone =
       helper.kind === 'Job'
-        ? await api.deleteHelper(helper.namespace, helper.name)
+        ? (await api.deleteHelper(helper.namespace, helper.name)) !== 'absent'
         : await api.deletePod(helper.namespace, helper.name);
     out.push({ helper, result: gone ? 'deleted' : 'already gone', why });
   }

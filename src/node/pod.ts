@@ -5,10 +5,10 @@
 // The helper is a Job (src/kube/node-api.ts helperManifest), deleted when done, on error, on Ctrl-C,
 // SIGTERM and SIGHUP (a dropped ssh session); if podlens is killed outright (-9), its
 // activeDeadlineSeconds stops it and ttlSecondsAfterFinished has Kubernetes delete it.
-import { PodlensError, KubeApiError, messages } from '../errors.js';
+import { PodlensError, KubeApiError, messages, toUserError } from '../errors.js';
 import type { ExecResult } from '../kube/exec.js';
 import { ExecError } from '../kube/exec.js';
-import type { HelperPhase, HelperSpec } from '../kube/node-api.js';
+import { HELPER_GONE_MS, type HelperDeletion, type HelperPhase, type HelperSpec } from '../kube/node-api.js';
 import { shellCommand } from '../domain/shell.js';
 import { BaseAccess, NodeCommandError, type RunResult } from './access.js';
 import { parsePidof } from './parse.js';
@@ -16,7 +16,7 @@ import { parsePidof } from './parse.js';
 export interface HelperApi {
   createHelper(h: HelperSpec): Promise<void>;
   helperPhase(namespace: string, name: string): Promise<HelperPhase>;
-  deleteHelper(namespace: string, name: string): Promise<boolean>;
+  deleteHelper(namespace: string, name: string): Promise<HelperDeletion>;
   exec(namespace: string, pod: string, argv: string[], timeoutMs: number): Promise<ExecResult>;
 }
 
@@ -55,7 +55,9 @@ export class PodAccess extends BaseAccess {
   private closing?: Promise<void>;
   private readonly onSignal = (sig: NodeJS.Signals) => {
     this.o.notice(`podlens: ${sig}: removing helper Job ${this.o.helper.namespace}/${this.o.helper.name}`);
-    void this.close().finally(() => process.exit(SIGNAL_EXIT[sig] ?? 143));
+    void this.close()
+      .catch((e) => this.o.notice(`podlens: ${toUserError(e).message}`))
+      .finally(() => process.exit(SIGNAL_EXIT[sig] ?? 143));
   };
 
   constructor(private readonly o: PodAccessOptions) {
@@ -158,13 +160,23 @@ export class PodAccess extends BaseAccess {
           () => false,
           (e) => e instanceof KubeApiError,
         );
-        if (this.creating && !refused) await this.o.api.deleteHelper(this.o.helper.namespace, this.o.helper.name);
+        if (this.creating && !refused)
+          helperDeleted(await this.o.api.deleteHelper(this.o.helper.namespace, this.o.helper.name), this.o.helper);
       } finally {
         for (const sig of SIGNALS) process.off(sig, this.onSignal);
       }
     })();
     return this.closing;
   }
+}
+
+/**
+ * The helper's deletion, decided: a Job and pod still there when the wait for them ran out is one
+ * sentence (exit 1, or the signal's code when a signal ended podlens). The only PodlensError close()
+ * throws: the rest are the API's errors while deleting.
+ */
+export function helperDeleted(r: HelperDeletion, h: HelperSpec): void {
+  if (r === 'still-deleting') throw new PodlensError('node', messages.helperNotGone(h, HELPER_GONE_MS));
 }
 
 /** Pod Security Admission and RBAC refusals of the helper, in one sentence each. */

@@ -85,8 +85,12 @@ async function onNode<T>(
     spinner.stop();
     await access.close().catch((e) => {
       // Failing to remove the helper must not hide why the command failed; on success it is the error.
+      // A PodlensError from close() is already the whole sentence (helperDeleted).
       if (!failed) throw e;
-      notice(`podlens: the helper pod could not be removed (${toUserError(e).message}); podlens cleanup removes it.`);
+      const { message } = toUserError(e);
+      notice(
+        `podlens: ${e instanceof PodlensError ? message : `the helper pod could not be removed (${message}); podlens cleanup removes it.`}`,
+      );
     });
   }
 }

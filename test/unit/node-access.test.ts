@@ -5,7 +5,7 @@
 import { PassThrough } from 'node:stream';
 import { PodlensError, toUserError, KubeApiError } from '../../src/errors.js';
 import { ExecError } from '../../src/kube/exec.js';
-import { helperManifest } from '../../src/kube/node-api.js';
+import { helperManifest, type HelperDeletion } from '../../src/kube/node-api.js';
 import { assertContainerd, containerdAddress, helperName, validateName } from '../../src/node/choose.js';
 import { collectPod, ctrError } from '../../src/node/collect.js';
 import { NodeCommandError, looksNotFound } from '../../src/node/access.js';
@@ -40,7 +40,7 @@ function captured(name: string) {
 /** A fake API: creation and phases as scripted, exec answers looked up by the command line. */
 function fakeApi(
   answer: (argv: string[]) => { stdout: string; stderr: string; exitCode: number } | Error,
-  opts: { create?: Error; phases?: string[] } = {},
+  opts: { create?: Error; phases?: string[]; deletion?: HelperDeletion } = {},
 ) {
   const calls: string[] = [];
   const phases = [...(opts.phases ?? ['running'])];
@@ -56,7 +56,7 @@ function fakeApi(
     },
     deleteHelper: async () => {
       calls.push('delete');
-      return true;
+      return opts.deletion ?? 'deleted';
     },
     exec: async (_ns, _pod, argv) => {
       calls.push(argv.join(' '));
@@ -149,6 +149,32 @@ describe('pod strategy', () => {
       'Pod Security Admission in namespace "ns1" rejected the privileged helper pod (enforce level baseline:latest: host namespaces (hostPID=true), privileged (container "helper" must not set securityContext.privileged=true)); pass --helper-namespace with a namespace whose pod-security.kubernetes.io/enforce level is privileged, or use --via local or docker.',
     );
     expect(calls).toEqual(['create']);
+  });
+
+  test('the helper still there when the 30 s wait for it runs out: one sentence, exit 1; gone or absent: nothing', async () => {
+    const ok = { stdout: '', stderr: '', exitCode: 0 };
+    for (const deletion of ['deleted', 'absent'] as const) {
+      const a = access(fakeApi(() => ok, { deletion }).api);
+      await a.prepare();
+      await expect(a.close()).resolves.toBeUndefined();
+    }
+    const { api, calls } = fakeApi(() => ok, { deletion: 'still-deleting' });
+    const a = access(api);
+    await a.prepare();
+    const err = await a.close().catch((e) => e);
+    expect(err).toBeInstanceOf(PodlensError);
+    expect(toUserError(err)).toEqual({
+      exitCode: 1,
+      message:
+        'the helper Job ns1/podlens-helper-vm-abc123 and its pod were still there 30s after podlens deleted them: ' +
+        'they are still being deleted (in the foreground, so no new pod starts), and Kubernetes finishes that without podlens; ' +
+        '`kubectl get job podlens-helper-vm-abc123 -n ns1` shows the Job until its pod is gone, and ' +
+        '`podlens cleanup -n ns1` deletes it again if it stays.',
+    });
+    // one sentence: no second one, no stack, no claim that it is gone or could not be deleted
+    expect(err.message.match(/\. /g)).toBeNull();
+    expect(err.message).not.toMatch(/could not be removed|(Job|helper|they) (is|was|were|are) gone|\n/);
+    expect(calls.filter((c) => c === 'delete')).toHaveLength(1);
   });
 
   test('the helper manifest: a Job Kubernetes stops and deletes by itself, annotated with its creator', () => {
