@@ -4,7 +4,8 @@
 // `['a.b']`, `[0]`, `[-1]`, `[1:3]`, `[*]`, `[?(@.x=="y")]`, unions `[0,2]`, `['a','b']`), a quoted
 // string (`{"\n"}`), or `range PATH` ... `end`. As kubectl prints them: the results of one path
 // separated by a space, strings as they are, objects and arrays as compact JSON with sorted keys, null
-// as null, a missing key as nothing. Strings from the cluster are made visible (./visible.ts).
+// as null, a missing key as nothing; an index past the end of an array an error, as kubectl has it.
+// Strings from the cluster are made visible (./visible.ts).
 import { usage } from '../errors.js';
 import { visible } from './visible.js';
 
@@ -61,16 +62,29 @@ export function parseJsonPath(template: string): JsonPathTemplate {
 
 /** -o jsonpath=TEMPLATE: the template checked now (a usage error, exit 2), applied to the data later. */
 export function compileTemplate(template: string): (data: unknown) => string {
+  let t: JsonPathTemplate;
   try {
-    const t = parseJsonPath(template);
-    return (data) => executeJsonPath(t, data);
+    t = parseJsonPath(template);
   } catch (e) {
     if (e instanceof JsonPathError) throw usage(`invalid -o jsonpath template: ${e.message}.`);
     throw e;
   }
+  return (data) => {
+    try {
+      return executeJsonPath(t, data);
+    } catch (e) {
+      // kubectl's words, without its dump of the template and the object: one sentence, a usage error
+      if (e instanceof JsonPathError)
+        throw usage(`error executing jsonpath ${JSON.stringify(template)}: ${e.message}.`);
+      throw e;
+    }
+  };
 }
 
-/** The text the template gives for this data (the parsed JSON document). */
+/**
+ * The text the template gives for this data (the parsed JSON document). An index or slice outside an
+ * array throws JsonPathError, as kubectl stops with an error there.
+ */
 export function executeJsonPath(t: JsonPathTemplate, data: unknown): string {
   return run(t.nodes, data, data);
 }
@@ -133,22 +147,10 @@ function apply(step: Step, v: unknown, root: unknown): unknown[] {
     case 'wildcard':
       return Array.isArray(v) ? v : isObject(v) ? Object.values(v) : [];
     case 'index':
-      // kubectl stops with an error on an index past the end; podlens gives nothing (lists vary in length)
-      if (!Array.isArray(v)) return [];
-      return step.indexes
-        .map((k) => (k < 0 ? v.length + k : k))
-        .filter((k) => k >= 0 && k < v.length)
-        .map((k) => v[k] as unknown);
-    case 'slice': {
-      if (!Array.isArray(v)) return [];
-      const clamp = (k: number) => Math.max(0, Math.min(v.length, k < 0 ? v.length + k : k));
-      const from = clamp(step.start ?? 0);
-      const to = clamp(step.end ?? v.length);
-      const by = step.step ?? 1;
-      const out: unknown[] = [];
-      for (let k = from; k < to; k += by) out.push(v[k]);
-      return out;
-    }
+      // [k] is kubectl's [k:k+1], its end derived: [-1] is the last item
+      return Array.isArray(v) ? step.indexes.flatMap((k) => slice(v, k, k + 1, true)) : [];
+    case 'slice':
+      return Array.isArray(v) ? slice(v, step.start ?? 0, step.end ?? v.length, false, step.step) : [];
     case 'filter': {
       const items = Array.isArray(v) ? v : isObject(v) ? Object.values(v) : [];
       return items.filter((item) => matches(step.filter, item, root));
@@ -156,6 +158,25 @@ function apply(step: Step, v: unknown, root: unknown): unknown[] {
     case 'recursive':
       return descendants(v);
   }
+}
+
+/**
+ * Items from..to of an array as client-go's evalArray takes them: a negative bound counts from the
+ * end (the end of [k] also when it is 0, from [-1]); an empty range gives nothing; a bound outside
+ * the array, or a start after the end, is an error, not nothing.
+ */
+function slice(v: unknown[], start: number, end: number, derived: boolean, by = 1): unknown[] {
+  const from = start < 0 ? start + v.length : start;
+  const to = end < 0 || (end === 0 && derived) ? end + v.length : end;
+  if (from === to) return [];
+  if (from < 0 || from >= v.length)
+    throw new JsonPathError(`array index out of bounds: index ${from}, length ${v.length}`);
+  if (to < 0 || to > v.length)
+    throw new JsonPathError(`array index out of bounds: index ${to - 1}, length ${v.length}`);
+  if (from > to) throw new JsonPathError(`starting index ${from} is greater than ending index ${to}`);
+  const out: unknown[] = [];
+  for (let k = from; k < to; k += by) out.push(v[k]);
+  return out;
 }
 
 /** The value and everything inside it, depth first (for `..name`). */

@@ -3,7 +3,7 @@
 // kubectl itself says about the same pods; and colour: --color, NO_COLOR, FORCE_COLOR, what must not
 // appear (no escape byte through a pipe, no colour code on a terminal) as well as what must.
 import { onTerminal } from './pty.js';
-import { apply, is, kubectlOk, pod, podlens, useNamespace, waitForPod, type RunResult } from './support.js';
+import { apply, is, kubectl, kubectlOk, pod, podlens, useNamespace, waitForPod, type RunResult } from './support.js';
 
 const ns = useNamespace('out15-describe-output');
 const sleeper = (name: string, labels: Record<string, string>, spec: Record<string, unknown> = {}) =>
@@ -81,6 +81,22 @@ test('a malformed template is a usage error: one sentence, exit 2, nothing on st
   expect(bare.code).toBe(2);
   expect(bare.stderr).toMatch(/^error: .*jsonpath needs a template/);
   expect(bare.stderr).not.toMatch(/\n\s+at /); // no stack trace
+});
+
+test('an index past the end of a list: kubectl errors, and so does podlens, in one sentence and exit 2', async () => {
+  const template = 'jsonpath={.items[5].metadata.name}';
+  const k = await kubectl(['-n', ns.name, 'get', 'pods', '-l', 'app=pair', '-o', template]);
+  expect(k.code).not.toBe(0);
+  expect(k.stderr).toContain('array index out of bounds: index 5, length 2');
+  const r = await podlens(['describe', '-n', ns.name, '-l', 'app=pair', '-o', 'jsonpath={.items[5].name}']);
+  expect(r).toEqual({
+    code: 2,
+    stdout: '',
+    stderr: 'error: error executing jsonpath "{.items[5].name}": array index out of bounds: index 5, length 2.\n',
+  });
+  // what is in range still prints; an empty range is nothing, as in kubectl
+  expect((await describe(['-l', 'app=pair', '-o', 'jsonpath={.items[1].name}'])).stdout).toBe('beta');
+  expect((await describe(['-l', 'app=pair', '-o', 'jsonpath={.items[2:].name}'])).stdout).toBe('');
 });
 
 test('-o wide: IP, OWNER and CODE beside the usual columns, the IP as kubectl reports it', async () => {

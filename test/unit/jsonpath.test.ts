@@ -2,7 +2,8 @@
 // document (`kubectl label --local -f test/fixtures/jsonpath/doc.json q=1 -o jsonpath=TEMPLATE`; the
 // label does not touch what these templates read), so the dialect is kubectl's, not a guess.
 import { readFileSync } from 'node:fs';
-import { executeJsonPath, JsonPathError, parseJsonPath } from '../../src/render/jsonpath.js';
+import { toUserError } from '../../src/errors.js';
+import { compileTemplate, executeJsonPath, JsonPathError, parseJsonPath } from '../../src/render/jsonpath.js';
 
 const doc: unknown = JSON.parse(readFileSync(new URL('../fixtures/jsonpath/doc.json', import.meta.url), 'utf8'));
 const jp = (t: string, data: unknown = doc) => executeJsonPath(parseJsonPath(t), data);
@@ -40,9 +41,44 @@ test('a whole array or object as Go marshals it: keys sorted, compact, <>& escap
   );
 });
 
-test('podlens differs from kubectl on purpose: an index past the end gives nothing, not an error', () => {
-  expect(jp('{.things[5].metadata.name}')).toBe('');
-  expect(jp('{.things[2:9].metadata.name}')).toBe('');
+// kubectl's own errors on the same document (the first clause of its message, before its dump of the
+// template and the object), and the empty ranges it allows.
+test.each([
+  ['{.things[5].metadata.name}', 'array index out of bounds: index 5, length 2'],
+  ['{.things[2:9].metadata.name}', 'array index out of bounds: index 2, length 2'],
+  ['{.things[-3].metadata.name}', 'array index out of bounds: index -1, length 2'],
+  ['{.things[0,5].metadata.name}', 'array index out of bounds: index 5, length 2'],
+  ['{.things[*].spec.containers[1].name}', 'array index out of bounds: index 1, length 1'],
+  ['{.things[-5:].metadata.name}', 'array index out of bounds: index -3, length 2'],
+  ['{.things[:-5].metadata.name}', 'array index out of bounds: index -4, length 2'],
+  ['{.things[1:0].metadata.name}', 'starting index 1 is greater than ending index 0'],
+  ['{range .things[*]}{.spec.containers[1].name}{end}', 'array index out of bounds: index 1, length 1'],
+])('%s is an error, as in kubectl: %s', (template, message) => {
+  expect(() => jp(template)).toThrow(JsonPathError);
+  expect(() => jp(template)).toThrow(message);
+});
+
+test('an empty range is nothing, not an error, as in kubectl; [*] of an empty list too', () => {
+  expect(jp('{.things[1:1].metadata.name}')).toBe('');
+  expect(jp('{.things[2:].metadata.name}')).toBe('');
+  expect(jp('{.things[0:2].metadata.name}')).toBe('a<b b');
+  expect(jp('{.items[*].name}{range .items[*]}{.name}{end}', { items: [] })).toBe('');
+});
+
+test('-o jsonpath= an index past the end: one sentence, a usage error (exit 2), nothing printed', () => {
+  const t = compileTemplate('{.items[0].name}');
+  expect(t({ items: [{ name: 'web' }] })).toBe('web');
+  let err: unknown;
+  try {
+    t({ items: [] });
+  } catch (e) {
+    err = e;
+  }
+  expect(toUserError(err)).toEqual({
+    exitCode: 2,
+    message: 'error executing jsonpath "{.items[0].name}": array index out of bounds: index 0, length 0.',
+  });
+  expect((err as Error).message).not.toMatch(/\n|Printing more information|object given/);
 });
 
 test('text from the cluster is made visible: an escape sequence in a value cannot reach the terminal', () => {
