@@ -13,6 +13,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawnSync } from 'node:child_process';
 import { busy, kubectl, ok, pod, recreateNamespace, sleep } from './capture-support.mjs';
+import { nodeCondition, nodeConditionsPatch, pressureCondition } from './node-status.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const OUT = join(ROOT, 'test', 'fixtures');
@@ -25,7 +26,6 @@ const CLASS_WFFC = 'podlens-fixture-wait';
 const FAKE_TOLERATION = { key: 'kwok.x-k8s.io/node', operator: 'Exists', effect: 'NoSchedule' };
 
 const json = async (args) => JSON.parse(await ok([...args, '-o', 'json']));
-const now = () => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
 
 async function until(label, check, timeoutMs = 120_000) {
   const deadline = Date.now() + timeoutMs;
@@ -63,7 +63,6 @@ const podOf = (name) => json(['-n', NS, 'get', 'pod', name]);
 const status = (p, c) => (p.status?.containerStatuses ?? []).find((s) => s.name === c);
 
 async function nodeNotReady() {
-  const t = now();
   await ok(['delete', 'node', DOWN, '--ignore-not-found']);
   await ok(
     ['create', '-f', '-'],
@@ -74,16 +73,7 @@ async function nodeNotReady() {
       status: {
         allocatable: { cpu: '2', memory: '2Gi', pods: '10' },
         capacity: { cpu: '2', memory: '2Gi', pods: '10' },
-        conditions: [
-          {
-            type: 'Ready',
-            status: 'False',
-            reason: 'KubeletNotReady',
-            message: 'container runtime network not ready',
-            lastHeartbeatTime: t,
-            lastTransitionTime: t,
-          },
-        ],
+        conditions: [nodeCondition('Ready', 'False', 'KubeletNotReady', 'container runtime network not ready')],
       },
     }),
   );
@@ -150,29 +140,7 @@ async function nodeUnderPressure() {
   for (const n of ['big-neighbour', 'under-pressure', 'best-effort'])
     await until(`${n} running`, async () => status(await podOf(n), 'app')?.state?.running);
   // A real condition as a kubelet reports it, on the fake node; the node lifecycle controller adds its taint.
-  const t = now();
-  await ok([
-    'patch',
-    'node',
-    FAKE,
-    '--subresource=status',
-    '--type=strategic',
-    '-p',
-    JSON.stringify({
-      status: {
-        conditions: [
-          {
-            type: 'MemoryPressure',
-            status: 'True',
-            reason: 'KubeletHasInsufficientMemory',
-            message: 'kubelet has insufficient memory available',
-            lastHeartbeatTime: t,
-            lastTransitionTime: t,
-          },
-        ],
-      },
-    }),
-  ]);
+  await ok(nodeConditionsPatch(FAKE, [pressureCondition('MemoryPressure')]));
   await ok(['cordon', FAKE]);
   await ok(['taint', 'node', FAKE, 'podlens.dev/maintenance=soon:NoSchedule']);
   await until('memory-pressure taint', async () => {

@@ -1,11 +1,7 @@
 // The choice `podlens config` prints: the loader's result, the credential layer's description of
-// the credential (its kind and source, never its value) and the proxy decision.
-import { ExitCode } from '../errors.js';
-import { renderData } from '../render/data.js';
-import type { Io } from '../render/terminal.js';
-import type { ConfigFlags } from '../commands/config.js';
-import { clusterOverrides, validateNamespace } from '../options/flags.js';
-import { loadKubeConfig } from './config.js';
+// the credential (its kind and source, never its value) and the proxy decision. Takes what the
+// loader takes (the flags are checked and turned into overrides in src/commands/config.ts).
+import { loadKubeConfig, type ConfigOptions } from './config.js';
 import { Credentials } from './credentials.js';
 import { proxyFor } from './proxy.js';
 
@@ -20,42 +16,19 @@ export interface ConfigChoice {
   kubeconfig: string[];
 }
 
-export function configChoice(flags: ConfigFlags, env: NodeJS.ProcessEnv): ConfigChoice {
-  validateNamespace(flags.namespace);
-  const c = loadKubeConfig({
-    kubeconfig: flags.kubeconfig,
-    context: flags.context,
-    env,
-    overrides: clusterOverrides(flags),
-  });
+/** The loader's options, and -n (which wins over the context's namespace). */
+export type ConfigQuery = ConfigOptions & { namespace?: string; env: NodeJS.ProcessEnv };
+
+export function configChoice(q: ConfigQuery): ConfigChoice {
+  const c = loadKubeConfig(q);
   return {
     context: c.context,
     cluster: c.cluster.name,
     server: c.server,
     user: c.user.name,
-    namespace: flags.namespace ?? c.namespace,
-    credentials: new Credentials(c.user, c.cluster, { env, stdinIsTTY: false }).describe(),
-    proxy: proxyFor(c.server, c.cluster.proxyUrl, env)?.replace(/\/\/([^:/@]*):[^@/]*@/, '//$1:[redacted]@') ?? null,
+    namespace: q.namespace ?? c.namespace,
+    credentials: new Credentials(c.user, c.cluster, { env: q.env, stdinIsTTY: false }).describe(),
+    proxy: proxyFor(c.server, c.cluster.proxyUrl, q.env)?.replace(/\/\/([^:/@]*):[^@/]*@/, '//$1:[redacted]@') ?? null,
     kubeconfig: c.files,
   };
-}
-
-export async function runConfig(flags: ConfigFlags, io: Io): Promise<number> {
-  const choice = configChoice(flags, io.env);
-  if (flags.output !== 'text') {
-    io.stdout.write(await renderData(choice, flags.output));
-    return ExitCode.OK;
-  }
-  const rows: [string, string][] = [
-    ['context', choice.context],
-    ['cluster', choice.cluster],
-    ['server', choice.server],
-    ['user', choice.user],
-    ['namespace', choice.namespace],
-    ['credentials', choice.credentials],
-    ['proxy', choice.proxy ?? 'none'],
-    ['kubeconfig', choice.kubeconfig.join(', ')],
-  ];
-  io.stdout.write(rows.map(([k, v]) => `${`${k}:`.padEnd(13)}${v}\n`).join(''));
-  return ExitCode.OK;
 }

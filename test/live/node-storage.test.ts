@@ -7,6 +7,7 @@
 // waiting for its first consumer (a WaitForFirstConsumer class whose provisioner provisions nothing).
 // describe names the object and the consequence in one sentence, and -o json holds the same fact.
 import { join } from 'node:path';
+import { nodeCondition, nodeConditionsPatch, pressureCondition } from '../../scripts/node-status.mjs';
 import {
   apply,
   describeBoth as describeLive,
@@ -35,14 +36,6 @@ const HOLD = 'podlens.dev/nbrlive-hold';
 const stamp = () => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
 const nodeJson = async (name: string) => JSON.parse(await kubectlOk(['get', 'node', name, '-o', 'json']));
 const capacity = { cpu: '2', memory: '2Gi', pods: '10' };
-const condition = (type: string, status: string, reason: string, message: string) => ({
-  type,
-  status,
-  reason,
-  message,
-  lastHeartbeatTime: stamp(),
-  lastTransitionTime: stamp(),
-});
 const sleeper = (extra: Record<string, unknown> = {}) => ({
   name: 'app',
   image: 'busybox',
@@ -132,7 +125,7 @@ beforeAll(async () => {
           status: {
             allocatable: capacity,
             capacity,
-            conditions: [condition('Ready', 'False', 'KubeletNotReady', 'container runtime network not ready')],
+            conditions: [nodeCondition('Ready', 'False', 'KubeletNotReady', 'container runtime network not ready')],
           },
         },
         {
@@ -184,28 +177,13 @@ beforeAll(async () => {
   // benchmark's thousands of fake pods it may take minutes; with a podIP set, its stages leave them).
   await Promise.all(['pressed', 'best-effort', 'for-a-while', 'untolerant'].map(markRunning));
   // What a kubelet short of memory, disk and PIDs reports, on the fake node; then cordon and taints.
-  await kubectlOk([
-    'patch',
-    'node',
-    FAKE,
-    '--subresource=status',
-    '--type=strategic',
-    '-p',
-    JSON.stringify({
-      status: {
-        conditions: [
-          condition(
-            'MemoryPressure',
-            'True',
-            'KubeletHasInsufficientMemory',
-            'kubelet has insufficient memory available',
-          ),
-          condition('DiskPressure', 'True', 'KubeletHasDiskPressure', 'kubelet has disk pressure'),
-          condition('PIDPressure', 'True', 'KubeletHasInsufficientPID', 'kubelet has insufficient PID available'),
-        ],
-      },
-    }),
-  ]);
+  await kubectlOk(
+    nodeConditionsPatch(FAKE, [
+      pressureCondition('MemoryPressure'),
+      pressureCondition('DiskPressure'),
+      pressureCondition('PIDPressure'),
+    ]),
+  );
   await kubectlOk(['cordon', FAKE]);
   await kubectlOk([
     'taint',

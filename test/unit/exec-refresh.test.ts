@@ -6,9 +6,10 @@ import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { clientConfig } from '../../src/kube/client.js';
-import type { ExecConfig, LoadedConfig } from '../../src/kube/config.js';
+import type { LoadedConfig } from '../../src/kube/config.js';
 import { Credentials } from '../../src/kube/credentials.js';
 import { ExecError, execRefreshing, upgradeStatus } from '../../src/kube/exec.js';
+import { PLUGIN_EXEC } from './exec-fixtures.js';
 
 const WS_GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11'; // RFC 6455 section 1.3
 
@@ -58,13 +59,7 @@ afterAll(() => {
 });
 
 function setup() {
-  const exec: ExecConfig = {
-    command: 'plugin',
-    args: [],
-    env: [],
-    apiVersion: 'client.authentication.k8s.io/v1beta1',
-    provideClusterInfo: false,
-  };
+  const exec = PLUGIN_EXEC;
   // client-node refuses http:// unless TLS verification is off (there is no TLS to verify)
   const cluster = { name: 'c', server: `http://127.0.0.1:${port}`, skipTLSVerify: true, disableCompression: false };
   const loaded: LoadedConfig = {

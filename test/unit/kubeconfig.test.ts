@@ -5,13 +5,14 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli.js';
-import { loadKubeConfig, type ExecConfig } from '../../src/kube/config.js';
+import { loadKubeConfig } from '../../src/kube/config.js';
 import { clientConfig } from '../../src/kube/client.js';
 import { Transport } from '../../src/kube/transport.js';
 import { Credentials } from '../../src/kube/credentials.js';
 import { noProxyMatches, proxyFor } from '../../src/kube/proxy.js';
 import { redact, registerSecret } from '../../src/redact.js';
 import type { Io } from '../../src/render/terminal.js';
+import { PLUGIN_EXEC } from './exec-fixtures.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'podlens-kcu-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -184,13 +185,7 @@ current-context: t
 });
 
 describe('exec credentials: once per lifetime, never twice at once', () => {
-  const exec: ExecConfig = {
-    command: 'plugin',
-    args: [],
-    env: [],
-    apiVersion: 'client.authentication.k8s.io/v1beta1',
-    provideClusterInfo: false,
-  };
+  const exec = PLUGIN_EXEC;
   const cluster = { name: 'c', server: 'https://x', skipTLSVerify: false, disableCompression: false };
 
   function setup(expiryInMs?: number) {
