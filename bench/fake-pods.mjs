@@ -23,16 +23,36 @@ export function fakePod(name, nodeName, labels = {}) {
   };
 }
 
-/** Creates pods with a bounded number of requests in flight. */
-export async function createPods(kube, ns, pods, inFlight = 32) {
+/**
+ * A headless Service selecting the fake pods labelled `podlens-bench-svc: NAME`: the EndpointSlice
+ * controller lists them in its slices once KWOK gives them an IP (cluster/kwok.sh --cidr), ready once
+ * KWOK makes them Ready. Headless: no cluster IP to allocate and nothing for kube-proxy to program.
+ */
+export function fakeService(name) {
+  return {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name, labels: { app: 'podlens-bench' } },
+    spec: {
+      clusterIP: 'None',
+      selector: { app: 'podlens-bench', 'podlens-bench-svc': name },
+      ports: [{ name: 'http', port: 80, targetPort: 80 }],
+    },
+  };
+}
+
+/** Creates objects by POST to `path` with a bounded number of requests in flight. */
+export async function createObjects(kube, path, objects, inFlight = 32) {
   let next = 0;
   const worker = async () => {
-    while (next < pods.length) {
-      const p = pods[next++];
-      await kube.request('POST', `/api/v1/namespaces/${ns}/pods`, p);
-    }
+    while (next < objects.length) await kube.request('POST', path, objects[next++]);
   };
   await Promise.all(Array.from({ length: inFlight }, worker));
+}
+
+/** Creates pods with a bounded number of requests in flight. */
+export async function createPods(kube, ns, pods, inFlight = 32) {
+  await createObjects(kube, `/api/v1/namespaces/${ns}/pods`, pods, inFlight);
 }
 
 /**

@@ -1,9 +1,10 @@
 #!/usr/bin/env node
-// npm run bench [-- --quick] [-- --churn-pods N --churn-rate R --text-pods N --rounds N --only describe,startup,install,many,text,watch]
+// npm run bench [-- --quick] [-- --churn-pods N --churn-rate R --churn-services N --text-pods N --rounds N --only describe,startup,install,many,text,watch]
 //
 // podlens against kubectl on the live cluster, side by side in one run: whole-process wall time of
 // describe (one real pod) and of describe over many pods (fake, on KWOK nodes), start-up, and a
-// watch of every namespace under pod churn (CPU seconds and peak RSS from /proc, lag, completeness).
+// watch of every namespace under pod churn (CPU seconds and peak RSS from /proc, lag, completeness),
+// the churned pods selected by --churn-services Services (default one per 10 pods; 0: none).
 // Each comparison is the median of per-pair ratios: the two commands run back to back in each round,
 // in alternating order. Writes bench/results/latest.json and prints a table.
 // A benchmark, not a test: it never fails on a target; it fails only when it cannot measure.
@@ -13,11 +14,12 @@ import { createWriteStream, existsSync, mkdirSync, readFileSync, statSync, write
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createPods, fakePod } from './fake-pods.mjs';
+import { createObjects, createPods, fakePod, fakeService } from './fake-pods.mjs';
 import { Kube, nowMs, proxyKubeconfig, startCountingProxy } from './kube.mjs';
 import {
   completeness,
   cpuSecondsFromStat,
+  endpointTransitions,
   lags,
   median,
   pairedRatio,
@@ -25,6 +27,7 @@ import {
   percentile,
   jsonStreamSplitter,
   podTransitions,
+  podlensEndpointTransition,
   podlensTransition,
   round,
   table,
@@ -46,6 +49,7 @@ function parseArgs(argv) {
     churnPods: null,
     textPods: null,
     churnRate: null,
+    churnServices: null,
     fakeNodes: 4,
     out: join(ROOT, 'bench', 'results', 'latest.json'),
   };
@@ -62,13 +66,14 @@ function parseArgs(argv) {
     else if (a === '--churn-pods') o.churnPods = Number(val());
     else if (a === '--text-pods') o.textPods = Number(val());
     else if (a === '--churn-rate') o.churnRate = Number(val());
+    else if (a === '--churn-services') o.churnServices = Number(val());
     else if (a === '--fake-nodes') o.fakeNodes = Number(val());
     else if (a === '--out') o.out = val();
     else if (a === '--help' || a === '-h') {
       process.stdout.write(
         readFileSync(fileURLToPath(import.meta.url), 'utf8')
           .split('\n')
-          .slice(1, 9)
+          .slice(1, 10)
           .map((l) => l.replace(/^\/\/ ?/, ''))
           .join('\n') + '\n',
       );
@@ -83,6 +88,10 @@ function parseArgs(argv) {
   o.churnPods = o.churnPods ?? (q ? 300 : 10_000);
   if (o.churnPods > 10_000) throw new Error('--churn-pods: at most 10000');
   o.churnRate = o.churnRate ?? (q ? 20 : 50); // pods created per second
+  // Services over the churned pods, each selecting every Nth pod: one per 10 pods (1,000 at 10,000).
+  o.churnServices = o.churnServices ?? Math.round(o.churnPods / 10);
+  if (!Number.isInteger(o.churnServices) || o.churnServices < 0 || o.churnServices > o.churnPods)
+    throw new Error('--churn-services: a whole number from 0 to --churn-pods');
   return o;
 }
 
@@ -580,9 +589,14 @@ async function removeNamespace(kube, ns, wait = false) {
 // ---------------------------------------------------------------------------------------------
 // 3. watch under churn
 
+/** The watcher processes running now (an interrupted bench ends them). */
+const watcherProcesses = new Set();
+
 /** Starts a watcher process, timestamps what it prints, samples /proc until stopped. */
 function startWatcher(name, cmd, args, env, onValue, mode) {
   const child = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  watcherProcesses.add(child);
+  child.on('close', () => watcherProcesses.delete(child));
   let buf = '';
   const splitter = jsonStreamSplitter();
   let stderr = '';
@@ -648,6 +662,82 @@ function slim(e) {
   };
 }
 
+/** What endpointTransitions needs of an EndpointSlice: its name, Service, and pod endpoints. */
+function slimSlice(s) {
+  return {
+    metadata: {
+      name: s?.metadata?.name,
+      labels: { 'kubernetes.io/service-name': s?.metadata?.labels?.['kubernetes.io/service-name'] },
+    },
+    endpoints: (s?.endpoints ?? []).map((e) => ({
+      targetRef: e.targetRef && { kind: e.targetRef.kind, uid: e.targetRef.uid },
+      conditions: e.conditions ?? {},
+    })),
+  };
+}
+
+/** A list-then-watch from the harness (its reference), resumed when the server closes it, until stop(). */
+function referenceWatch(kube, path, resourceVersion, onEvent, what, resumed = { count: 0 }) {
+  let rv = resourceVersion;
+  let stopped = false;
+  let stopCurrent = () => {};
+  const loop = (async () => {
+    while (!stopped) {
+      const w = kube.watch(
+        `${path}?watch=1&allowWatchBookmarks=true&timeoutSeconds=1800&resourceVersion=${rv}`,
+        (e) => {
+          if (e.type === 'BOOKMARK' || e.type === 'ERROR') return;
+          if (e.object?.metadata?.resourceVersion) rv = e.object.metadata.resourceVersion;
+          onEvent(e);
+        },
+      );
+      stopCurrent = w.stop;
+      await w.done.catch((err) => stopped || log(`${what}: ${err.message}; resuming`));
+      if (!stopped) {
+        resumed.count++;
+        await sleep(500);
+      }
+    }
+  })();
+  return async () => {
+    stopped = true;
+    stopCurrent();
+    await loop;
+  };
+}
+
+/**
+ * `kubectl get endpointslices -n NS` every 10 s while the churn runs: how many slices, how many
+ * list endpoints, and how many endpoints (ready, terminating): the slices really carry the pods.
+ */
+function sampleSlices(env, ns, t0) {
+  const samples = [];
+  let sampling = true;
+  const loop = (async () => {
+    while (sampling) {
+      const r = await timed('kubectl', ['get', 'endpointslices', '-n', ns, '-o', 'json'], env, true);
+      if (r.code === 0) {
+        const items = JSON.parse(r.stdout).items;
+        const eps = items.flatMap((sl) => sl.endpoints ?? []);
+        samples.push({
+          at_s: round((nowMs() - t0) / 1000, 1),
+          slices: items.length,
+          with_endpoints: items.filter((sl) => (sl.endpoints ?? []).length > 0).length,
+          endpoints: eps.length,
+          ready: eps.filter((e) => e.conditions?.ready).length,
+          terminating: eps.filter((e) => e.conditions?.terminating).length,
+        });
+      } else log(`kubectl get endpointslices: ${r.stderr.trim().split('\n')[0]}`);
+      for (let i = 0; i < 20 && sampling; i++) await sleep(500);
+    }
+  })();
+  return async () => {
+    sampling = false;
+    await loop;
+    return samples;
+  };
+}
+
 async function benchWatch(kube, env, base, opts, podlensHasWatch) {
   const ns = `${base}-churn`;
   await createNamespace(kube, ns);
@@ -655,19 +745,43 @@ async function benchWatch(kube, env, base, opts, podlensHasWatch) {
   const rate = opts.churnRate;
   const nodes = await fakeNodeNames(kube);
 
+  // The Services: pod i is selected by Service i mod nServices (headless: bench/fake-pods.mjs).
+  const nServices = opts.churnServices;
+  const svcName = (i) => `svc-${String(i).padStart(4, '0')}`;
+  const slicesPath = `/apis/discovery.k8s.io/v1/namespaces/${ns}/endpointslices`;
+  let slicesBeforeChurn = 0;
+  let slicesAfterS = 0;
+  if (nServices) {
+    const ts = Date.now();
+    log(`watch: creating ${nServices} headless Services in ${ns}, each selecting every ${nServices}th churned pod`);
+    await createObjects(
+      kube,
+      `/api/v1/namespaces/${ns}/services`,
+      Array.from({ length: nServices }, (_, i) => fakeService(svcName(i))),
+    );
+    // The EndpointSlice controller writes a slice for each Service (empty until a pod runs), at its
+    // client's rate limit (kube-controller-manager's --kube-api-qps, 20 by default).
+    const deadline = Date.now() + 60_000 + nServices * 100;
+    for (;;) {
+      slicesBeforeChurn = (await kube.request('GET', slicesPath)).items.length;
+      if (slicesBeforeChurn >= nServices || Date.now() > deadline) break;
+      await sleep(2000);
+    }
+    slicesAfterS = round((Date.now() - ts) / 1000, 1);
+    log(`watch: ${slicesBeforeChurn} EndpointSlices for ${nServices} Services after ${slicesAfterS} s`);
+  }
+
   // The truth: the harness' own watch of the namespace, from a list's resourceVersion.
   const truthEvents = [];
-  const list = await kube.request('GET', `/api/v1/namespaces/${ns}/pods`);
-  let rv = list.metadata.resourceVersion;
+  const podsPath = `/api/v1/namespaces/${ns}/pods`;
+  const list = await kube.request('GET', podsPath);
   const phaseOf = new Map();
   const deleteAfterRunning = new Set();
   const deleted = new Set();
-  let stopTruth = false;
   const deletions = [];
+  let aliveMax = 0; // the most churned pods that existed at once (what a watcher holds)
   const holdMs = 500;
   const onTruth = (e) => {
-    if (e.type === 'BOOKMARK' || e.type === 'ERROR') return;
-    if (e.object?.metadata?.resourceVersion) rv = e.object.metadata.resourceVersion;
     truthEvents.push(slim(e));
     const pod = e.object;
     const name = pod.metadata.name;
@@ -677,6 +791,7 @@ async function benchWatch(kube, env, base, opts, podlensHasWatch) {
     }
     const phase = pod.status?.phase;
     phaseOf.set(name, phase);
+    aliveMax = Math.max(aliveMax, phaseOf.size - deleted.size);
     if (phase === 'Running' && !deleteAfterRunning.has(name) && !pod.metadata.deletionTimestamp) {
       deleteAfterRunning.add(name);
       deletions.push(
@@ -688,20 +803,36 @@ async function benchWatch(kube, env, base, opts, podlensHasWatch) {
       );
     }
   };
-  let stopCurrent = () => {};
-  const truthLoop = (async () => {
-    while (!stopTruth) {
-      const w = kube.watch(
-        `/api/v1/namespaces/${ns}/pods?watch=1&allowWatchBookmarks=true&timeoutSeconds=1800&resourceVersion=${rv}`,
-        onTruth,
-      );
-      stopCurrent = w.stop;
-      await w.done.catch((err) => stopTruth || log(`reference watch: ${err.message}; resuming`));
-    }
-  })();
+  const resumed = { count: 0 };
+  const stopTruth = referenceWatch(kube, podsPath, list.metadata.resourceVersion, onTruth, 'reference watch', resumed);
+
+  // The harness' own watch of the slices: the endpoint lines that should come, and the endpoints now.
+  const sliceEvents = [];
+  let sliceInitial = [];
+  const endpointsNow = new Map(); // slice name -> how many endpoints it lists
+  let stopSliceWatch = async () => {};
+  if (nServices) {
+    const sl = await kube.request('GET', slicesPath);
+    sliceInitial = sl.items.map(slimSlice);
+    for (const x of sliceInitial) endpointsNow.set(x.metadata.name, x.endpoints.length);
+    stopSliceWatch = referenceWatch(
+      kube,
+      slicesPath,
+      sl.metadata.resourceVersion,
+      (e) => {
+        const object = slimSlice(e.object);
+        sliceEvents.push({ type: e.type, at: e.at, object });
+        if (e.type === 'DELETED') endpointsNow.delete(object.metadata.name);
+        else endpointsNow.set(object.metadata.name, object.endpoints.length);
+      },
+      'reference slice watch',
+      resumed,
+    );
+  }
 
   // The watchers under test, over every namespace.
   const podlensSeen = [];
+  const podlensEndpoints = [];
   const kubectlEvents = [];
   const watchers = [];
   if (podlensHasWatch) {
@@ -715,6 +846,8 @@ async function benchWatch(kube, env, base, opts, podlensHasWatch) {
           if (line.namespace !== ns) return;
           const t = podlensTransition(line, at);
           if (t) podlensSeen.push(t);
+          const e = podlensEndpointTransition(line, at);
+          if (e) podlensEndpoints.push(e);
         },
         'ndjson',
       ),
@@ -739,7 +872,9 @@ async function benchWatch(kube, env, base, opts, podlensHasWatch) {
     `watch: creating ${n} pods at ${rate}/s in ${ns} (each deleted ${holdMs} ms after it runs) under ${watchers.map((w) => w.name).join(' and ')}`,
   );
   const t0 = nowMs();
+  const stopSampling = nServices ? sampleSlices(env, ns, t0) : async () => [];
   const creates = [];
+  let createsFailed = 0; // refused (the API server restarting, say): those pods never come
   for (let i = 0; i < n; i++) {
     const due = t0 + (i * 1000) / rate;
     const wait = due - nowMs();
@@ -749,28 +884,41 @@ async function benchWatch(kube, env, base, opts, podlensHasWatch) {
         .request(
           'POST',
           `/api/v1/namespaces/${ns}/pods`,
-          fakePod(`churn-${String(i).padStart(5, '0')}`, nodes[i % nodes.length]),
+          fakePod(
+            `churn-${String(i).padStart(5, '0')}`,
+            nodes[i % nodes.length],
+            nServices ? { 'podlens-bench-svc': svcName(i % nServices) } : {},
+          ),
         )
-        .catch((err) => log(`create: ${err.message}`)),
+        .catch((err) => {
+          createsFailed++;
+          log(`create: ${err.message}`);
+        }),
     );
   }
   await Promise.all(creates);
   const createdIn = (nowMs() - t0) / 1000;
   log(`watch: ${n} creations sent in ${createdIn.toFixed(1)} s; waiting for every pod to run and be deleted`);
   const deadline = Date.now() + 180_000 + n * 50;
-  while (deleted.size < n && Date.now() < deadline) await sleep(500);
+  while (deleted.size < n - createsFailed && Date.now() < deadline) await sleep(500);
   await Promise.all(deletions);
-  await sleep(3000); // let the watchers print the last deletions
   const settled = deleted.size === n;
-  if (!settled) log(`watch: only ${deleted.size} of ${n} pods deleted before the deadline`);
+  if (!settled) log(`watch: only ${deleted.size} of ${n} pods deleted (${createsFailed} creations refused)`);
+  // The slice controller runs behind the pods (its rate limit): wait until the slices list no pod.
+  const sliceDeadline = Date.now() + 120_000;
+  const listed = () => [...endpointsNow.values()].reduce((a, b) => a + b, 0);
+  while (nServices && listed() > 0 && Date.now() < sliceDeadline) await sleep(500);
+  const slicesSettledS = round((nowMs() - t0) / 1000, 1);
+  if (nServices && listed() > 0) log(`watch: the slices still list ${listed()} endpoints after the deadline`);
+  await sleep(3000); // let the watchers print the last deletions
+  const sliceSamples = await stopSampling();
 
   const endedEarly = {};
   for (const w of watchers) endedEarly[w.name] = w.child.exitCode !== null || w.child.signalCode !== null;
   const stats = {};
   for (const w of watchers) stats[w.name] = await w.stop();
-  stopTruth = true;
-  stopCurrent();
-  await truthLoop;
+  await stopTruth();
+  await stopSliceWatch();
 
   const truth = podTransitions(truthEvents);
   const result = {
@@ -782,6 +930,10 @@ async function benchWatch(kube, env, base, opts, podlensHasWatch) {
     created_per_s: round(n / createdIn, 1),
     load_at_end: readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' '),
     settled,
+    creates_failed: createsFailed,
+    pods_alive_max: aliveMax,
+    // the harness' own watches had to start again (the API server closed them: a restart, say)
+    reference_watch_resumed: resumed.count,
     transitions_expected: truth.length,
     // kubectl get -w ends when the API server closes its watch (a restart, say); podlens resumes.
     watcher_ended_early: endedEarly,
@@ -818,6 +970,48 @@ async function benchWatch(kube, env, base, opts, podlensHasWatch) {
     });
     result.cpu_s = { kubectl: round(stats.kubectl?.cpu_s, 2) };
     result.kubectl_peak_rss_mb = round(stats.kubectl?.peak_rss_mb, 1);
+  }
+  if (nServices) {
+    const kinds = (xs, key) => xs.reduce((m, x) => ((m[key(x)] = (m[key(x)] ?? 0) + 1), m), {});
+    const max = (field) => Math.max(0, ...sliceSamples.map((x) => x[field]));
+    result.services = {
+      count: nServices,
+      headless: true,
+      slices_before_churn: slicesBeforeChurn,
+      slices_ready_after_s: slicesAfterS,
+      slices_seen: new Set([...sliceInitial, ...sliceEvents.map((e) => e.object)].map((x) => x.metadata.name)).size,
+      slice_events: { total: sliceEvents.length, ...kinds(sliceEvents, (e) => e.type.toLowerCase()) },
+      slices_empty_after_s: slicesSettledS,
+      endpoints_still_listed_at_end: listed(),
+      // kubectl get endpointslices every 10 s during the churn
+      kubectl_samples: sliceSamples,
+      kubectl_max: {
+        slices_with_endpoints: max('with_endpoints'),
+        endpoints: max('endpoints'),
+        ready: max('ready'),
+        terminating: max('terminating'),
+      },
+    };
+    const expected = endpointTransitions(sliceEvents, sliceInitial);
+    const c = completeness(expected, podlensEndpoints);
+    const lag = lags(expected, podlensEndpoints);
+    result.endpoint_lines = {
+      total: podlensEndpoints.length,
+      by_to: kinds(podlensEndpoints, (t) => t.to ?? 'left'),
+      // from the harness' slice watch: each pod's place in a Service's endpoints that changed
+      expected: expected.length,
+      expected_by_to: kinds(expected, (t) => t.to ?? 'left'),
+      missed: c.missed,
+      duplicates: c.duplicates,
+      unexpected: c.unexpected,
+      examples: c.examples,
+      lag_ms: {
+        p50: round(percentile(lag, 50), 1),
+        p99: round(percentile(lag, 99), 1),
+        max: round(Math.max(...lag), 1),
+        samples: lag.length,
+      },
+    };
   }
   // kubectl prints objects without the event type: its creations and phase changes are compared.
   const kTruth = truth.filter((t) => t.change !== 'deleted');
@@ -898,36 +1092,46 @@ function printTable(res) {
       '',
       `${res.install.dependencies_installed} dependencies, ${res.install.source_maps} source maps`,
     ]);
-  const w = res.watch;
-  if (w) {
+  for (const w of [res.watch, res.watch_services]) {
+    if (!w) continue;
+    const svc = w.services ? ` + ${w.services.count} Services` : '';
     rows.push([
-      `watch churn: CPU s (${w.pods} pods)`,
+      `watch churn${svc}: CPU s (${w.pods} pods)`,
       w.cpu_s?.podlens ?? '-',
       w.cpu_s?.kubectl ?? '-',
       w.cpu_ratio_vs_kubectl ?? '-',
       `${w.rate_per_s} pods/s, ${w.churn_s} s`,
     ]);
     rows.push([
-      'watch churn: peak RSS MB',
+      `watch churn${svc}: peak RSS MB`,
       w.peak_rss_mb ?? '-',
       w.kubectl_peak_rss_mb ?? '-',
       w.peak_rss_mb && w.kubectl_peak_rss_mb ? round(w.peak_rss_mb / w.kubectl_peak_rss_mb, 3) : '-',
       '',
     ]);
     rows.push([
-      'watch churn: lag p50 / p99 ms',
+      `watch churn${svc}: lag p50 / p99 ms`,
       w.lag_ms?.p50 == null ? '-' : `${w.lag_ms.p50} / ${w.lag_ms.p99}`,
       `${w.kubectl.lag_ms.p50} / ${w.kubectl.lag_ms.p99}`,
       '',
       "behind the harness' own watch",
     ]);
     rows.push([
-      'watch churn: missed / duplicates',
+      `watch churn${svc}: missed / duplicates`,
       w.missed == null ? '-' : `${w.missed} / ${w.duplicates}`,
       '',
       '',
       `of ${w.transitions_expected} transitions (created, phase, deleted)`,
     ]);
+    const e = w.endpoint_lines;
+    if (e)
+      rows.push([
+        `watch churn${svc}: endpoint lines`,
+        e.total,
+        '',
+        '',
+        `${e.expected} expected from ${w.services.slice_events.total} slice events (${e.missed} missed, ${e.duplicates} duplicated), lag p99 ${e.lag_ms.p99} ms; at most ${w.services.kubectl_max.endpoints} endpoints in ${w.services.kubectl_max.slices_with_endpoints} of ${w.services.slices_seen} slices (kubectl)`,
+      ]);
   }
   process.stdout.write(`\n${table(rows)}\n\n`);
   const trows = [['target', 'value', 'limit', 'met']];
@@ -957,12 +1161,19 @@ function targets(res) {
   put('json_through_pipe_items_5000', piped, '= 5000', (v) => v === 5000);
   put('install_mb', res.install?.mb, '<= 15', (v) => v <= 15);
   put('install_source_maps_unshipped', res.install?.source_maps_pointing_at_unshipped_files, '0', (v) => v === 0);
-  const w = res.watch && res.watch.pods === 10_000 ? res.watch : undefined;
-  put('watch_10000_peak_rss_mb', w?.peak_rss_mb, '<= 150', (v) => v <= 150);
-  put('watch_10000_cpu_vs_kubectl', w?.cpu_ratio_vs_kubectl, '<= 0.5', (v) => v <= 0.5);
-  put('watch_10000_lag_p99_ms', w?.lag_ms?.p99, '<= 100', (v) => v <= 100);
-  put('watch_10000_missed', w?.missed, '0', (v) => v === 0);
-  put('watch_10000_duplicated', w?.duplicates, '0', (v) => v === 0);
+  // The watch without Services (watch_10000_*) and with them (watch_10000_services_*: the
+  // EndpointSlice watch carries the slices of --churn-services Services over the churned pods).
+  for (const [prefix, x] of [
+    ['watch_10000', res.watch],
+    ['watch_10000_services', res.watch_services],
+  ]) {
+    const w = x && x.pods === 10_000 ? x : undefined;
+    put(`${prefix}_peak_rss_mb`, w?.peak_rss_mb, '<= 150', (v) => v <= 150);
+    put(`${prefix}_cpu_vs_kubectl`, w?.cpu_ratio_vs_kubectl, '<= 0.5', (v) => v <= 0.5);
+    put(`${prefix}_lag_p99_ms`, w?.lag_ms?.p99, '<= 100', (v) => v <= 100);
+    put(`${prefix}_missed`, w?.missed, '0', (v) => v === 0);
+    put(`${prefix}_duplicated`, w?.duplicates, '0', (v) => v === 0);
+  }
   return t;
 }
 
@@ -986,6 +1197,13 @@ async function main() {
   };
   const base = `podlens-bench-${randomBytes(3).toString('hex')}`;
   const namespaces = [base];
+  // Interrupted (Ctrl-C, a timeout's SIGTERM): its namespaces (and their pods and Services) go too.
+  for (const sig of ['SIGINT', 'SIGTERM'])
+    process.once(sig, () => {
+      log(`${sig}: removing ${namespaces.join(', ')}`);
+      for (const child of watcherProcesses) child.kill('SIGKILL');
+      Promise.all(namespaces.map((ns) => removeNamespace(kube, ns))).finally(() => process.exit(130));
+    });
   try {
     await createNamespace(kube, base);
     if (want(opts, 'describe')) res.describe = await benchDescribe(kube, env, base, opts);
@@ -1018,7 +1236,8 @@ async function main() {
     }
     if (want(opts, 'watch')) {
       namespaces.push(`${base}-churn`);
-      res.watch = await benchWatch(kube, env, base, opts, podlensHasWatch);
+      // With Services over the churned pods (the EndpointSlice watch carries their slices) or without.
+      res[opts.churnServices ? 'watch_services' : 'watch'] = await benchWatch(kube, env, base, opts, podlensHasWatch);
     }
   } finally {
     res.duration_s = round((Date.now() - started) / 1000, 1);

@@ -1,8 +1,10 @@
 // Types of bench/stats.mjs (the harness is plain JavaScript run by node; its unit tests are TypeScript).
 export interface Transition {
   uid: string;
-  change: 'created' | 'phase' | 'deleted';
+  change: 'created' | 'phase' | 'deleted' | 'endpoint';
   phase?: string;
+  service?: string; // change 'endpoint'
+  to?: string | null; // change 'endpoint': the pod's state in the Service's endpoints, null when not listed
   at?: number;
 }
 export interface WatchEvent {
@@ -34,5 +36,10 @@ export function podlensTransition(
   line: { change: string; uid: string; to?: string | null },
   at?: number,
 ): Transition | undefined;
+export function podlensEndpointTransition(
+  line: { change: string; uid: string; service?: string; to?: string | null },
+  at?: number,
+): Transition | undefined;
+export function endpointTransitions(events: WatchEvent[], initial?: unknown[]): Transition[];
 export function lags(expected: Transition[], seen: Transition[]): number[];
 export function table(rows: (string | number | null | undefined)[][]): string;

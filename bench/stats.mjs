@@ -118,6 +118,7 @@ export function splitJsonStream(text) {
 
 /** The key of one transition: a pod (by uid) and what happened to it. */
 export function transitionKey(t) {
+  if (t.change === 'endpoint') return `${t.uid} endpoint ${t.service} ${t.to ?? 'gone'}`;
   return t.change === 'phase' ? `${t.uid} phase ${t.phase}` : `${t.uid} ${t.change}`;
 }
 
@@ -192,6 +193,64 @@ export function podlensTransition(line, at) {
   if (line.change === 'created' || line.change === 'deleted') return { uid: line.uid, change: line.change, at };
   if (line.change === 'phase') return { uid: line.uid, change: 'phase', phase: line.to, at };
   return undefined;
+}
+
+/** The transition a `podlens watch -o ndjson` endpoint line reports (change "endpoint"), if it is one. */
+export function podlensEndpointTransition(line, at) {
+  if (line.change !== 'endpoint') return undefined;
+  return { uid: line.uid, change: 'endpoint', service: line.service, to: line.to ?? null, at };
+}
+
+// An endpoint's state as podlens names it (src/domain/traffic.ts: endpointRefState, bestEndpointState).
+const ENDPOINT_ORDER = ['ready', 'serving-terminating', 'terminating', 'not-ready'];
+const bestState = (a, b) => (a && ENDPOINT_ORDER.indexOf(a) <= ENDPOINT_ORDER.indexOf(b) ? a : b);
+function endpointState(conditions = {}) {
+  if (conditions.terminating) return conditions.serving !== false ? 'serving-terminating' : 'terminating';
+  return conditions.ready !== false ? 'ready' : 'not-ready';
+}
+
+/**
+ * The endpoint transitions of pods from a sequence of EndpointSlice watch events (type and the
+ * slice: metadata.name, the kubernetes.io/service-name label, endpoints[].targetRef and conditions),
+ * as a watcher that holds every slice sees them: for each Service, the pods its slices list and how
+ * (the best entry when several list one pod) before and after each event; each pod whose place
+ * changed gives { uid, change: 'endpoint', service, to, at }, `to` null when it is no longer listed.
+ * podlens watch reports the same (change "endpoint"; schema/watch-event.v2.json). `initial`: the
+ * slices of the list the watch started from (held, no transitions of their own).
+ */
+export function endpointTransitions(events, initial = []) {
+  const slices = new Map(); // service -> slice name -> Map(uid -> state)
+  const members = (service) => {
+    const out = new Map();
+    for (const eps of slices.get(service)?.values() ?? [])
+      for (const [uid, st] of eps) out.set(uid, bestState(out.get(uid), st));
+    return out;
+  };
+  const out = [];
+  const all = [...initial.map((object) => ({ type: 'ADDED', object, initial: true })), ...events];
+  for (const { type, object: slice, at, initial: listed } of all) {
+    const name = slice?.metadata?.name;
+    const service = slice?.metadata?.labels?.['kubernetes.io/service-name'];
+    if (!name || !service || (type !== 'ADDED' && type !== 'MODIFIED' && type !== 'DELETED')) continue;
+    const before = listed ? undefined : members(service);
+    if (!slices.has(service)) slices.set(service, new Map());
+    const byName = slices.get(service);
+    if (type === 'DELETED') byName.delete(name);
+    else {
+      const eps = new Map();
+      for (const e of slice.endpoints ?? []) {
+        if (e.targetRef?.kind !== 'Pod' || !e.targetRef.uid) continue;
+        eps.set(e.targetRef.uid, bestState(eps.get(e.targetRef.uid), endpointState(e.conditions)));
+      }
+      byName.set(name, eps);
+    }
+    if (!byName.size) slices.delete(service);
+    if (!before) continue;
+    const after = members(service);
+    for (const [uid, to] of after) if (before.get(uid) !== to) out.push({ uid, change: 'endpoint', service, to, at });
+    for (const uid of before.keys()) if (!after.has(uid)) out.push({ uid, change: 'endpoint', service, to: null, at });
+  }
+  return out;
 }
 
 /** Lag of each reported transition behind the truth's time for the same transition (first report only). */

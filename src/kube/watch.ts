@@ -17,6 +17,7 @@ import {
 } from './listwatch.js';
 import { normalizeEvent, normalizePod } from './normalize.js';
 import { normalizeEndpointSlice } from './normalize-neighbours.js';
+import { SpecShare } from './spec-share.js';
 import type { Cluster } from './types.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -229,16 +230,20 @@ function rawSource<T>(
   };
 }
 
-/** Pods in scope; `keep` drops the ones the user did not ask for before anything holds them. */
+/**
+ * Pods in scope; `keep` drops the ones the user did not ask for before anything holds them; the
+ * spec parts of pods from one template are held once (src/kube/spec-share.ts).
+ */
 export function podSource(
   cluster: Cluster,
   scope: WatchScope,
   keep: (p: Pod) => boolean = () => true,
 ): ListWatchSource<Pod> {
   const { labelSelector, fieldSelector } = scope;
+  const share = new SpecShare(); // pods of one template hold their spec parts once
   return rawSource(cluster, { resource: 'pods', group: '' }, scope, { labelSelector, fieldSelector }, (raw) => {
     const p = normalizePod(raw); // keeps what podlens reads: managedFields and the rest are dropped here
-    return keep(p) ? p : undefined;
+    return keep(p) ? share.pod(p) : undefined;
   });
 }
 

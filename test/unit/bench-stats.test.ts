@@ -1,7 +1,10 @@
 // The benchmark harness' pure helpers (bench/stats.mjs): the figures in bench/results/latest.json
 // and the README are only as right as these.
+import { membership, membershipChanges, type Membership } from '../../src/domain/endpoint-transitions.js';
+import { normalizeEndpointSlice } from '../../src/kube/normalize-neighbours.js';
 import {
   completeness,
+  endpointTransitions,
   cpuSecondsFromStat,
   jsonStreamSplitter,
   lags,
@@ -10,11 +13,13 @@ import {
   peakRssMbFromStatus,
   percentile,
   podTransitions,
+  podlensEndpointTransition,
   podlensTransition,
   splitJsonStream,
   table,
   type Transition,
 } from '../../bench/stats.mjs';
+import { loadWatch, type WatchFixture } from './watch-fixtures.js';
 
 describe('median and percentile', () => {
   test('odd and even counts, order does not matter', () => {
@@ -174,6 +179,70 @@ describe('completeness', () => {
     expect(c.examples.duplicates).toEqual(['a created', 'a created']);
     expect(c.examples.unexpected).toEqual(['a phase Failed']);
   });
+});
+
+describe('endpointTransitions (the truth of endpoint lines from an EndpointSlice watch stream)', () => {
+  /* eslint-disable @typescript-eslint/no-explicit-any */
+  const fx = loadWatch('endpoints-flip') as WatchFixture & { slicesList: any; sliceWatch: any[] };
+  const listed: any[] = fx.slicesList.items;
+  const stream = fx.sliceWatch.filter((l) => l.type !== 'BOOKMARK').map((l, i) => ({ ...l, at: i }));
+
+  /** What podlens' own domain makes of the same stream: each Service's membership before and after each event. */
+  function podlensOwn(): { uid: string; service: string; to: string | null; at: number }[] {
+    const held = new Map<string, any>(listed.map((s) => [s.metadata.name, s]));
+    const of = (service: string): Membership =>
+      membership([...held.values()].map(normalizeEndpointSlice).filter((s) => s.service === service));
+    const out: { uid: string; service: string; to: string | null; at: number }[] = [];
+    for (const e of stream) {
+      const service = e.object.metadata.labels['kubernetes.io/service-name'];
+      const before = of(service);
+      if (e.type === 'DELETED') held.delete(e.object.metadata.name);
+      else held.set(e.object.metadata.name, e.object);
+      for (const ch of membershipChanges(before, of(service))) out.push({ uid: ch.uid, service, to: ch.to, at: e.at });
+    }
+    return out;
+  }
+
+  test("on the captured stream it agrees with podlens' own membership diff, and it has something to agree on", () => {
+    const truth = endpointTransitions(stream, listed);
+    expect(truth.length).toBeGreaterThan(1);
+    expect(truth.some((t) => t.to === 'not-ready')).toBe(true); // the readiness flip
+    expect(truth.map(({ uid, service, to, at }) => ({ uid, service, to, at }))).toEqual(podlensOwn());
+    expect(truth.every((t) => t.change === 'endpoint')).toBe(true);
+  });
+
+  test('the listed slices are held, not reported; without them an event reports every pod it lists', () => {
+    const full = [...listed, ...stream.map((l) => l.object)].find((s) => (s.endpoints ?? []).length > 0);
+    const pods = full.endpoints.filter((e: any) => e.targetRef?.kind === 'Pod').map((e: any) => e.targetRef.uid);
+    expect(pods.length).toBeGreaterThan(0);
+    const again = [{ type: 'MODIFIED', object: full, at: 1 }];
+    expect(endpointTransitions(again, [full])).toEqual([]);
+    expect(endpointTransitions(again).map((t) => t.uid)).toEqual([...new Set(pods)]);
+  });
+
+  test("a deleted slice: each pod it listed leaves (to null) the Service's endpoints", () => {
+    const last = stream.filter((l) => (l.object.endpoints ?? []).length > 0).at(-1)!;
+    const t = endpointTransitions([{ type: 'DELETED', object: last.object, at: 99 }], [last.object]);
+    const uids = last.object.endpoints.map((e: any) => e.targetRef.uid);
+    expect(t.map((x) => x.uid)).toEqual([...new Set(uids)]);
+    expect(
+      t.every((x) => x.to === null && x.service === last.object.metadata.labels['kubernetes.io/service-name']),
+    ).toBe(true);
+  });
+
+  test('podlens ndjson endpoint lines become the same keys; other lines are not endpoint transitions', () => {
+    const t = podlensEndpointTransition({ change: 'endpoint', uid: 'u1', service: 'web', to: null }, 5)!;
+    expect(t).toEqual({ uid: 'u1', change: 'endpoint', service: 'web', to: null, at: 5 });
+    expect(podlensEndpointTransition({ change: 'phase', uid: 'u1', to: 'Running' })).toBeUndefined();
+    const truth: Transition[] = [
+      { uid: 'u1', change: 'endpoint', service: 'web', to: 'ready' },
+      { uid: 'u1', change: 'endpoint', service: 'web', to: null },
+    ];
+    const seen = [podlensEndpointTransition({ change: 'endpoint', uid: 'u1', service: 'web', to: 'ready' })!, t, t];
+    expect(completeness(truth, seen)).toMatchObject({ missed: 0, duplicates: 1, unexpected: 0 });
+    expect(completeness(truth, [t])).toMatchObject({ missed: 1, duplicates: 0 });
+  });
+  /* eslint-enable @typescript-eslint/no-explicit-any */
 });
 
 describe('lags', () => {
