@@ -85,6 +85,8 @@ authentication:
   webhook: { enabled: true }
   x509: { clientCAFile: $STATE/pki/ca.crt }
 authorization: { mode: Webhook }
+tlsCertFile: $STATE/pki/kubelet-serving.crt
+tlsPrivateKeyFile: $STATE/pki/kubelet-serving.key
 containerRuntimeEndpoint: unix://$CONTAINERD_SOCK
 cgroupDriver: cgroupfs
 # Kubernetes 1.34 still runs on cgroup v1 (this VM's hierarchy) when told to.
@@ -139,6 +141,10 @@ start_cmd() {
       --peer-cert-file "$pki/etcd-server.crt" --peer-key-file "$pki/etcd-server.key" \
       --peer-client-cert-auth=true --peer-trusted-ca-file "$pki/etcd-ca.crt" \
       --unsafe-no-fsync --log-level warn ;;
+    # The aggregation layer (metrics.k8s.io, cluster/addons/metrics-server.yaml) as kubeadm sets it up,
+    # except that the API server dials the extension server's pod, not its ClusterIP: until kube-proxy
+    # has written a new Service's rules, a ClusterIP leaves the machine by its default route, and this
+    # VM's gateway answers any HTTPS there (404), on a connection the aggregator then keeps.
     kube-apiserver) printf '%s\n' "$KUBE_BIN/kube-apiserver" --etcd-servers https://127.0.0.1:2379 \
       --etcd-cafile "$pki/etcd-ca.crt" --etcd-certfile "$pki/apiserver-etcd-client.crt" \
       --etcd-keyfile "$pki/apiserver-etcd-client.key" \
@@ -151,7 +157,12 @@ start_cmd() {
       --service-cluster-ip-range "$SERVICE_CIDR" \
       --kubelet-client-certificate "$pki/apiserver-kubelet-client.crt" \
       --kubelet-client-key "$pki/apiserver-kubelet-client.key" \
-      --kubelet-preferred-address-types InternalIP,Hostname ;;
+      --kubelet-preferred-address-types InternalIP,Hostname \
+      --requestheader-client-ca-file "$pki/front-proxy-ca.crt" --requestheader-allowed-names front-proxy-client \
+      --requestheader-username-headers X-Remote-User --requestheader-group-headers X-Remote-Group \
+      --requestheader-extra-headers-prefix X-Remote-Extra- \
+      --proxy-client-cert-file "$pki/front-proxy-client.crt" --proxy-client-key-file "$pki/front-proxy-client.key" \
+      --enable-aggregator-routing=true ;;
     containerd) printf '%s\n' containerd --config "$STATE/containerd/config.toml" ;;
     kube-controller-manager) printf '%s\n' "$KUBE_BIN/kube-controller-manager" \
       --kubeconfig "$STATE/controller-manager.kubeconfig" \

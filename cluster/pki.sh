@@ -74,6 +74,9 @@ make_pki() {
   sign controller-manager "/CN=system:kube-controller-manager"
   sign scheduler "/CN=system:kube-scheduler"
   sign kubelet "/O=system:nodes/CN=system:node:$NODE_NAME"
+  # The kubelet's serving certificate, signed by the cluster CA (rather than the self-signed one a
+  # kubelet makes without it), so that clients holding the CA (metrics-server) can verify it.
+  sign kubelet-serving "/O=system:nodes/CN=system:node:$NODE_NAME" "DNS:$NODE_NAME,IP:$NODE_IP,IP:127.0.0.1"
   sign apiserver-kubelet-client "/CN=kube-apiserver-kubelet-client"
   # kube-proxy as the user the default RBAC binds to system:node-proxier.
   sign kube-proxy "/CN=system:kube-proxy"
@@ -82,6 +85,11 @@ make_pki() {
   new_ca etcd-ca "/CN=podlens-etcd-ca"
   sign etcd-server "/CN=etcd-server" "DNS:localhost,IP:127.0.0.1" etcd-ca
   sign apiserver-etcd-client "/CN=kube-apiserver-etcd-client" "" etcd-ca
+  # The aggregation layer (metrics.k8s.io): the API server proxies to extension API servers as
+  # front-proxy-client, signed by a CA of its own, as kubeadm makes them (front-proxy-ca,
+  # front-proxy-client); extension servers trust that CA for the user it names in its headers.
+  new_ca front-proxy-ca "/CN=podlens-front-proxy-ca"
+  sign front-proxy-client "/CN=front-proxy-client" "" front-proxy-ca
   if [[ ! -f $dir/sa.key ]]; then
     openssl genrsa -out "$dir/sa.key.tmp" 2048 2>/dev/null
     openssl rsa -in "$dir/sa.key.tmp" -pubout -out "$dir/sa.pub" 2>/dev/null

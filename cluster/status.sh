@@ -17,6 +17,7 @@ for c in "${COMPONENTS[@]}"; do
 done
 if [[ -f $STATE/admin.kubeconfig ]]; then
   kubectl --kubeconfig "$STATE/admin.kubeconfig" get nodes -o wide 2>&1 | sed 's/^/  /'
-  kubectl --kubeconfig "$STATE/admin.kubeconfig" -n kube-system get deployment coredns 2>&1 | sed 's/^/  /'
+  kubectl --kubeconfig "$STATE/admin.kubeconfig" -n kube-system get deployment coredns metrics-server 2>&1 | sed 's/^/  /'
+  kubectl --kubeconfig "$STATE/admin.kubeconfig" get apiservice v1beta1.metrics.k8s.io 2>&1 | sed 's/^/  /'
 fi
 exit $bad

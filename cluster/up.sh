@@ -111,6 +111,15 @@ if ! kubectl_admin -n kube-system rollout status deployment/coredns --timeout=90
   kubectl_admin -n kube-system get pods -l k8s-app=kube-dns -o wide >&2 || true
   die "CoreDNS did not become ready within 90 s (kubectl -n kube-system describe pods -l k8s-app=kube-dns)"
 fi
+# metrics-server, as its release deploys it, behind the aggregated metrics.k8s.io API. The API is
+# Available once metrics-server is ready, which it is after its first scrape of the kubelet.
+sed -e "s|\${METRICS_SERVER_VERSION}|$METRICS_SERVER_VERSION|g" "$cluster_dir/addons/metrics-server.yaml" |
+  kubectl_admin apply -f - >/dev/null
+if ! kubectl_admin wait apiservice v1beta1.metrics.k8s.io --for condition=Available --timeout 90s >/dev/null; then
+  kubectl_admin get apiservice v1beta1.metrics.k8s.io >&2 || true
+  kubectl_admin -n kube-system get pods -l k8s-app=metrics-server -o wide >&2 || true
+  die "metrics.k8s.io did not become available within 90 s (kubectl -n kube-system logs deployment/metrics-server)"
+fi
 # --fake-nodes N; without it, fake nodes of an earlier --fake-nodes whose kwok is gone (after a
 # reboot, say) get their kwok back.
 if [[ -z $fake_nodes ]]; then

@@ -7,7 +7,8 @@
 // the pod, its events, its node, the pods on that node, the claims of its namespace and the classes.
 // Needs KWOK (bash cluster/kwok.sh up N; it is started with one fake node, and stopped, when absent).
 // Usage: KUBECONFIG=... node scripts/capture-surroundings-fixtures.mjs [step ...] (steps: nodeNotReady,
-// nodeUnderPressure, nodeDraining, storage, signalled, nodeHealthy; all when none is named)
+// nodeUnderPressure, nodeDraining, storage, signalled, usage (needs metrics.k8s.io), nodeHealthy;
+// all when none is named)
 import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,6 +23,7 @@ const NS = process.env.PODLENS_CAPTURE_NS || 'podlens-surroundings';
 const DOWN = 'podlens-fixture-down'; // a Node object no kubelet serves
 const FAKE = 'podlens-fixture-kwok'; // a KWOK fake node
 const DRAINING = 'podlens-fixture-draining'; // a KWOK fake node with a NoExecute taint
+const UNSCRAPED = 'podlens-fixture-unscraped'; // a KWOK fake node, which metrics-server cannot scrape
 const CLASS_WFFC = 'podlens-fixture-wait';
 const FAKE_TOLERATION = { key: 'kwok.x-k8s.io/node', operator: 'Exists', effect: 'NoSchedule' };
 
@@ -225,15 +227,52 @@ async function signalled() {
   await save('signal-killed', 'deadline-killed');
 }
 
+/** The pod's PodMetrics memory in bytes once metrics.k8s.io reports it (Ki in the API). */
+async function memoryOf(name) {
+  const m = JSON.parse(await ok(['get', '--raw', `/apis/metrics.k8s.io/v1beta1/namespaces/${NS}/pods/${name}`]));
+  return m.containers.reduce((n, c) => n + parseInt(c.usage.memory, 10) * 1024, 0);
+}
+
+async function usage() {
+  // Two pods on the real node while metrics-server serves metrics.k8s.io: one holding 32 MiB in
+  // /dev/shm (tmpfs pages count in its memory) against requests of 8Mi, over them; one using little
+  // of 256Mi, within them. A pod on a KWOK fake node, which metrics-server cannot scrape, and one of
+  // system-critical priority.
+  const shm = 'head -c 33554432 /dev/zero > /dev/shm/fill && sleep 3600';
+  const req = (memory) => ({ resources: { requests: { cpu: '10m', memory } } });
+  await fakeNode(UNSCRAPED);
+  await apply([
+    pod('uses-more', { containers: [busy('app', shm, req('8Mi'))] }),
+    pod('uses-less', { containers: [busy('app', 'sleep 3600', req('256Mi'))] }),
+    // of system-critical priority, which the kubelet does not evict under node pressure
+    pod('critical', { priorityClassName: 'system-cluster-critical', containers: [busy('app', shm, req('8Mi'))] }),
+    pod('unscraped', {
+      nodeName: UNSCRAPED,
+      tolerations: [FAKE_TOLERATION],
+      containers: [busy('app', 'sleep 3600', req('64Mi'))],
+    }),
+  ]);
+  await until('uses-more reported over 32 MiB', async () => (await memoryOf('uses-more')) >= 32 * 2 ** 20);
+  await until('uses-less reported', async () => (await memoryOf('uses-less')) > 0);
+  await until('unscraped running', async () => status(await podOf('unscraped'), 'app')?.state?.running);
+  await save('node-usage-over', 'uses-more');
+  await save('node-usage-within', 'uses-less');
+  await until('critical reported', async () => (await memoryOf('critical')) >= 32 * 2 ** 20);
+  await save('node-usage-unscraped', 'unscraped');
+  await save('node-usage-critical', 'critical');
+}
+
 async function main() {
   const kwok = (...a) => spawnSync('bash', [join(ROOT, 'cluster', 'kwok.sh'), ...a], { stdio: 'inherit' }).status;
   const fakeNodes = (await kubectl(['get', 'nodes', '-l', 'type=kwok', '-o', 'name'])).out.trim();
   const only = process.argv.slice(2);
-  const started = !fakeNodes && (!only.length || only.includes('nodeUnderPressure') || only.includes('nodeDraining'));
+  const started =
+    !fakeNodes &&
+    (!only.length || only.includes('nodeUnderPressure') || only.includes('nodeDraining') || only.includes('usage'));
   if (started && kwok('up', '1') !== 0) throw new Error('cluster/kwok.sh up 1 failed');
   await recreateNamespace(NS);
   try {
-    const steps = { nodeNotReady, nodeUnderPressure, nodeDraining, storage, signalled };
+    const steps = { nodeNotReady, nodeUnderPressure, nodeDraining, storage, signalled, usage };
     const run = Object.entries(steps).filter(([k]) => !only.length || only.includes(k));
     const r = await Promise.allSettled(run.map(([, f]) => f()));
     for (const x of r)
@@ -249,7 +288,7 @@ async function main() {
     }
   } finally {
     await kubectl(['delete', 'namespace', NS, '--wait=false']);
-    await kubectl(['delete', 'node', DOWN, FAKE, DRAINING, '--ignore-not-found']);
+    await kubectl(['delete', 'node', DOWN, FAKE, DRAINING, UNSCRAPED, '--ignore-not-found']);
     await kubectl(['delete', 'storageclass', CLASS_WFFC, '--ignore-not-found']);
     if (started) kwok('down');
   }

@@ -5,6 +5,8 @@
 #   docker.io/library/nginx:latest    Debian's nginx serving /usr/share/nginx/html on port 80
 #   registry.k8s.io/pause:$PAUSE_TAG  podlens' own static pause program (pause.c)
 #   registry.k8s.io/coredns/coredns:$COREDNS_VERSION  CoreDNS from cluster/build-coredns.sh ($COREDNS_BIN)
+#   registry.k8s.io/metrics-server/metrics-server:$METRICS_SERVER_VERSION  from cluster/build-metrics-server.sh
+#     ($METRICS_SERVER_BIN)
 # Each layout is rebuilt only when this folder or the versions change (a content hash names it).
 # Usage: build.sh OUT_DIR   (prints nothing; layouts land in OUT_DIR/<name>)
 set -euo pipefail
@@ -104,3 +106,11 @@ cp "${COREDNS_BIN:?COREDNS_BIN must name the binary from cluster/build-coredns.s
 printf 'root:x:0:0:root:/root:/sbin/nologin\nnonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin\n' > "$tmp/coredns/etc/passwd"
 printf 'root:x:0:\nnonroot:x:65532:\n' > "$tmp/coredns/etc/group"
 layout coredns "$tmp/coredns" '{"Entrypoint":["/coredns"],"ExposedPorts":{"53/tcp":{},"53/udp":{}}}'
+
+# metrics-server: the static binary alone, as in its own (distroless) image; it runs as user 1000
+# (the pod's securityContext) and writes its self-made serving certificate to /tmp (an emptyDir).
+mkdir -p "$tmp/metrics-server/tmp"
+chmod 1777 "$tmp/metrics-server/tmp"
+cp "${METRICS_SERVER_BIN:?METRICS_SERVER_BIN must name the binary from cluster/build-metrics-server.sh}" \
+  "$tmp/metrics-server/metrics-server"
+layout metrics-server "$tmp/metrics-server" '{"Entrypoint":["/metrics-server"],"ExposedPorts":{"10250/tcp":{}}}'

@@ -4,8 +4,10 @@ set -euo pipefail
 source "$(dirname "$0")/../lib.sh"
 here=$cluster_dir/images
 COREDNS_BIN=$("$cluster_dir/build-coredns.sh")
-export COREDNS_BIN
-key=$(cat "$here"/* "$cluster_dir/versions.env" /bin/busybox "$(command -v nginx)" "$COREDNS_BIN" | sha256sum | cut -c1-16)
+METRICS_SERVER_BIN=$("$cluster_dir/build-metrics-server.sh")
+export COREDNS_BIN METRICS_SERVER_BIN
+key=$(cat "$here"/* "$cluster_dir/versions.env" /bin/busybox "$(command -v nginx)" "$COREDNS_BIN" "$METRICS_SERVER_BIN" |
+  sha256sum | cut -c1-16)
 layouts=$PODLENS_CACHE/images/$key
 marker=$PODLENS_CACHE/registry/pushed-$key
 [[ -f $marker ]] && exit 0
@@ -16,7 +18,8 @@ if [[ ! -f $layouts/done ]]; then
 fi
 declare -A names=([busybox]=docker.io/library/busybox:latest [alpine]=docker.io/library/alpine:latest
   [nginx]=docker.io/library/nginx:latest [pause]=registry.k8s.io/pause:$PAUSE_TAG
-  [coredns]=registry.k8s.io/coredns/coredns:$COREDNS_VERSION)
+  [coredns]=registry.k8s.io/coredns/coredns:$COREDNS_VERSION
+  [metrics-server]=registry.k8s.io/metrics-server/metrics-server:$METRICS_SERVER_VERSION)
 for image in "${!names[@]}"; do
   ref=${names[$image]}
   repo=${ref#*/}

@@ -29,7 +29,7 @@ import { age } from './time.js';
 import { timeline } from './timeline.js';
 import { startup } from './startup.js';
 import { holds } from './termination-hold.js';
-import { nodeReport, type NodeLookup } from './node-health.js';
+import { evictionStanding, nodeReport, type NodeLookup } from './node-health.js';
 import { probeInfos, terminations } from './probe-report.js';
 import { claimInfos, type StorageFacts } from './storage.js';
 import { aroundPod, type Around } from './around.js';
@@ -183,6 +183,7 @@ export function describePod(input: DescribeInput): DescribeReport {
     nextSteps: nextSteps(pod, found, input.commands ?? { kubectlArgs: [] }),
     ...optional({ startup: startup(pod, events), holds: holds(pod, events, logs, now) }),
     node: node ?? null,
+    eviction: node?.eviction ?? (pod.nodeName ? evictionStanding(pod, input.node ?? {}) : null),
     storage: claims ?? null,
     probes: probeInfos(pod, events),
     terminations: terminations(pod, events),

@@ -47,6 +47,11 @@ export interface NodeLookup {
   pods?: Pod[];
   /** PodMetrics of the cluster; 'unavailable' when metrics.k8s.io is not served. */
   metrics?: PodUsage[] | 'unavailable';
+  /**
+   * 'namespace' when only the pod's namespace's PodMetrics could be read (a developer's rights):
+   * its own usage is known, the other pods' on the node are not, so it has no place in the order.
+   */
+  metricsScope?: 'cluster' | 'namespace';
 }
 
 export const PRESSURES = ['MemoryPressure', 'DiskPressure', 'PIDPressure'];
@@ -134,6 +139,41 @@ function qosWords(qos: string | undefined): string {
   }
 }
 
+/**
+ * Why metrics.k8s.io has no usage for a pod while it serves others'. metrics-server reports a pod
+ * from its first scrape of the pod's node after the pod started; a node it cannot scrape (a fake
+ * KWOK node, a kubelet it cannot reach) has no pod with usage at all.
+ */
+function noUsageWords(pod: Pod, pods: Pod[] | undefined, usage: (p: Pod) => number | undefined): string {
+  const others = (pods ?? []).filter((p) => p.uid !== pod.uid && active(p));
+  if (others.some((p) => usage(p) !== undefined)) return 'metrics.k8s.io has no usage for this pod yet';
+  if (others.length > 0 && pod.nodeName)
+    return `metrics.k8s.io has no usage for any pod on node ${pod.nodeName}, so its usage is not known`;
+  return 'metrics.k8s.io has no usage for this pod, so its usage is not known';
+}
+
+/**
+ * The kubelet never evicts a critical pod under node pressure: a static pod (seen in the API as its
+ * mirror pod) or one of system-critical priority (pkg/kubelet/types IsCriticalPod; the eviction
+ * manager's evictPod refuses it and goes on to the next pod in its order).
+ */
+const SYSTEM_CRITICAL_PRIORITY = 2_000_000_000;
+const critical = (p: Pod) => p.mirrorOf !== undefined || (p.priority ?? 0) >= SYSTEM_CRITICAL_PRIORITY;
+
+function criticalWords(pod: Pod): string {
+  const why = pod.mirrorOf
+    ? 'a static pod (this is its mirror pod)'
+    : `a critical pod (priority ${pod.priority}, at or above the system-critical ${SYSTEM_CRITICAL_PRIORITY})`;
+  return `it is ${why}, which the kubelet does not evict under node pressure`;
+}
+
+/**
+ * Whether its use exceeds its requests when usage is not known: always for BestEffort (it requests
+ * nothing), never for Guaranteed (its use cannot pass its limits, which equal its requests).
+ */
+const exceedsByQos = (pod: Pod) =>
+  pod.qosClass === 'BestEffort' ? true : pod.qosClass === 'Guaranteed' ? false : null;
+
 /** Where the pod stands in the kubelet's eviction order under memory pressure. */
 export function evictionStanding(pod: Pod, lookup: NodeLookup): EvictionStanding {
   const req = requestOf(pod, 'memory');
@@ -142,6 +182,7 @@ export function evictionStanding(pod: Pod, lookup: NodeLookup): EvictionStanding
     priority: pod.priority ?? 0,
     memoryRequests: amountWords('memory', req),
   };
+  if (critical(pod)) return criticalStanding(pod, lookup, base, req);
   const metrics = lookup.metrics;
   if (metrics === undefined || metrics === 'unavailable') {
     const why = metrics === undefined ? 'pod metrics could not be read, so its usage is not known' : NO_METRICS;
@@ -149,7 +190,7 @@ export function evictionStanding(pod: Pod, lookup: NodeLookup): EvictionStanding
       ...base,
       metrics: metrics === undefined ? 'not-read' : 'unavailable',
       memoryUsage: null,
-      exceedsRequests: pod.qosClass === 'BestEffort' ? true : pod.qosClass === 'Guaranteed' ? false : null,
+      exceedsRequests: exceedsByQos(pod),
       rank: null,
       rankOf: null,
       words: `${qosWords(pod.qosClass)}; ${why}`,
@@ -157,8 +198,19 @@ export function evictionStanding(pod: Pod, lookup: NodeLookup): EvictionStanding
   }
   const usage = (p: Pod) => metrics.find((m) => m.namespace === p.namespace && m.name === p.name)?.memory;
   const mine = usage(pod);
+  // A place in the order needs every pod on the node and the usage of all of them.
+  if (mine !== undefined && (lookup.pods === undefined || lookup.metricsScope === 'namespace'))
+    return {
+      ...base,
+      metrics: 'available',
+      memoryUsage: amountWords('memory', mine),
+      exceedsRequests: mine > req,
+      rank: null,
+      rankOf: null,
+      words: `${qosWords(pod.qosClass)}; ${usageWords(mine, req)}; its place among the node's other pods is not known (their usage could not be read)`,
+    };
   const ranked = (lookup.pods ?? [pod])
-    .filter((p) => active(p) && usage(p) !== undefined)
+    .filter((p) => active(p) && !critical(p) && usage(p) !== undefined)
     .map((p) => ({ p, over: usage(p)! - requestOf(p, 'memory') }))
     .sort(
       (a, b) => Number(b.over > 0) - Number(a.over > 0) || (a.p.priority ?? 0) - (b.p.priority ?? 0) || b.over - a.over,
@@ -169,10 +221,10 @@ export function evictionStanding(pod: Pod, lookup: NodeLookup): EvictionStanding
       ...base,
       metrics: 'available',
       memoryUsage: null,
-      exceedsRequests: null,
+      exceedsRequests: exceedsByQos(pod),
       rank: null,
       rankOf: null,
-      words: `${qosWords(pod.qosClass)}; metrics.k8s.io has no usage for this pod yet`,
+      words: `${qosWords(pod.qosClass)}; ${noUsageWords(pod, lookup.metricsScope === 'namespace' ? undefined : lookup.pods, usage)}`,
     };
   const exceeds = mine > req;
   return {
@@ -182,7 +234,34 @@ export function evictionStanding(pod: Pod, lookup: NodeLookup): EvictionStanding
     exceedsRequests: exceeds,
     rank: at + 1,
     rankOf: ranked.length,
-    words: `${qosWords(pod.qosClass)}; it uses ${amountWords('memory', mine)} of memory against requests of ${amountWords('memory', req)} (${exceeds ? 'over' : 'within'} its requests), which puts it ${at + 1} of ${ranked.length} in the order the kubelet evicts the node's pods under memory pressure`,
+    words: `${qosWords(pod.qosClass)}; ${usageWords(mine, req)}, which puts it ${at + 1} of ${ranked.length} in the order the kubelet evicts the node's pods under memory pressure`,
+  };
+}
+
+function usageWords(used: number, req: number): string {
+  const within = used > req ? 'over' : 'within';
+  return `it uses ${amountWords('memory', used)} of memory against requests of ${amountWords('memory', req)} (${within} its requests)`;
+}
+
+/** A critical pod's standing: its usage when known, and no place in the order. */
+function criticalStanding(
+  pod: Pod,
+  lookup: NodeLookup,
+  base: Pick<EvictionStanding, 'qosClass' | 'priority' | 'memoryRequests'>,
+  req: number,
+): EvictionStanding {
+  const metrics = lookup.metrics;
+  const used = Array.isArray(metrics)
+    ? metrics.find((m) => m.namespace === pod.namespace && m.name === pod.name)?.memory
+    : undefined;
+  return {
+    ...base,
+    metrics: metrics === undefined ? 'not-read' : metrics === 'unavailable' ? 'unavailable' : 'available',
+    memoryUsage: used === undefined ? null : amountWords('memory', used),
+    exceedsRequests: used === undefined ? null : used > req,
+    rank: null,
+    rankOf: null,
+    words: `QoS class ${pod.qosClass ?? 'unknown'}, but ${criticalWords(pod)}${used === undefined ? '' : `; ${usageWords(used, req)}`}`,
   };
 }
 

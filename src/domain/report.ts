@@ -7,7 +7,7 @@ import type { ContainerKind } from './model.js';
 import type { PodGroup } from './grouping.js';
 import type { Holds } from './termination-hold.js';
 import type { StartupInfo } from './startup.js';
-import type { NodeReport } from './node-health.js';
+import type { EvictionStanding, NodeReport } from './node-health.js';
 import type { ProbeInfo, Termination } from './probe-report.js';
 import type { ClaimInfo } from './storage.js';
 
@@ -221,6 +221,11 @@ export interface DescribeReport {
   notes?: string[];
   /** The pod's node (src/domain/node-health.ts); null when the pod is not scheduled or the node could not be read. */
   node?: NodeReport | null;
+  /**
+   * Where the pod stands in the kubelet's eviction order (as node.eviction), also when the node could
+   * not be read; null when the pod is not scheduled.
+   */
+  eviction?: EvictionStanding | null;
   /** The pod's PersistentVolumeClaims (src/domain/storage.ts); null when they could not be read. */
   storage?: ClaimInfo[] | null;
   /** Every probe of every container, with its time budget and latest failures (src/domain/probe-report.ts). */

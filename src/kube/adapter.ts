@@ -369,11 +369,11 @@ export class KubeCluster implements Cluster {
 
   // metrics.k8s.io is an aggregated API served by metrics-server when one is installed: without it
   // the API server answers 404 (no such group) or 503 (registered, but its server does not answer).
-  async listPodMetrics(): Promise<PodUsage[] | 'unavailable'> {
+  async listPodMetrics(namespace?: string): Promise<PodUsage[] | 'unavailable'> {
     try {
       const list = await this.request(
-        { verb: 'list', resource: 'pods.metrics.k8s.io' },
-        resourcePath('metrics.k8s.io/v1beta1', 'pods'),
+        { verb: 'list', resource: 'pods.metrics.k8s.io', namespace },
+        resourcePath('metrics.k8s.io/v1beta1', 'pods', namespace),
       );
       return ((list.items ?? []) as Raw[]).map(normalizePodMetrics);
     } catch (e) {

@@ -79,8 +79,8 @@ export interface Cluster {
   getNode(name: string): Promise<NodeFacts>;
   listClaims(namespace: string): Promise<Claim[]>;
   listStorageClasses(): Promise<StorageClass[]>;
-  /** PodMetrics of all namespaces; 'unavailable' when metrics.k8s.io is not served (404, 503). */
-  listPodMetrics(): Promise<PodUsage[] | 'unavailable'>;
+  /** PodMetrics of a namespace or all; 'unavailable' when metrics.k8s.io is not served (404, 503). */
+  listPodMetrics(namespace?: string): Promise<PodUsage[] | 'unavailable'>;
   listEndpointSlices(namespace: string | undefined): Promise<EndpointSliceRef[]>;
   listNetworkPolicies(namespace: string): Promise<NetworkPolicyRef[]>;
   listDisruptionBudgets(namespace: string | undefined): Promise<DisruptionBudgetRef[]>;

@@ -17,7 +17,13 @@ function line(label: string, value: string, o: Opts): string {
 
 export function nodeSection(r: DescribeReport, o: Opts): string | undefined {
   const n = r.node;
-  if (!n || n.healthy) return undefined;
+  // A healthy node, or one that could not be read, has a section only for a pod whose measured use
+  // exceeds its memory requests: the pods the kubelet evicts first should the node run short of memory.
+  if (!n || n.healthy) {
+    const e = r.eviction;
+    if (!e?.memoryUsage || !e.exceedsRequests || !r.pod.node) return undefined;
+    return [`  ${o.paint('bold', r.pod.node)}`, line('Eviction', e.words, o)].join('\n');
+  }
   const out = [`  ${o.paint('bold', n.name)}`];
   const why = [n.readyReason, n.readyMessage].filter(Boolean).join(': ');
   out.push(line('Ready', `${n.ready}${n.readySince ? ` since ${n.readySince}` : ''}${why ? ` (${why})` : ''}`, o));

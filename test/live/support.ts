@@ -301,26 +301,37 @@ export async function describeBoth(namespace: string, name: string): Promise<{ t
 /**
  * A ServiceAccount `name` in `namespace` whose Role grants get, list and watch on `resources` and
  * nothing else (the pods-only user of ../shared/notes/cross-cutting.md: resources ['pods']), a
- * one-hour token for it, and a kubeconfig that uses the token (tokenKubeconfig).
+ * one-hour token for it, and a kubeconfig that uses the token (tokenKubeconfig). With
+ * `clusterRole` (say 'view' or 'edit', a developer's usual rights), a RoleBinding in the namespace
+ * to that ClusterRole instead of the Role.
  */
 export async function podsOnlyUser(
   namespace: string,
-  { name = 'pods-only', resources = ['pods'] }: { name?: string; resources?: string[] } = {},
+  {
+    name = 'pods-only',
+    resources = ['pods'],
+    clusterRole,
+  }: { name?: string; resources?: string[]; clusterRole?: string } = {},
 ): Promise<{ token: string; kubeconfig: string; user: string }> {
+  const role = {
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'Role',
+    metadata: { name },
+    rules: [{ apiGroups: [''], resources, verbs: ['get', 'list', 'watch'] }],
+  };
   await apply(
     [
       { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name } },
-      {
-        apiVersion: 'rbac.authorization.k8s.io/v1',
-        kind: 'Role',
-        metadata: { name },
-        rules: [{ apiGroups: [''], resources, verbs: ['get', 'list', 'watch'] }],
-      },
+      ...(clusterRole ? [] : [role]),
       {
         apiVersion: 'rbac.authorization.k8s.io/v1',
         kind: 'RoleBinding',
         metadata: { name },
-        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name },
+        roleRef: {
+          apiGroup: 'rbac.authorization.k8s.io',
+          kind: clusterRole ? 'ClusterRole' : 'Role',
+          name: clusterRole ?? name,
+        },
         subjects: [{ kind: 'ServiceAccount', name, namespace }],
       },
     ],

@@ -34,6 +34,8 @@ export interface Fixture {
   node?: any;
   nodePods?: any[];
   metrics?: any[] | 'unavailable';
+  /** 'namespace' when only the pod's namespace's PodMetrics were readable (a developer's rights). */
+  metricsScope?: 'cluster' | 'namespace';
   /** The claims of the pod's namespace and the cluster's StorageClasses. */
   claims?: any[];
   storageClasses?: any[];
@@ -67,6 +69,7 @@ export function reportOf(name: string, vary: (fx: Fixture) => Fixture = (fx) => 
       node: normalizeNode(fx.node),
       pods: fx.nodePods?.map(normalizePod),
       metrics: fx.metrics === 'unavailable' ? 'unavailable' : fx.metrics?.map(normalizePodMetrics),
+      metricsScope: fx.metricsScope,
     },
     storage: fx.claims && {
       claims: fx.claims.map(normalizeClaim),

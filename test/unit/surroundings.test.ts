@@ -59,6 +59,74 @@ describe('node health', () => {
       expect(text(n)).not.toMatch(/\buses \d|of memory against requests|in the order the kubelet evicts/);
   });
 
+  test('with metrics.k8s.io: usage over or within requests, and the place among the node pods it ranks', () => {
+    const over = reportOf('node-usage-over').node!.eviction;
+    const within = reportOf('node-usage-within').node!.eviction;
+    expect(over).toMatchObject({ metrics: 'available', memoryRequests: '8Mi', exceedsRequests: true, rank: 1 });
+    expect(within).toMatchObject({ metrics: 'available', memoryRequests: '256Mi', exceedsRequests: false });
+    // 32 MiB in /dev/shm against 8Mi; the other pod uses little of 256Mi; both ranked among the same pods
+    expect(parseQuantity(over.memoryUsage!)).toBeGreaterThanOrEqual(32 * 2 ** 20);
+    expect(within.rank).toBeGreaterThan(over.rank!);
+    expect(within.rankOf).toBe(over.rankOf);
+    expect(over.words).toContain(`it uses ${over.memoryUsage} of memory against requests of 8Mi (over its requests)`);
+    expect(within.words).toContain('against requests of 256Mi (within its requests)');
+    // the node is healthy: the text has a node section only for the pod over its requests
+    expect(text('node-usage-over')).toMatch(/\nNode\n {2}vm\n {2}Eviction: {3}QoS class Burstable: /);
+    expect(text('node-usage-over')).toContain(`which puts it 1 of ${over.rankOf} in the order the kubelet evicts`);
+    expect(text('node-usage-within')).not.toMatch(/\nNode\n|Eviction:/);
+    for (const n of ['node-usage-over', 'node-usage-within'])
+      expect(JSON.stringify(reportOf(n))).not.toMatch(/metrics\.k8s\.io is not available|no usage for|critical pod/);
+  });
+
+  test('critical pods are out of the order: the kubelet does not evict them, and they rank no one else', () => {
+    const r = reportOf('node-usage-critical');
+    expect(r.node!.eviction).toMatchObject({ priority: 2000000000, exceedsRequests: true, rank: null, rankOf: null });
+    expect(r.node!.eviction.words).toMatch(
+      /^QoS class Burstable, but it is a critical pod \(priority 2000000000, at or above the system-critical 2000000000\), which the kubelet does not evict under node pressure; it uses \S+ of memory against requests of 8Mi \(over its requests\)$/,
+    );
+    expect(text('node-usage-critical')).not.toMatch(/in the order the kubelet evicts|evicts it before pods/);
+    // the critical pod, CoreDNS and metrics-server (system-cluster-critical) were on the node, with usage:
+    // the order counts only the two others
+    const fx = load('node-usage-over');
+    const criticalOnNode = (fx.nodePods ?? []).filter(
+      (p: { spec: { priority?: number } }) => (p.spec.priority ?? 0) >= 2e9,
+    );
+    expect(criticalOnNode.length).toBeGreaterThanOrEqual(3);
+    expect(reportOf('node-usage-over').node!.eviction.rankOf).toBe(2);
+  });
+
+  test("a developer's rights: the pod's own usage from its namespace's metrics, no place in the order", () => {
+    // vary: what a user bound to the view role in the namespace reads: the namespace's PodMetrics,
+    // and not the pods on the node (listing pods of all namespaces is forbidden)
+    const r = reportOf('node-usage-over', (fx) => ({
+      ...fx,
+      nodePods: undefined,
+      metrics: (fx.metrics as { metadata: { namespace: string } }[]).filter(
+        (m) => m.metadata.namespace === fx.pod.metadata.namespace,
+      ),
+      metricsScope: 'namespace',
+    }));
+    const e = r.node!.eviction;
+    expect(e).toMatchObject({ metrics: 'available', exceedsRequests: true, rank: null, rankOf: null });
+    expect(e.words).toContain(`it uses ${e.memoryUsage} of memory against requests of 8Mi (over its requests)`);
+    expect(e.words).toContain("its place among the node's other pods is not known (their usage could not be read)");
+    expect(e.words).not.toMatch(/\d+ of \d+ in the order|no usage/);
+    // the same with every pod of the node listed, but metrics of the namespace only: still no place
+    const scoped = reportOf('node-usage-over', (fx) => ({ ...fx, metricsScope: 'namespace' })).node!.eviction;
+    expect(scoped.rank).toBeNull();
+    const within = reportOf('node-usage-within', (fx) => ({ ...fx, nodePods: undefined }));
+    expect(within.node!.eviction.words).not.toMatch(/\d+ of \d+ in the order/);
+  });
+
+  test('metrics served, but none for any pod on the node (a node metrics-server does not scrape): no "yet"', () => {
+    const e = reportOf('node-usage-unscraped').node!.eviction;
+    expect(e).toMatchObject({ metrics: 'available', memoryUsage: null, rank: null });
+    expect(e.words).toContain(
+      'metrics.k8s.io has no usage for any pod on node podlens-fixture-unscraped, so its usage is not known',
+    );
+    expect(e.words).not.toMatch(/yet|not available on this cluster/);
+  });
+
   test('a NoExecute taint the pod tolerates for a while: when the taint manager evicts it; tolerated for ever: nothing', () => {
     const r = reportOf('node-taint-tolerated-for-a-while');
     const row = r.node!.taints.find((t) => t.key === 'podlens.dev/drain')!;
