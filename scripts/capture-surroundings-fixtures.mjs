@@ -236,30 +236,37 @@ async function memoryOf(name) {
 async function usage() {
   // Two pods on the real node while metrics-server serves metrics.k8s.io: one holding 32 MiB in
   // /dev/shm (tmpfs pages count in its memory) against requests of 8Mi, over them; one using little
-  // of 256Mi, within them. A pod on a KWOK fake node, which metrics-server cannot scrape, and one of
-  // system-critical priority.
+  // of 256Mi, within them. A pod on a KWOK fake node, which metrics-server cannot scrape, one of
+  // system-critical priority, and one without requests.
   const shm = 'head -c 33554432 /dev/zero > /dev/shm/fill && sleep 3600';
   const req = (memory) => ({ resources: { requests: { cpu: '10m', memory } } });
   await fakeNode(UNSCRAPED);
   await apply([
     pod('uses-more', { containers: [busy('app', shm, req('8Mi'))] }),
     pod('uses-less', { containers: [busy('app', 'sleep 3600', req('256Mi'))] }),
+    // no requests at all (BestEffort): any use exceeds them
+    pod('best-effort', { containers: [busy('app', shm)] }),
     // of system-critical priority, which the kubelet does not evict under node pressure
     pod('critical', { priorityClassName: 'system-cluster-critical', containers: [busy('app', shm, req('8Mi'))] }),
-    pod('unscraped', {
-      nodeName: UNSCRAPED,
-      tolerations: [FAKE_TOLERATION],
-      containers: [busy('app', 'sleep 3600', req('64Mi'))],
-    }),
+    ...['unscraped', 'unscraped-too'].map((name) =>
+      pod(name, {
+        nodeName: UNSCRAPED,
+        tolerations: [FAKE_TOLERATION],
+        containers: [busy('app', 'sleep 3600', req('64Mi'))],
+      }),
+    ),
   ]);
   await until('uses-more reported over 32 MiB', async () => (await memoryOf('uses-more')) >= 32 * 2 ** 20);
   await until('uses-less reported', async () => (await memoryOf('uses-less')) > 0);
-  await until('unscraped running', async () => status(await podOf('unscraped'), 'app')?.state?.running);
+  for (const name of ['unscraped', 'unscraped-too'])
+    await until(`${name} running`, async () => status(await podOf(name), 'app')?.state?.running);
   await save('node-usage-over', 'uses-more');
   await save('node-usage-within', 'uses-less');
   await until('critical reported', async () => (await memoryOf('critical')) >= 32 * 2 ** 20);
   await save('node-usage-unscraped', 'unscraped');
   await save('node-usage-critical', 'critical');
+  await until('best-effort reported', async () => (await memoryOf('best-effort')) >= 32 * 2 ** 20);
+  await save('node-usage-best-effort', 'best-effort');
 }
 
 async function main() {

@@ -17,11 +17,12 @@ function line(label: string, value: string, o: Opts): string {
 
 export function nodeSection(r: DescribeReport, o: Opts): string | undefined {
   const n = r.node;
-  // A healthy node, or one that could not be read, has a section only for a pod whose measured use
-  // exceeds its memory requests: the pods the kubelet evicts first should the node run short of memory.
+  // A healthy node, or one that could not be read, has a section only for a Burstable pod whose
+  // measured use exceeds its memory requests: news the QoS class alone does not tell (a BestEffort
+  // pod always exceeds its zero requests, which its QoS class line already says).
   if (!n || n.healthy) {
     const e = r.eviction;
-    if (!e?.memoryUsage || !e.exceedsRequests || !r.pod.node) return undefined;
+    if (!e?.memoryUsage || !e.exceedsRequests || e.qosClass !== 'Burstable' || !r.pod.node) return undefined;
     return [`  ${o.paint('bold', r.pod.node)}`, line('Eviction', e.words, o)].join('\n');
   }
   const out = [`  ${o.paint('bold', n.name)}`];

@@ -62,7 +62,7 @@ describe('node health', () => {
   test('with metrics.k8s.io: usage over or within requests, and the place among the node pods it ranks', () => {
     const over = reportOf('node-usage-over').node!.eviction;
     const within = reportOf('node-usage-within').node!.eviction;
-    expect(over).toMatchObject({ metrics: 'available', memoryRequests: '8Mi', exceedsRequests: true, rank: 1 });
+    expect(over).toMatchObject({ metrics: 'available', memoryRequests: '8Mi', exceedsRequests: true, rank: 2 });
     expect(within).toMatchObject({ metrics: 'available', memoryRequests: '256Mi', exceedsRequests: false });
     // 32 MiB in /dev/shm against 8Mi; the other pod uses little of 256Mi; both ranked among the same pods
     expect(parseQuantity(over.memoryUsage!)).toBeGreaterThanOrEqual(32 * 2 ** 20);
@@ -72,10 +72,21 @@ describe('node health', () => {
     expect(within.words).toContain('against requests of 256Mi (within its requests)');
     // the node is healthy: the text has a node section only for the pod over its requests
     expect(text('node-usage-over')).toMatch(/\nNode\n {2}vm\n {2}Eviction: {3}QoS class Burstable: /);
-    expect(text('node-usage-over')).toContain(`which puts it 1 of ${over.rankOf} in the order the kubelet evicts`);
+    // the BestEffort pod (32 MiB over its zero requests) comes first: more over its requests
+    expect(reportOf('node-usage-best-effort').eviction!.rank).toBe(1);
+    expect(text('node-usage-over')).toContain(`which puts it 2 of ${over.rankOf} in the order the kubelet evicts`);
     expect(text('node-usage-within')).not.toMatch(/\nNode\n|Eviction:/);
     for (const n of ['node-usage-over', 'node-usage-within'])
       expect(JSON.stringify(reportOf(n))).not.toMatch(/metrics\.k8s\.io is not available|no usage for|critical pod/);
+  });
+
+  test('a BestEffort pod with usage on a healthy node: the standing in JSON, no node section in the text', () => {
+    const e = reportOf('node-usage-best-effort').eviction!;
+    expect(e).toMatchObject({ qosClass: 'BestEffort', metrics: 'available', exceedsRequests: true });
+    expect(parseQuantity(e.memoryUsage!)).toBeGreaterThanOrEqual(32 * 2 ** 20);
+    // its QoS class line already says it; usage adds no section for it (Burstable over requests does)
+    expect(text('node-usage-best-effort')).not.toMatch(/\nNode\n|Eviction:/);
+    expect(text('node-usage-best-effort')).toMatch(/QoS class: +BestEffort/);
   });
 
   test('critical pods are out of the order: the kubelet does not evict them, and they rank no one else', () => {
@@ -86,13 +97,13 @@ describe('node health', () => {
     );
     expect(text('node-usage-critical')).not.toMatch(/in the order the kubelet evicts|evicts it before pods/);
     // the critical pod, CoreDNS and metrics-server (system-cluster-critical) were on the node, with usage:
-    // the order counts only the two others
+    // the order counts only the three others
     const fx = load('node-usage-over');
     const criticalOnNode = (fx.nodePods ?? []).filter(
       (p: { spec: { priority?: number } }) => (p.spec.priority ?? 0) >= 2e9,
     );
     expect(criticalOnNode.length).toBeGreaterThanOrEqual(3);
-    expect(reportOf('node-usage-over').node!.eviction.rankOf).toBe(2);
+    expect(reportOf('node-usage-over').node!.eviction.rankOf).toBe(3);
   });
 
   test("a developer's rights: the pod's own usage from its namespace's metrics, no place in the order", () => {
