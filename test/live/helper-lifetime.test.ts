@@ -5,7 +5,7 @@
 // deletes it regardless. The cluster's controller-manager runs every controller (--controllers=*),
 // the Job and TTL-after-finished controllers among them.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { helpersIn, startSharedNetworkPod } from './shared-network.js';
+import { helperJob, helpersGone, helpersIn, startSharedNetworkPod } from './shared-network.js';
 import { BIN, kubeconfig, kubectlOk, podlens, useNamespace, waitFor } from './support.js';
 
 const ns = useNamespace('reality-helper');
@@ -24,13 +24,7 @@ async function pauseRunning(deadline: string): Promise<{ child: ChildProcess; jo
     ),
     { env: { ...process.env, KUBECONFIG: kubeconfig(), NO_COLOR: '1' }, stdio: ['ignore', 'ignore', 'ignore'] },
   );
-  const job = await waitFor(
-    'the helper Job to appear',
-    async () => (await helpersIn(ns.name)).find((h) => h.startsWith('job.batch/')),
-    30_000,
-    50,
-  );
-  return { child, job: job.slice('job.batch/'.length) };
+  return { child, job: await helperJob(ns.name) };
 }
 
 const exited = (c: ChildProcess) =>
@@ -65,12 +59,7 @@ test('podlens killed with -9: Kubernetes stops the helper at its deadline and de
     30_000,
     500,
   );
-  await waitFor(
-    'Kubernetes to delete the helper',
-    async () => (await helpersIn(ns.name)).length === 0 || undefined,
-    60_000,
-    1000,
-  );
+  await helpersGone(ns.name, 'Kubernetes to delete the helper');
 }, 120_000);
 
 test('cleanup keeps a helper a live podlens uses, deletes it once that process is gone; --all would delete it', async () => {

@@ -2,7 +2,7 @@
 // (here the test's own, put on the helper pod while podlens works) keeps the pod, and so the Job
 // deleted in the foreground, after podlens deleted them. podlens says so in one sentence and exits 1;
 // once the finalizer goes, Kubernetes finishes the deletion without podlens.
-import { helpersIn, startSharedNetworkPod } from './shared-network.js';
+import { helperJob, helpersGone, helpersIn, startSharedNetworkPod } from './shared-network.js';
 import { kubectl, kubectlOk, podlens, useNamespace, waitFor } from './support.js';
 
 const ns = useNamespace('helper-not-gone');
@@ -56,7 +56,7 @@ test('the helper still there when the wait runs out: one sentence naming it and 
     100,
   );
   const r = await run;
-  const job = (await helpersIn(ns.name)).find((h) => h.startsWith('job.batch/'))!.slice('job.batch/'.length);
+  const job = await helperJob(ns.name);
   expect(r.code).toBe(1);
   expect(r.stdout).toBe('');
   expect(r.stderr).toBe(
@@ -73,10 +73,5 @@ test('the helper still there when the wait runs out: one sentence naming it and 
   expect(await stamp(held)).not.toBe('');
   expect(await helperPods()).toEqual([held]);
   await release();
-  await waitFor(
-    'Kubernetes to finish the deletion',
-    async () => (await helpersIn(ns.name)).length === 0 || undefined,
-    60_000,
-    500,
-  );
+  await helpersGone(ns.name, 'Kubernetes to finish the deletion');
 }, 120_000);

@@ -5,12 +5,13 @@
 import { spawn } from 'node:child_process';
 import {
   expectNodeListsSandboxes,
+  helperJob,
   helpersIn,
   sandboxesDirect,
   startSharedNetworkPod,
   stillThere,
 } from './shared-network.js';
-import { BIN, apply, is, kubeconfig, kubectlOk, pod, podlens, useNamespace, waitFor, waitForPod } from './support.js';
+import { BIN, apply, is, kubeconfig, kubectlOk, pod, podlens, useNamespace, waitForPod } from './support.js';
 
 const ns = useNamespace('node');
 let node = '';
@@ -91,14 +92,7 @@ test('cleanup removes the helper a killed run (SIGKILL) left behind', async () =
     stdio: 'ignore',
   });
   const exited = new Promise((resolve) => child.on('close', resolve));
-  const job = (
-    await waitFor(
-      'the helper Job to appear',
-      async () => (await helpersIn(ns.name)).find((h) => h.startsWith('job.batch/')),
-      30_000,
-      100,
-    )
-  ).replace('job.batch/', '');
+  const job = await helperJob(ns.name);
   child.kill('SIGKILL');
   await exited;
   const gone = `its creator \\(pid ${child.pid} on this host\\) is gone`;

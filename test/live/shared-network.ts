@@ -5,7 +5,7 @@
 import { readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { run } from './docker-node.js';
-import { ROOT, apply, is, kubectlOk, waitForPod, type RawPod } from './support.js';
+import { ROOT, apply, is, kubectlOk, waitFor, waitForPod, type RawPod } from './support.js';
 
 export const SOCK = process.env.CONTAINERD_ADDRESS ?? '/run/containerd/containerd.sock';
 const HELPERS = 'app.kubernetes.io/managed-by=podlens';
@@ -19,6 +19,22 @@ export async function helpersIn(namespace: string): Promise<string[]> {
   return (await kubectlOk(['-n', namespace, 'get', 'jobs,pods', '-l', HELPERS, '-o', 'name']))
     .split('\n')
     .filter(Boolean);
+}
+
+/** The name of the namespace's helper Job, once there is one (podlens creates it; at most 30 s). */
+export async function helperJob(namespace: string): Promise<string> {
+  const job = await waitFor(
+    'the helper Job to appear',
+    async () => (await helpersIn(namespace)).find((h) => h.startsWith('job.batch/')),
+    30_000,
+    50,
+  );
+  return job.slice('job.batch/'.length);
+}
+
+/** Waits until Kubernetes has deleted every helper of the namespace (at most a minute). */
+export async function helpersGone(namespace: string, what: string): Promise<void> {
+  await waitFor(what, async () => (await helpersIn(namespace)).length === 0 || undefined, 60_000, 500);
 }
 
 /** Applies the shared-network pod in the namespace; returns it, as the API does, once both containers run. */
