@@ -29,5 +29,5 @@ export function trafficWords(pod: Pod, services: ServiceRef[] | undefined, ready
     return `it is being deleted, so the endpoints of Service${plural} ${list} list it as terminating and send it no new connections`;
   return ready
     ? `Service${plural} ${list} select${names.length > 1 ? '' : 's'} it and list${names.length > 1 ? '' : 's'} it as a ready endpoint`
-    : `Service${plural} ${list} select${names.length > 1 ? '' : 's'} it but send it no traffic until it is ready`;
+    : `Service${plural} ${list} select${names.length > 1 ? '' : 's'} it but send${names.length > 1 ? '' : 's'} it no traffic until it is ready`;
 }
