@@ -38,6 +38,23 @@ const CASES = {
     ready: (p) => st(p, 'app')?.state?.waiting?.reason === 'CrashLoopBackOff' && st(p, 'app')?.restartCount >= 1,
     logs: [['app', true]],
   },
+  // A Go program that panics at start: metrics-server (the local cluster's image) refuses a metric
+  // resolution not above its kubelet request timeout with a panic, whose log ends in the goroutine trace.
+  'go-panic': {
+    objects: [
+      pod('go-panic', {
+        containers: [
+          {
+            name: 'app',
+            image: 'registry.k8s.io/metrics-server/metrics-server:v0.8.0',
+            args: ['--metric-resolution=10s', '--kubelet-request-timeout=10s'],
+          },
+        ],
+      }),
+    ],
+    ready: (p) => st(p, 'app')?.state?.waiting?.reason === 'CrashLoopBackOff' && st(p, 'app')?.restartCount >= 1,
+    logs: [['app', true]],
+  },
   oomkilled: {
     objects: [
       pod('memory-hog', {

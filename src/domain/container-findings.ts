@@ -4,6 +4,7 @@
 // only for a container that has a readiness probe. The cause comes first: the sibling that holds the
 // port, the probe that kills the process, the init container that never exits.
 import {
+  commandClause,
   commandWords,
   finished,
   kindWords,
@@ -49,8 +50,28 @@ function logLines(ev: Evidence, container: string, previous: boolean): string[] 
   return log && !readLog(log).error ? log.lines.filter((l) => l.trim()) : [];
 }
 
-function lastLogLine(ev: Evidence, container: string, previous: boolean): string | undefined {
-  return logLines(ev, container, previous).at(-1)?.trim().slice(0, 200);
+/**
+ * The line of a Go program's crash: "panic: …" or "fatal error: …" followed by the goroutine dump the
+ * runtime prints (runtime/panic.go printpanics, then the traceback), whose last line (a file:line
+ * of the stack) says nothing of why.
+ */
+function goPanicLine(lines: string[]): string | undefined {
+  for (let i = lines.length - 1; i >= 0; i--) {
+    if (!/^(panic|fatal error): /.test(lines[i])) continue;
+    return lines.slice(i + 1).some((l) => /^goroutine \d+ \[/.test(l)) ? lines[i] : undefined;
+  }
+  return undefined;
+}
+
+/**
+ * The line that says how a stopped container's log ends (its last line, or the panic a Go program's
+ * log ends in), and the clause that says so.
+ */
+function logEnd(lines: string[]): { line: string; words: string } | undefined {
+  const panic = goPanicLine(lines)?.trim().slice(0, 200);
+  if (panic) return { line: panic, words: `its log ends in a Go panic: "${panic}"` };
+  const last = lines.at(-1)?.trim().slice(0, 200);
+  return last ? { line: last, words: `its last log line was "${last}"` } : undefined;
 }
 
 function memoryWords(v: ContainerView, pod: Pod, t: Terminated): string {
@@ -91,8 +112,7 @@ export function terminationWords(t: Terminated, v: ContainerView, ev: Evidence):
 function quickExitCommand(v: ContainerView, t: Terminated): string | undefined {
   const ms = ranMs(t);
   if (t.reason === 'OOMKilled' || (!neverStarted(t) && (ms === undefined || ms > 10_000))) return undefined;
-  const cmd = commandWords(v.spec);
-  return cmd ? `its command is \`${cmd}\`` : `it runs the image's own entrypoint (${v.spec.image})`;
+  return commandClause(v.spec);
 }
 
 /** Deeper cause than "Error"/"Completed": the reason of the termination, if it says more. */
@@ -216,7 +236,8 @@ export function waitingFinding(v: ContainerView, ev: Evidence, reason: string, m
     code = deeperReason(last) ?? reason;
     const lines = logLines(ev, s.name, true);
     const port = portHolder(v, ev, lines);
-    const line = lines.at(-1)?.trim().slice(0, 200);
+    const end = logEnd(lines);
+    const line = end?.line;
     cause = neverStarted(last)
       ? `${s.name} cannot start: ${startErrorCore(last)}`
       : last.reason === 'OOMKilled'
@@ -239,7 +260,7 @@ export function waitingFinding(v: ContainerView, ev: Evidence, reason: string, m
         'it exits successfully, but restartPolicy Always starts it again: it should run a long-lived process (use a Job for run-to-completion work)',
       );
     }
-    if (line) parts.push(`its last log line was "${line}"`);
+    if (end) parts.push(end.words);
   } else {
     const env = envWords(v, message);
     parts.push(env?.words ?? `${who} cannot start (${reason})`);
@@ -334,8 +355,9 @@ export function terminatedFinding(v: ContainerView, ev: Evidence, t: Terminated)
   const parts = [`${kindWords(v, pod)} ${terminationWords(t, v, ev)}`];
   const cmd = quickExitCommand(v, t);
   if (cmd) parts.push(cmd);
-  const line = lastLogLine(ev, s.name, false);
-  if (line) parts.push(`its last log line was "${line}"`);
+  const end = logEnd(logLines(ev, s.name, false));
+  const line = end?.line;
+  if (end) parts.push(end.words);
   if (willRestart(v, pod, t.exitCode)) parts.push('the kubelet will start it again');
   else if (v.spec.kind === 'ephemeral')
     parts.push("ephemeral containers are never restarted, and the pod's other containers are not affected");
@@ -369,11 +391,11 @@ function initNotExiting(v: ContainerView, ev: Evidence, since: Date): Finding | 
   const longest = Math.max(0, ...peers.map((p) => p.ms ?? 0));
   if (ran < 60_000 || ran < 10 * longest) return undefined;
   const took = peers.map((p) => `"${p.name}" took ${p.ms === undefined ? 'an unknown time' : shortDuration(p.ms)}`);
-  const cmd = commandWords(v.spec);
+  const cmd = commandWords(v.spec) && commandClause(v.spec);
   return finding(
     'warning',
     'InitContainerNotExiting',
-    `${kindWords(v, ev.pod)} has been running for ${age(since, ev.now)} and has not exited: the app containers start only after it exits with code 0, which a process that loops or serves never does${cmd ? ` (its command is \`${cmd}\`)` : ''}${took.length ? `; init container ${took.join(', ')}` : ''}`,
+    `${kindWords(v, ev.pod)} has been running for ${age(since, ev.now)} and has not exited: the app containers start only after it exits with code 0, which a process that loops or serves never does${cmd ? ` (${cmd})` : ''}${took.length ? `; init container ${took.join(', ')}` : ''}`,
     ['state.running', `startedAt=${iso(since)}`, 'condition Initialized=False'],
     v.spec.name,
     `init ${v.spec.name} has run ${age(since, ev.now)} without exiting`,
@@ -408,7 +430,7 @@ export function runningFindings(v: ContainerView, ev: Evidence): Finding[] {
   if (v.spec.kind === 'init') {
     const stuck = since && initNotExiting(v, ev, since);
     // What the running init container says now: the latest line of its log (read by describe).
-    const line = lastLogLine(ev, s.name, false);
+    const line = logLines(ev, s.name, false).at(-1)?.trim().slice(0, 200);
     const says = line ? `; its latest log line is "${line}"` : '';
     if (stuck) stuck.message += says;
     out.push(

@@ -95,6 +95,18 @@ export function commandWords(c: ContainerSpec): string | undefined {
   return clip(c.command.map(quote).join(' '), 100);
 }
 
+/**
+ * What the container runs, as a clause: its command, or the image's entrypoint with the args (a
+ * container without command runs the image's ENTRYPOINT, args replacing the image's CMD).
+ */
+export function commandClause(c: ContainerSpec): string {
+  const words = commandWords(c);
+  if (!words) return `it runs the image's own entrypoint (${c.image})`;
+  return c.imageEntrypoint
+    ? `it runs the image's own entrypoint (${c.image}) with the arguments \`${words}\``
+    : `its command is \`${words}\``;
+}
+
 export function signalOf(t: Terminated): string | undefined {
   const n = t.signal ?? (t.exitCode > 128 && t.exitCode < 160 ? t.exitCode - 128 : undefined);
   return n === undefined ? undefined : (SIGNALS[n] ?? `signal ${n}`);

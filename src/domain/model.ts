@@ -48,7 +48,10 @@ export interface ContainerSpec {
   name: string;
   kind: ContainerKind;
   image: string;
+  /** command then args, as the container runs them. */
   command: string[];
+  /** No command: the image's ENTRYPOINT runs, with `command` (the args) as its arguments. */
+  imageEntrypoint?: boolean;
   ports: ContainerPort[];
   volumeMounts: VolumeMount[];
   requests: Record<string, string>;

@@ -105,6 +105,7 @@ function normalizeSpec(c: Raw, kind: ContainerSpec['kind']): ContainerSpec {
     kind,
     image: c.image ?? '',
     command: [...(c.command ?? []), ...(c.args ?? [])].map(String),
+    imageEntrypoint: !c.command?.length,
     ports,
     volumeMounts: (c.volumeMounts ?? []).map((m: Raw) => ({
       name: m.name,

@@ -40,6 +40,27 @@ describe('describe report on captured pods', () => {
     expect(r.pod.status).toBe('ImagePullBackOff');
   });
 
+  test("a Go program's crash: the panic line, not the last line of its goroutine dump", () => {
+    // metrics-server panicking at start (scripts/capture-fixtures.mjs go-panic): its log ends in
+    // "goroutine 1 [running]:", "main.main()" and a file:line of the stack
+    const r = reportOf('go-panic');
+    const panic =
+      'panic: metric-resolution should be larger than kubelet-request-timeout, but metric-resolution value 10s kubelet-request-timeout value 10s provided';
+    expect(r.verdict.code).toBe('CrashLoopBackOff');
+    expect(r.verdict.cause).toMatch(/^app exits with code 2: "panic: metric-resolution should be larger/);
+    expect(r.verdict.summary).toContain(`its log ends in a Go panic: "${panic}"`);
+    // no command in its spec: the image's entrypoint runs with the args, which are not its command
+    expect(r.verdict.summary).toContain(
+      "it runs the image's own entrypoint (registry.k8s.io/metrics-server/metrics-server:v0.8.0) with the arguments `--metric-resolution=10s --kubelet-request-timeout=10s`",
+    );
+    expect(r.verdict.summary).not.toContain('its command is');
+    expect(JSON.stringify(r)).not.toMatch(
+      /its last log line was "[^"]*metrics-server\.go|its last log line was "panic/,
+    );
+    // the log itself stays as it was read
+    expect(r.containers[0].log?.lines.at(-1)).toMatch(/metrics-server\.go:\d+ \+0x/);
+  });
+
   test('CrashLoopBackOff gives exit code, restarts, back-off and the last log line', () => {
     const r = reportOf('crashloop');
     expect(r.verdict).toEqual({

@@ -87,6 +87,7 @@ export const FIXTURES = [
   'deletion-held',
   'deployment',
   'ephemeral',
+  'go-panic',
   'image-missing',
   'init-failed-never',
   'init-in-progress',
