@@ -67,6 +67,29 @@ export function readinessFailing(pod: Pod): string[] {
     .map((v) => v.spec.name);
 }
 
+/**
+ * A deleted pod as watch remembers it while slices still list it: only what its endpoint lines read
+ * (its name, namespace and uid, deletionTimestamp and phase for the words of leaving), its spec and
+ * status lists left out. A deleted pod's readiness is never the reason it leaves (readinessFailing).
+ */
+export function leavingPod(pod: Pod): Pod {
+  return {
+    ...pod,
+    labels: {},
+    owners: [],
+    nodeSelector: {},
+    tolerations: [],
+    initContainers: [],
+    containers: [],
+    ephemeralContainers: [],
+    volumes: [],
+    conditions: [],
+    initContainerStatuses: [],
+    containerStatuses: [],
+    ephemeralContainerStatuses: [],
+  };
+}
+
 function leftWords(pod: Pod): string {
   if (pod.deletionTimestamp) return 'the pod is being deleted: the Service sends it nothing more';
   if (pod.phase === 'Succeeded' || pod.phase === 'Failed') return 'a pod that has finished is no endpoint';

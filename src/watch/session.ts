@@ -16,6 +16,7 @@ import { doneWords, outcome, untilWords, whereItIs, type Until } from '../domain
 import { eventTransition } from '../domain/watch-events.js';
 import {
   endpointTransition,
+  leavingPod,
   membership,
   membershipChanges,
   type MembershipChange,
@@ -92,6 +93,14 @@ export class WatchSession {
   readonly sliceReflector?: Reflector<WatchedSlice>;
   /** namespace/Service -> its slices by name: each Service's endpoints, before and after a change. */
   private readonly services = new Map<string, Map<string, WatchedSlice>>();
+  /** In how many Services' endpoints each pod is listed, by pod uid. */
+  private readonly listed = new Map<string, number>();
+  /**
+   * Deleted pods that slices still list, cut to what their endpoint lines read (leavingPod), until the
+   * slices drop them: the EndpointSlice controller can run far behind the pods (seconds to minutes
+   * under churn), past the last GONE_MAX deletions.
+   */
+  private readonly leaving = new Map<string, Pod>();
   /** Endpoint lines of a known pod whose status has not caught up yet, by pod uid. */
   private readonly awaiting = new Map<
     string,
@@ -157,6 +166,8 @@ export class WatchSession {
         versionOf: (sl) => sl.resourceVersion,
         onInitial: (slices) => {
           for (const sl of slices) this.serviceSlices(sl).set(sl.name, sl);
+          for (const held of this.services.values())
+            for (const uid of membership(held.values()).keys()) this.listed.set(uid, (this.listed.get(uid) ?? 0) + 1);
         },
         onChange: (c) => this.sliceChanged(c),
       });
@@ -244,6 +255,7 @@ export class WatchSession {
       if (c.after !== c.before) out.push(...diffPod(c.before, c.after, ctx));
       out.push(deletedTransition(c.after, ctx));
       this.gone.set(c.after.uid, c.after);
+      if (this.listed.has(c.after.uid)) this.leaving.set(c.after.uid, leavingPod(c.after));
       if (this.gone.size > GONE_MAX) this.gone.delete(this.gone.keys().next().value!);
     } else {
       this.sawName(c.after.name);
@@ -307,15 +319,35 @@ export class WatchSession {
       if (held && `${held.namespace}/${held.service}` === key) slices.delete(held.name);
       if (now && `${now.namespace}/${now.service}` === key) slices.set(now.name, now);
       if (!slices.size) this.services.delete(key);
-      for (const ch of membershipChanges(before, membership(slices.values())))
+      for (const ch of membershipChanges(before, membership(slices.values()))) {
         out.push(...this.endpointLine(sl.service, ch, ctx));
+        this.count(ch);
+      }
     }
     if (out.length) this.o.sink.transitions(out);
   }
 
+  /** The pod as watch knows it: in scope, deleted lately, or deleted and still listed by slices. */
+  private known(uid: string): Pod | undefined {
+    return this.podReflector.get(uid) ?? this.gone.get(uid) ?? this.leaving.get(uid);
+  }
+
+  /** Keeps `listed` (and `leaving`) up to date with a change of a pod's place in a Service's endpoints. */
+  private count(ch: MembershipChange): void {
+    if ((ch.from === null) === (ch.to === null)) return;
+    const n = (this.listed.get(ch.uid) ?? 0) + (ch.to === null ? -1 : 1);
+    // listed after its deletion (the controller's view of the pods runs behind too)
+    const gone =
+      ch.from === null && !this.leaving.has(ch.uid) && !this.podReflector.get(ch.uid) && this.gone.get(ch.uid);
+    if (gone) this.leaving.set(ch.uid, leavingPod(gone));
+    if (n > 0) return void this.listed.set(ch.uid, n);
+    this.listed.delete(ch.uid);
+    this.leaving.delete(ch.uid);
+  }
+
   private endpointLine(service: string, ch: MembershipChange, ctx: DiffContext): Transition[] {
     const make = (pod: Pod) => endpointTransition(pod, service, ch, ctx);
-    const pod = this.podReflector.get(ch.uid) ?? this.gone.get(ch.uid);
+    const pod = this.known(ch.uid);
     if (!pod) {
       this.hold(ch.uid, make); // a pod out of scope is never added: its entry expires
       return [];
@@ -331,7 +363,7 @@ export class WatchSession {
         a.ready = ch.to === 'ready';
       } else {
         const timer = setTimeout(() => {
-          const p = this.podReflector.get(ch.uid) ?? this.gone.get(ch.uid);
+          const p = this.known(ch.uid);
           if (p) this.flushAwaiting(p, true);
         }, STATUS_WAIT_MS);
         timer.unref?.();
@@ -356,6 +388,8 @@ export class WatchSession {
   /** The right to watch EndpointSlices went away (or they are not served): a note, and the watch goes on. */
   private slicesRefused(e: unknown): void {
     if (this.ended) return;
+    this.listed.clear(); // no slice will drop them now
+    this.leaving.clear();
     if (this.notes.forbidden(e, SLICES_VIEW, 'list,watch')) this.sayNotes();
     else this.o.sink.note(`podlens: ${SLICES_VIEW} from now on: ${(e as Error)?.message ?? String(e)}`);
   }

@@ -3,6 +3,7 @@
 // deleted), the pods of scripts/capture-fixtures.mjs, and the endpoints-flip watch capture.
 import {
   endpointTransition,
+  leavingPod,
   membership,
   membershipChanges,
   readinessFailing,
@@ -102,4 +103,26 @@ describe('the readiness probe as the reason, only when the status shows it', () 
       'leaving  left the endpoints of Service leaving  - the pod is being deleted: the Service sends it nothing more',
     );
   });
+});
+
+test('a deleted pod as watch remembers it while slices still list it: the same endpoint lines, without its spec and status lists', () => {
+  const fx = loadWatch('endpoints-flip');
+  const deleted = podSnapshots(fx).at(-1)!;
+  expect(deleted.type).toBe('DELETED');
+  const pod = deleted.pod;
+  const slim = leavingPod(pod);
+  const ctx = { now: new Date(fx.capturedAt), source: 'watch' as const };
+  const changes = [
+    { uid: pod.uid, from: 'serving-terminating' as const, to: null },
+    { uid: pod.uid, from: 'ready' as const, to: 'serving-terminating' as const },
+    { uid: pod.uid, from: 'serving-terminating' as const, to: 'terminating' as const },
+    { uid: pod.uid, from: 'ready' as const, to: 'not-ready' as const },
+  ];
+  for (const ch of changes)
+    expect(endpointTransition(slim, 'flip', ch, ctx)).toEqual(endpointTransition(pod, 'flip', ch, ctx));
+  expect(pod.containers.length).toBeGreaterThan(0);
+  expect(slim.containers).toEqual([]);
+  expect(slim.containerStatuses).toEqual([]);
+  expect(slim.conditions).toEqual([]);
+  expect([slim.name, slim.namespace, slim.uid, slim.phase]).toEqual([pod.name, pod.namespace, pod.uid, pod.phase]);
 });

@@ -261,6 +261,47 @@ describe('endpoint lines on the endpoints-flip capture', () => {
     t.s.stop();
   });
 
+  test.each([
+    ['listed before it was deleted', false],
+    ['listed only after it was deleted', true],
+  ])(
+    'a slice that drops a pod deleted 300 deletions before still says it left (%s); nothing about pods never listed',
+    async (_, late) => {
+      const slices = new Source<WatchedSlice>([]);
+      const t = setup(fx, { slices });
+      await t.s.start();
+      try {
+        const raws = fx.podWatch.filter((l: any) => l.type !== 'BOOKMARK').map((l: any) => l.object);
+        const readyRaw = raws.find((o: any) =>
+          normalizePod(o).conditions.some((c) => c.type === 'Ready' && c.status === 'True'),
+        );
+        t.sendPod('ADDED', normalizePod(readyRaw));
+        const listing = fx.sliceWatch.find((l: any) => l.object.endpoints?.[0]?.conditions?.ready === true);
+        const list = () =>
+          slices.send({ type: 'ADDED', object: watchedSlice(listing.object), resourceVersion: '2000' });
+        if (!late) list();
+        t.sendPod('DELETED', normalizePod(raws.at(-1)));
+        if (late) list(); // the controller's view of the pods runs behind too
+        // the slice controller runs behind: 300 other pods come and go before it drops the first one
+        for (let i = 0; i < 300; i++) {
+          const other = structuredClone(readyRaw);
+          other.metadata.uid = `other-${i}`;
+          other.metadata.name = `other-${i}`;
+          t.sendPod('ADDED', normalizePod(other));
+          t.sendPod('DELETED', normalizePod(other));
+        }
+        const empty = fx.sliceWatch.find((l: any) => !(l.object.endpoints ?? []).length);
+        slices.send({ type: 'MODIFIED', object: watchedSlice(empty.object), resourceVersion: '2001' });
+        const ep = t.seen.filter((x) => x.change === 'endpoint');
+        expect(ep.map((x) => `${x.pod} ${x.from}->${x.to}`)).toEqual(['flipper null->ready', 'flipper ready->null']);
+        expect(ep[1].explanation).toBe('the pod is being deleted: the Service sends it nothing more');
+        expect(ep[1].uid).toBe(readyRaw.metadata.uid);
+      } finally {
+        t.s.stop();
+      }
+    },
+  );
+
   test('the right to watch EndpointSlices refused later: one note, and the watch goes on', async () => {
     const call = { verb: 'watch', resource: 'endpointslices.discovery.k8s.io', namespace: 'podlens-watch-fixtures' };
     const refusedLater: ListWatchSource<WatchedSlice> = {
