@@ -45,9 +45,16 @@ beforeAll(async () => {
           }),
         ],
       }),
+      // A second container without a memory limit leaves the pod's cgroup without one (the kubelet
+      // limits the pod only when every container has a limit), so only hog's own cgroup runs out:
+      // with both at 20Mi, containerd 1.6 on cgroup v1 sometimes got the OOM event for the pod's
+      // cgroup, gave it to the sandbox, and reported hog as Error with exit code 137.
       pod('oom', {
         restartPolicy: 'Never',
-        containers: [busy('hog', 'echo filling memory; tail /dev/zero', { resources: { limits: { memory: '20Mi' } } })],
+        containers: [
+          busy('hog', 'echo filling memory; tail /dev/zero', { resources: { limits: { memory: '20Mi' } } }),
+          busy('idle', 'sleep 3600'),
+        ],
       }),
       // the kubelet stops it at activeDeadlineSeconds: SIGTERM, which sh as PID 1 ignores, then SIGKILL
       pod('signalled', {
