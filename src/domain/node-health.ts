@@ -177,92 +177,70 @@ const exceedsByQos = (pod: Pod) =>
 /** Where the pod stands in the kubelet's eviction order under memory pressure. */
 export function evictionStanding(pod: Pod, lookup: NodeLookup): EvictionStanding {
   const req = requestOf(pod, 'memory');
-  const base = {
+  const { metrics } = lookup;
+  const usage = (p: Pod) =>
+    Array.isArray(metrics) ? metrics.find((m) => m.namespace === p.namespace && m.name === p.name)?.memory : undefined;
+  const used = usage(pod);
+  const place = critical(pod) || used === undefined ? undefined : placeInOrder(pod, lookup, usage);
+  return {
     qosClass: pod.qosClass ?? null,
     priority: pod.priority ?? 0,
+    metrics: metrics === undefined ? 'not-read' : metrics === 'unavailable' ? 'unavailable' : 'available',
+    memoryUsage: used === undefined ? null : amountWords('memory', used),
     memoryRequests: amountWords('memory', req),
+    exceedsRequests: used === undefined ? exceedsByQos(pod) : used > req,
+    rank: place?.rank ?? null,
+    rankOf: place?.of ?? null,
+    words: standingWords(pod, lookup, req, used, place, usage),
   };
-  if (critical(pod)) return criticalStanding(pod, lookup, base, req);
-  const metrics = lookup.metrics;
-  if (metrics === undefined || metrics === 'unavailable') {
-    const why = metrics === undefined ? 'pod metrics could not be read, so its usage is not known' : NO_METRICS;
-    return {
-      ...base,
-      metrics: metrics === undefined ? 'not-read' : 'unavailable',
-      memoryUsage: null,
-      exceedsRequests: exceedsByQos(pod),
-      rank: null,
-      rankOf: null,
-      words: `${qosWords(pod.qosClass)}; ${why}`,
-    };
-  }
-  const usage = (p: Pod) => metrics.find((m) => m.namespace === p.namespace && m.name === p.name)?.memory;
-  const mine = usage(pod);
-  // A place in the order needs every pod on the node and the usage of all of them.
-  if (mine !== undefined && (lookup.pods === undefined || lookup.metricsScope === 'namespace'))
-    return {
-      ...base,
-      metrics: 'available',
-      memoryUsage: amountWords('memory', mine),
-      exceedsRequests: mine > req,
-      rank: null,
-      rankOf: null,
-      words: `${qosWords(pod.qosClass)}; ${usageWords(mine, req)}; its place among the node's other pods is not known (their usage could not be read)`,
-    };
-  const ranked = (lookup.pods ?? [pod])
+}
+
+/**
+ * The pod's 1-based place among the node's active, non-critical pods with usage, in the kubelet's
+ * order: over their requests first, then lower priority, then larger usage over requests. Needs
+ * every pod on the node and the usage of all of them (metrics of all namespaces).
+ */
+function placeInOrder(
+  pod: Pod,
+  lookup: NodeLookup,
+  usage: (p: Pod) => number | undefined,
+): { rank: number; of: number } | undefined {
+  if (!lookup.pods || lookup.metricsScope === 'namespace') return undefined;
+  const ranked = lookup.pods
     .filter((p) => active(p) && !critical(p) && usage(p) !== undefined)
     .map((p) => ({ p, over: usage(p)! - requestOf(p, 'memory') }))
     .sort(
       (a, b) => Number(b.over > 0) - Number(a.over > 0) || (a.p.priority ?? 0) - (b.p.priority ?? 0) || b.over - a.over,
     );
   const at = ranked.findIndex((r) => r.p.uid === pod.uid);
-  if (mine === undefined || at < 0)
-    return {
-      ...base,
-      metrics: 'available',
-      memoryUsage: null,
-      exceedsRequests: exceedsByQos(pod),
-      rank: null,
-      rankOf: null,
-      words: `${qosWords(pod.qosClass)}; ${noUsageWords(pod, lookup.metricsScope === 'namespace' ? undefined : lookup.pods, usage)}`,
-    };
-  const exceeds = mine > req;
-  return {
-    ...base,
-    metrics: 'available',
-    memoryUsage: amountWords('memory', mine),
-    exceedsRequests: exceeds,
-    rank: at + 1,
-    rankOf: ranked.length,
-    words: `${qosWords(pod.qosClass)}; ${usageWords(mine, req)}, which puts it ${at + 1} of ${ranked.length} in the order the kubelet evicts the node's pods under memory pressure`,
-  };
+  return at < 0 ? undefined : { rank: at + 1, of: ranked.length };
+}
+
+function standingWords(
+  pod: Pod,
+  lookup: NodeLookup,
+  req: number,
+  used: number | undefined,
+  place: { rank: number; of: number } | undefined,
+  usage: (p: Pod) => number | undefined,
+): string {
+  const uses = used === undefined ? undefined : usageWords(used, req);
+  if (critical(pod))
+    return `QoS class ${pod.qosClass ?? 'unknown'}, but ${criticalWords(pod)}${uses ? `; ${uses}` : ''}`;
+  const qos = qosWords(pod.qosClass);
+  if (lookup.metrics === undefined) return `${qos}; pod metrics could not be read, so its usage is not known`;
+  if (lookup.metrics === 'unavailable') return `${qos}; ${NO_METRICS}`;
+  if (!uses)
+    return `${qos}; ${noUsageWords(pod, lookup.metricsScope === 'namespace' ? undefined : lookup.pods, usage)}`;
+  if (place)
+    return `${qos}; ${uses}, which puts it ${place.rank} of ${place.of} in the order the kubelet evicts the node's pods under memory pressure`;
+  const why = !lookup.pods || lookup.metricsScope === 'namespace' ? ' (their usage could not be read)' : '';
+  return `${qos}; ${uses}; its place among the node's other pods is not known${why}`;
 }
 
 function usageWords(used: number, req: number): string {
   const within = used > req ? 'over' : 'within';
   return `it uses ${amountWords('memory', used)} of memory against requests of ${amountWords('memory', req)} (${within} its requests)`;
-}
-
-/** A critical pod's standing: its usage when known, and no place in the order. */
-function criticalStanding(
-  pod: Pod,
-  lookup: NodeLookup,
-  base: Pick<EvictionStanding, 'qosClass' | 'priority' | 'memoryRequests'>,
-  req: number,
-): EvictionStanding {
-  const metrics = lookup.metrics;
-  const used = Array.isArray(metrics)
-    ? metrics.find((m) => m.namespace === pod.namespace && m.name === pod.name)?.memory
-    : undefined;
-  return {
-    ...base,
-    metrics: metrics === undefined ? 'not-read' : metrics === 'unavailable' ? 'unavailable' : 'available',
-    memoryUsage: used === undefined ? null : amountWords('memory', used),
-    exceedsRequests: used === undefined ? null : used > req,
-    rank: null,
-    rankOf: null,
-    words: `QoS class ${pod.qosClass ?? 'unknown'}, but ${criticalWords(pod)}${used === undefined ? '' : `; ${usageWords(used, req)}`}`,
-  };
 }
 
 export interface NodeTaintRow {
